@@ -1,0 +1,74 @@
+/**
+ * The data that flows through the harness, in one direction:
+ *
+ *   manifests ─► target (local engine | kind) ─► pods ◄── load (builtin | k6)
+ *                  │ RolloutEvent                          │ RequestSample
+ *                  └──────────────► timeline ◄─────────────┘
+ *                                      │
+ *                                   verdict ─► report.json · report.md · report.html
+ *
+ * Targets and load generators produce these; the verdict and the report consume them and know
+ * neither. All times are milliseconds since the Unix epoch (fractional where measured with
+ * performance.now()).
+ */
+
+/** One request as the load generator saw it. */
+export interface RequestSample {
+  /** When the open model meant to send it. Latency counts from here, so a stalled sender can't hide. */
+  scheduledAt: number;
+  startedAt: number;
+  endedAt: number;
+  /** endedAt - scheduledAt. */
+  latencyMs: number;
+  /** HTTP status, or null when no response arrived. */
+  status: number | null;
+  /** Why it failed, or null: 'ECONNREFUSED', 'ECONNRESET', 'timeout', 'http_503', ... */
+  error: string | null;
+  /** X-App-Version of the answer. */
+  version: string | null;
+  /** X-Pod-Name of the answer. */
+  pod: string | null;
+}
+
+/** A request failed unless it came back 200 with no error. */
+export function isFailed(sample: RequestSample): boolean {
+  return sample.error !== null || sample.status !== 200;
+}
+
+export type PodEventKind = 'created' | 'ready' | 'not-ready' | 'terminating' | 'exited' | 'restarted';
+export type DeploymentEventKind =
+  | 'rollout-started'
+  | 'rollout-complete'
+  | 'rollout-stalled'
+  | 'rollback-started';
+
+export type RolloutEvent =
+  | { at: number; kind: PodEventKind; pod: string; version: string; detail?: string }
+  | { at: number; kind: DeploymentEventKind; detail?: string };
+
+export type RolloutOutcome = 'complete' | 'stalled' | 'interrupted';
+
+/** Everything one run of the demo observed: the input of the verdict and the report. */
+export interface RunRecord {
+  target: string;
+  scenario: string;
+  /** True when the run was cut short (Ctrl-C): the report is partial. */
+  interrupted: boolean;
+  samples: RequestSample[];
+  events: RolloutEvent[];
+  load: {
+    generator: 'builtin' | 'k6' | 'none';
+    /** Requested requests per second. */
+    rate: number;
+    keepAlive: boolean;
+    startedAt: number | null;
+    endedAt: number | null;
+  };
+  rollout: {
+    startedAt: number | null;
+    completedAt: number | null;
+    outcome: RolloutOutcome;
+  };
+  /** Settings shown in the report as they were (flags, manifest values). */
+  settings: Record<string, string | number | boolean>;
+}

@@ -1,0 +1,133 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import express, { type ErrorRequestHandler, type RequestHandler } from 'express';
+import onHeaders from 'on-headers';
+import type { Config } from './config.js';
+import type { Logger } from './logger.js';
+import type { Metrics } from './metrics.js';
+import type { ServiceState } from './serviceState.js';
+
+export interface AppDependencies {
+  config: Pick<Config, 'appVersion' | 'workDelayMs' | 'podName'>;
+  metrics: Metrics;
+  state: ServiceState;
+  logger: Logger;
+}
+
+/** The HTTP API: `GET /`, `GET /health` (readiness), `GET /livez` (liveness), `GET /metrics`. */
+export function createApp({ config, metrics, state, logger }: AppDependencies): express.Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.disable('etag');
+
+  app.use(trackRequest({ config, metrics, state, logger }));
+
+  // The work is a timer, not a blocking sleep: the original FastAPI sample called time.sleep() inside an
+  // async handler, which froze its event loop and served about one request per second per pod.
+  app
+    .route('/')
+    .get(async (_req, res) => {
+      await sleep(config.workDelayMs);
+      res.json({ message: `Hello from version ${config.appVersion}!` });
+    })
+    .all(methodNotAllowed);
+
+  // Readiness. Served here rather than by terminus's healthChecks option: terminus answers its health
+  // routes for every HTTP method, and a wrong method must get a 405. It reads the state terminus flips.
+  app
+    .route('/health')
+    .get((_req, res) => {
+      if (state.shuttingDown) res.status(503).json({ status: 'shutting down' });
+      else res.json({ status: 'ok' });
+    })
+    .all(methodNotAllowed);
+
+  // Liveness stays 200 while draining: failing it would make the kubelet restart a pod that is leaving.
+  app
+    .route('/livez')
+    .get((_req, res) => {
+      res.json({ status: 'alive' });
+    })
+    .all(methodNotAllowed);
+
+  app
+    .route('/metrics')
+    .get(async (_req, res) => {
+      res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
+    })
+    .all(methodNotAllowed);
+
+  app.use((_req, res) => {
+    res.status(404).json({ error: 'not found' });
+  });
+  app.use(answerErrorsWithoutDetails(logger));
+  return app;
+}
+
+/** Headers, metrics, in-flight bookkeeping and `Connection: close` while draining, for every request. */
+function trackRequest({ config, metrics, state }: AppDependencies): RequestHandler {
+  return (req, res, next) => {
+    res.setHeader('X-App-Version', config.appVersion);
+    res.setHeader('X-Pod-Name', config.podName);
+    // Once shutdown begins, every response closes its connection, so keep-alive clients reconnect
+    // through the Service and land on a pod that is staying. Decided when the headers go out, not when
+    // the request came in: a request that arrived before SIGTERM may be answered during the drain.
+    onHeaders(res, () => {
+      if (state.shuttingDown) res.setHeader('Connection', 'close');
+    });
+
+    const request = { method: req.method, url: req.originalUrl, startedAt: Date.now() };
+    state.inFlight.add(request);
+    metrics.inFlight.inc();
+    const stopTimer = metrics.duration.startTimer();
+    let done = false;
+    const finish = () => {
+      if (done) return;
+      done = true;
+      state.inFlight.delete(request);
+      metrics.inFlight.dec();
+      const labels = {
+        route: routeLabel(req.route?.path),
+        method: req.method,
+        status: String(res.statusCode),
+        version: config.appVersion,
+      };
+      metrics.requests.inc(labels);
+      stopTimer(labels);
+    };
+    res.on('finish', finish);
+    res.on('close', finish);
+    next();
+  };
+}
+
+/** Known routes by path; everything else as one label, so scanners can't explode the metric's cardinality. */
+function routeLabel(path: unknown): string {
+  return typeof path === 'string' ? path : 'unmatched';
+}
+
+const methodNotAllowed: RequestHandler = (req, res) => {
+  if (req.method === 'OPTIONS') {
+    res.setHeader('Allow', 'GET, HEAD, OPTIONS');
+    res.status(204).end();
+    return;
+  }
+  res.setHeader('Allow', 'GET, HEAD');
+  res.status(405).json({ error: 'method not allowed' });
+};
+
+function answerErrorsWithoutDetails(logger: Logger): ErrorRequestHandler {
+  return (error: unknown, req, res, _next) => {
+    const status = httpStatusOf(error);
+    if (status >= 500) logger.error({ err: error, url: req.originalUrl }, 'request failed');
+    if (res.headersSent) {
+      res.destroy();
+      return;
+    }
+    res.status(status).json({ error: status >= 500 ? 'internal error' : 'bad request' });
+  };
+}
+
+function httpStatusOf(error: unknown): number {
+  const status = (error as { status?: unknown } | null)?.status;
+  return typeof status === 'number' && status >= 400 && status < 600 ? status : 500;
+}

@@ -1,0 +1,42 @@
+import http from 'node:http';
+import type { RequestListener } from 'node:http';
+
+/** Socket timeouts, set explicitly rather than inherited from whichever Node.js version runs us. */
+export interface ServerTimeouts {
+  keepAliveTimeoutMs: number;
+  headersTimeoutMs: number;
+  requestTimeoutMs: number;
+  /** How often Node checks the two timeouts above (its default is 30 s, too coarse for a 10 s limit). */
+  connectionsCheckingIntervalMs: number;
+}
+
+export const DEFAULT_TIMEOUTS: ServerTimeouts = {
+  // Longer than the idle timeout of any client or proxy in front of us (undici 4 s, Node's agent 5 s,
+  // cloud load balancers 60 s): the side that closes an idle keep-alive connection must be the client,
+  // or a request sent at that moment meets a closing socket and the client sees ECONNRESET.
+  // https://nodejs.org/api/http.html#serverkeepalivetimeout
+  keepAliveTimeoutMs: 65_000,
+  // A client gets 10 s to send its request headers; slower ones are cut off with 408 (slowloris).
+  headersTimeoutMs: 10_000,
+  // Our longest request does 2 s of work and has no body: 30 s bounds a stuck request generously.
+  requestTimeoutMs: 30_000,
+  connectionsCheckingIntervalMs: 1_000,
+};
+
+/**
+ * An HTTP server for the app. Malformed requests get Node's own answers: 400 for bad syntax,
+ * 431 for headers over the 16 KiB limit, 408 for headers that arrive too slowly. None of them
+ * reaches the app, so none can leak a stack trace.
+ */
+export function createServer(app: RequestListener, timeouts: ServerTimeouts = DEFAULT_TIMEOUTS): http.Server {
+  const server = http.createServer(
+    {
+      keepAliveTimeout: timeouts.keepAliveTimeoutMs,
+      headersTimeout: timeouts.headersTimeoutMs,
+      requestTimeout: timeouts.requestTimeoutMs,
+      connectionsCheckingInterval: timeouts.connectionsCheckingIntervalMs,
+    },
+    app,
+  );
+  return server;
+}

@@ -1,0 +1,14 @@
+import { pino, type Logger } from 'pino';
+import type { Config } from './config.js';
+
+export type { Logger };
+
+/** JSON logs on stdout; every line carries the version and pod, so mixed logs of a rollout stay readable. */
+export function createLogger(config: Pick<Config, 'logLevel' | 'appVersion' | 'podName'>): Logger {
+  return pino(
+    { level: config.logLevel, base: { version: config.appVersion, pod: config.podName } },
+    // Synchronous: the service logs a handful of lines (no per-request logs) and some of them come right
+    // before process.exit(), which would drop anything still buffered.
+    pino.destination({ dest: 1, sync: true }),
+  );
+}

@@ -1,0 +1,36 @@
+// The service's entry point: wiring only. config → app → server → shutdown.
+import { ConfigError, loadConfig } from './config.js';
+import { createApp } from './createApp.js';
+import { createServer } from './createServer.js';
+import { installGracefulShutdown } from './gracefulShutdown.js';
+import { createLogger } from './logger.js';
+import { createMetrics } from './metrics.js';
+import { createServiceState } from './serviceState.js';
+
+function readConfig() {
+  try {
+    return loadConfig(process.env);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(`${error.message}\n`);
+    process.exit(2);
+  }
+}
+
+const config = readConfig();
+const logger = createLogger(config);
+const metrics = createMetrics();
+const state = createServiceState();
+const app = createApp({ config, metrics, state, logger });
+const server = createServer(app);
+installGracefulShutdown({ server, config, state, metrics, logger });
+
+logger.info({ workDelayMs: config.workDelayMs, gracefulShutdown: config.gracefulShutdown }, 'started');
+server.listen(config.port, () => {
+  const address = server.address();
+  logger.info({ port: typeof address === 'object' && address ? address.port : config.port }, 'ready');
+});
+server.on('error', (error) => {
+  logger.fatal({ err: error }, 'server failed to start');
+  process.exit(1);
+});

@@ -1,0 +1,70 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { ConfigError, loadConfig } from '../../service/config.js';
+
+test('defaults to port 8080, version 1 and 2 s of work', () => {
+  const config = loadConfig({});
+  assert.equal(config.port, 8080);
+  assert.equal(config.appVersion, '1');
+  assert.equal(config.workDelayMs, 2000);
+  assert.equal(config.gracefulShutdown, true);
+  assert.ok(config.podName.length > 0, 'POD_NAME defaults to the hostname');
+});
+
+test('version 2 defaults to 1 s of work', () => {
+  assert.equal(loadConfig({ APP_VERSION: '2' }).workDelayMs, 1000);
+});
+
+test('reads every variable it documents', () => {
+  const config = loadConfig({
+    PORT: '9000',
+    APP_VERSION: '2',
+    WORK_DELAY_MS: '10',
+    SHUTDOWN_DELAY_MS: '20',
+    SHUTDOWN_TIMEOUT_MS: '30',
+    GRACEFUL_SHUTDOWN: 'false',
+    POD_NAME: 'hello-abc',
+    LOG_LEVEL: 'warn',
+  });
+  assert.deepEqual(config, {
+    port: 9000,
+    appVersion: '2',
+    workDelayMs: 10,
+    shutdownDelayMs: 20,
+    shutdownTimeoutMs: 30,
+    gracefulShutdown: false,
+    podName: 'hello-abc',
+    logLevel: 'warn',
+  });
+});
+
+test('treats an empty variable as unset', () => {
+  assert.equal(loadConfig({ PORT: '', WORK_DELAY_MS: '' }).port, 8080);
+});
+
+const badValues: Array<[string, string, RegExp]> = [
+  ['PORT', 'http', /^Invalid PORT="http": expected a port number from 0 to 65535\.$/],
+  ['PORT', '70000', /^Invalid PORT="70000"/],
+  ['APP_VERSION', '3', /^Invalid APP_VERSION="3": expected 1 or 2\.$/],
+  ['WORK_DELAY_MS', '-1', /^Invalid WORK_DELAY_MS="-1": expected a whole number of milliseconds/],
+  ['SHUTDOWN_DELAY_MS', '1.5', /^Invalid SHUTDOWN_DELAY_MS="1.5"/],
+  ['SHUTDOWN_TIMEOUT_MS', 'soon', /^Invalid SHUTDOWN_TIMEOUT_MS="soon"/],
+  ['GRACEFUL_SHUTDOWN', 'yes', /^Invalid GRACEFUL_SHUTDOWN="yes": expected true or false\.$/],
+  ['LOG_LEVEL', 'loud', /^Invalid LOG_LEVEL="loud": expected one of fatal, error/],
+];
+
+for (const [name, value, message] of badValues) {
+  test(`rejects ${name}=${value} with one line naming the variable`, () => {
+    assert.throws(
+      () => loadConfig({ [name]: value }),
+      (error: unknown) => error instanceof ConfigError && message.test(error.message) && !error.message.includes('\n'),
+    );
+  });
+}
+
+test('names every bad variable, one line each', () => {
+  assert.throws(
+    () => loadConfig({ PORT: 'x', APP_VERSION: '9' }),
+    (error: unknown) => error instanceof ConfigError && error.message.split('\n').length === 2,
+  );
+});
