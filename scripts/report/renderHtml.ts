@@ -1,0 +1,164 @@
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { reportPageScript } from './reportPageScript.js';
+import type { RunReport } from './summarizeRun.js';
+
+const BANNER: Record<RunReport['verdict'], { word: string; line: string; color: string }> = {
+  pass: {
+    word: 'PASS',
+    line: 'Zero requests dropped; the load covered the whole rollout.',
+    color: '#1a7f37',
+  },
+  fail: { word: 'FAIL', line: 'The rollout was not proven lossless.', color: '#cf222e' },
+  'rollout-only': {
+    word: 'ROLLOUT ONLY',
+    line: 'The rollout completed, but the requests were not measured by this harness.',
+    color: '#9a6700',
+  },
+  incomplete: {
+    word: 'INCOMPLETE',
+    line: 'The run was interrupted; this report is partial.',
+    color: '#6e7781',
+  },
+};
+
+/** report.html: self-contained (Chart.js inlined, data in a JSON island), so it opens from file:// offline. */
+export function renderHtml(report: RunReport): string {
+  const banner = BANNER[report.verdict];
+  const { requests: r, latencyMs: l, rollout, load, coverage: c } = report;
+  const summary: [string, string][] = [
+    ['Requests', `${r.total} sent, ${r.ok} ok, ${r.failed} failed`],
+    ['Answers by version', entries(r.byVersion, 'v')],
+    ['Failures by error', entries(r.byError)],
+    ['Latency p50 / p95 / p99', [l.p50, l.p95, l.p99].map((v) => (v === null ? '–' : `${v} ms`)).join(' / ')],
+    [
+      'Rollout',
+      `${rollout.outcome}${rollout.durationMs === null ? '' : ` in ${seconds(rollout.durationMs)}`}`,
+    ],
+    [
+      'Load',
+      `${load.generator}, ${load.rate} rps requested, ${load.achievedRate ?? '–'} rps achieved, keep-alive ${load.keepAlive ? 'on' : 'off'}`,
+    ],
+    [
+      'Coverage',
+      `load ran ${maybeSeconds(c.loadBeforeRolloutMs)} before the rollout (${c.requestsBeforeRollout} requests), ` +
+        `${maybeSeconds(c.loadAfterRolloutMs)} after it completed (${c.requestsAfterRollout} requests)`,
+    ],
+  ];
+
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${esc(`${banner.word}: rollout proof, ${report.scenario} on ${report.target}`)}</title>
+<style>${STYLE}</style>
+</head>
+<body>
+<header class="verdict" style="background:${banner.color}">
+  <div class="word" id="verdict">${esc(banner.word)}</div>
+  <div>${esc(banner.line)}</div>
+  <div class="meta">scenario <b>${esc(report.scenario)}</b> · target <b>${esc(report.target)}</b> · load from ${esc(report.load.startedAt ?? 'never')}</div>
+</header>
+<main>
+${
+  report.reasons.length === 0
+    ? ''
+    : `<section class="reasons"><h2>${report.verdict === 'fail' ? 'What failed' : 'Why not a pass'}</h2><ul>${report.reasons
+        .map((reason) => `<li>${esc(reason)}</li>`)
+        .join('')}</ul></section>`
+}
+<section><h2>Summary</h2><table class="kv">${summary.map(([k, v]) => `<tr><th>${esc(k)}</th><td>${esc(v)}</td></tr>`).join('')}</table></section>
+<section><h2>Checks</h2><table><tr><th>Check</th><th>Result</th><th>Detail</th></tr>${report.checks
+    .map((check) => {
+      const [cls, word] =
+        check.passed === null ? ['na', 'not measured'] : check.passed ? ['ok', 'passed'] : ['bad', 'FAILED'];
+      return `<tr><td>${esc(check.name)}</td><td class="${cls}">${word}</td><td>${esc(check.detail)}</td></tr>`;
+    })
+    .join('')}</table></section>
+<section><h2>Requests per second</h2><p class="note">Stacked by the version that answered; failures in red. Dashed lines: rollout started / complete.</p><div class="chart"><canvas id="chart-rps"></canvas></div></section>
+<section><h2>Latency per second</h2><p class="note">p50 and p99 of the requests scheduled in each second, counted from the scheduled send time.</p><div class="chart"><canvas id="chart-latency"></canvas></div></section>
+<section><h2>Pods</h2><p class="note">Each pod's life: starting (grey), ready (its version's color), terminating (orange).</p><div class="chart" style="height:${Math.max(180, 60 + 32 * report.pods.length)}px"><canvas id="chart-pods"></canvas></div></section>
+${firstFailures(report)}
+<section><h2>Settings</h2><table class="kv">${Object.entries(report.settings)
+    .map(([k, v]) => `<tr><th>${esc(k)}</th><td>${esc(String(v))}</td></tr>`)
+    .join('')}</table></section>
+</main>
+<script type="application/json" id="report-data">${jsonForScript(report)}</script>
+<script>${chartJsSource()}</script>
+<script>${reportPageScript}</script>
+</body>
+</html>
+`;
+}
+
+function firstFailures(report: RunReport): string {
+  if (report.firstFailures.length === 0) return '';
+  const rows = report.firstFailures
+    .map(
+      (f) =>
+        `<tr><td>${(f.offsetMs / 1000).toFixed(2)}</td><td class="bad">${esc(f.error)}</td><td>${esc(f.pod ?? '–')}</td><td>${esc(f.version ?? '–')}</td><td>${esc(f.phase)}</td><td>${esc(f.podsDoing)}</td></tr>`,
+    )
+    .join('');
+  return `<section><h2>First failures (${report.firstFailures.length} of ${report.requests.failed})</h2><table><tr><th>Time (s)</th><th>Error</th><th>Pod</th><th>Version</th><th>Phase</th><th>What the pods were doing</th></tr>${rows}</table></section>`;
+}
+
+/** Text for HTML element content and double-quoted attributes. */
+export function esc(value: string): string {
+  return value.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
+}
+
+/**
+ * JSON inside <script>: `</script>` or `<!--` in any string would end or corrupt the element, so every `<`
+ * becomes \u003c (still the same JSON). U+2028/2029 are escaped too for older parsers.
+ * https://html.spec.whatwg.org/multipage/scripting.html#restrictions-for-contents-of-script-elements
+ */
+export function jsonForScript(value: unknown): string {
+  return JSON.stringify(value)
+    .replace(/</g, '\\u003c')
+    .replace(/\u2028/g, '\\u2028')
+    .replace(/\u2029/g, '\\u2029');
+}
+
+let chartJs: string | undefined;
+
+/** Chart.js's UMD bundle, read from node_modules at render time (its package exports don't expose the file). */
+function chartJsSource(): string {
+  if (chartJs === undefined) {
+    const main = createRequire(import.meta.url).resolve('chart.js'); // …/chart.js/dist/chart.cjs
+    chartJs = readFileSync(join(dirname(main), 'chart.umd.js'), 'utf8').replace(/<\/script/gi, '<\\/script');
+  }
+  return chartJs;
+}
+
+function entries(counts: Record<string, number>, prefix = ''): string {
+  const list = Object.entries(counts);
+  return list.length === 0 ? 'none' : list.map(([k, n]) => `${prefix}${k}: ${n}`).join(', ');
+}
+
+function seconds(ms: number): string {
+  return `${(ms / 1000).toFixed(1)} s`;
+}
+
+function maybeSeconds(ms: number | null): string {
+  return ms === null ? '(not measured)' : seconds(ms);
+}
+
+const STYLE = `
+body{margin:0;font:15px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#1f2328;background:#f6f8fa}
+.verdict{color:#fff;padding:22px 32px}
+.verdict .word{font-size:44px;font-weight:800;letter-spacing:.04em}
+.verdict .meta{opacity:.9;font-size:13px;margin-top:6px}
+main{max-width:1100px;margin:0 auto;padding:8px 24px 40px}
+section{background:#fff;border:1px solid #d0d7de;border-radius:8px;padding:12px 18px;margin:16px 0}
+h2{font-size:18px;margin:4px 0 10px}
+.reasons{border-color:#cf222e;background:#fff5f5}
+.reasons li{margin:4px 0}
+table{border-collapse:collapse;width:100%;font-size:13px}
+th,td{text-align:left;padding:4px 8px;border-bottom:1px solid #eaeef2;vertical-align:top}
+.kv th{width:220px;color:#57606a;font-weight:600}
+.ok{color:#1a7f37;font-weight:600}.bad{color:#cf222e;font-weight:700}.na{color:#9a6700}
+.note{color:#57606a;font-size:13px;margin:0 0 8px}
+.chart{position:relative;height:280px}
+`;

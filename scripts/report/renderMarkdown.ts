@@ -1,0 +1,115 @@
+import type { RunReport } from './summarizeRun.js';
+
+const HEADLINE: Record<RunReport['verdict'], string> = {
+  pass: 'PASS: zero requests dropped during the rollout',
+  fail: 'FAIL',
+  'rollout-only': 'ROLLOUT ONLY: the rollout completed; requests were not measured here',
+  incomplete: 'INCOMPLETE: the run was interrupted, this report is partial',
+};
+
+/** report.md: the verdict on top, then why, a summary table, the first failures and the pods. */
+export function renderMarkdown(report: RunReport): string {
+  const lines: string[] = [];
+  lines.push(`# Rollout proof: ${HEADLINE[report.verdict]}`, '');
+  lines.push(`Target \`${cell(report.target)}\`, scenario \`${cell(report.scenario)}\`.`, '');
+  if (report.reasons.length > 0) {
+    lines.push(report.verdict === 'fail' ? '## What failed' : '## Why not a pass', '');
+    for (const reason of report.reasons) lines.push(`- ${text(reason)}`);
+    lines.push('');
+  }
+
+  const { requests: r, latencyMs: l, rollout, load, coverage: c } = report;
+  lines.push('## Summary', '', '| | |', '|---|---|');
+  const row = (k: string, v: string): number => lines.push(`| ${k} | ${cell(v)} |`);
+  row('Verdict', report.verdict);
+  row('Requests', `${r.total} sent, ${r.ok} ok, ${r.failed} failed`);
+  row('Answers by version', entries(r.byVersion, 'v'));
+  row('Failures by error', entries(r.byError));
+  row(
+    'Latency p50 / p95 / p99',
+    [l.p50, l.p95, l.p99].map((v) => (v === null ? '–' : `${v} ms`)).join(' / '),
+  );
+  row(
+    'Rollout',
+    `${rollout.outcome}${rollout.durationMs === null ? '' : ` in ${seconds(rollout.durationMs)}`}`,
+  );
+  row('Rollout started / completed', `${rollout.startedAt ?? 'never'} / ${rollout.completedAt ?? 'never'}`);
+  row(
+    'Load',
+    `${load.generator}, ${load.rate} rps requested, ${load.achievedRate ?? '–'} rps achieved, keep-alive ${load.keepAlive ? 'on' : 'off'}`,
+  );
+  row('Load started / ended', `${load.startedAt ?? 'never'} / ${load.endedAt ?? 'never'}`);
+  row(
+    'Coverage',
+    `load ran ${signedSeconds(c.loadBeforeRolloutMs)} before the rollout (${c.requestsBeforeRollout} requests) and ` +
+      `${signedSeconds(c.loadAfterRolloutMs)} after it completed (${c.requestsAfterRollout} requests)`,
+  );
+  lines.push('');
+
+  lines.push('## Checks', '', '| Check | Result | Detail |', '|---|---|---|');
+  for (const check of report.checks) {
+    const result = check.passed === null ? 'not measured' : check.passed ? 'passed' : '**FAILED**';
+    lines.push(`| ${cell(check.name)} | ${result} | ${cell(check.detail)} |`);
+  }
+  lines.push('');
+
+  if (report.firstFailures.length > 0) {
+    lines.push(
+      `## First failures (${report.firstFailures.length} of ${r.failed})`,
+      '',
+      '| Time (s) | Error | Pod | Version | Phase | What the pods were doing |',
+      '|---|---|---|---|---|---|',
+    );
+    for (const f of report.firstFailures) {
+      lines.push(
+        `| ${(f.offsetMs / 1000).toFixed(2)} | ${cell(f.error)} | ${cell(f.pod ?? '–')} | ${cell(f.version ?? '–')} | ${cell(f.phase)} | ${cell(f.podsDoing)} |`,
+      );
+    }
+    lines.push('');
+  }
+
+  lines.push(
+    `## Pods (times in s from the ${report.timeOriginIs})`,
+    '',
+    '| Pod | Version | Created | Ready | Terminating | Exited | Restarts |',
+    '|---|---|---|---|---|---|---|',
+  );
+  for (const p of report.pods) {
+    const t = (ms: number | null): string => (ms === null ? '–' : (ms / 1000).toFixed(1));
+    const o = p.offsetsMs;
+    lines.push(
+      `| ${cell(p.name)} | ${cell(p.version)} | ${t(o.created)} | ${t(o.ready)} | ${t(o.terminating)} | ${t(o.exited)} | ${p.restarts} |`,
+    );
+  }
+  lines.push('');
+
+  const settings = Object.entries(report.settings);
+  if (settings.length > 0) {
+    lines.push('## Settings', '', '| Setting | Value |', '|---|---|');
+    for (const [k, v] of settings) lines.push(`| ${cell(k)} | ${cell(String(v))} |`);
+    lines.push('');
+  }
+  return lines.join('\n');
+}
+
+/** Table cells: a pipe or a newline would break the row; markup characters would render. */
+function cell(value: string): string {
+  return text(value).replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+}
+
+function text(value: string): string {
+  return value.replace(/[<>&]/g, (ch) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;' })[ch] ?? ch);
+}
+
+function entries(counts: Record<string, number>, prefix = ''): string {
+  const list = Object.entries(counts);
+  return list.length === 0 ? 'none' : list.map(([k, n]) => `${prefix}${k}: ${n}`).join(', ');
+}
+
+function seconds(ms: number): string {
+  return `${(ms / 1000).toFixed(1)} s`;
+}
+
+function signedSeconds(ms: number | null): string {
+  return ms === null ? '(not measured)' : seconds(ms);
+}

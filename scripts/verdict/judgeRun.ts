@@ -1,0 +1,213 @@
+import { isFailed, type RequestSample, type RunRecord } from '../model.js';
+
+/**
+ * - pass: every check passed, requests included.
+ * - fail: at least one check failed.
+ * - rollout-only: `--load none`: the rollout completed, but the requests were sent by an outside tool and
+ *   never measured here, so this harness cannot claim zero drops. Not a pass (`pass` is false); the caller
+ *   decides whether that is a success for its exit code.
+ * - incomplete: the run was interrupted (Ctrl-C); whatever it measured, a partial run is never a pass.
+ */
+export type VerdictValue = 'pass' | 'fail' | 'rollout-only' | 'incomplete';
+
+export interface Check {
+  name: string;
+  /** null: not measured (the load came from an outside tool). */
+  passed: boolean | null;
+  detail: string;
+}
+
+export interface Verdict {
+  verdict: VerdictValue;
+  pass: boolean;
+  /** One plain sentence per thing that kept the run from passing. */
+  reasons: string[];
+  checks: Check[];
+}
+
+/** The open model must deliver at least this share of the requested rate, or the zero proves nothing. */
+export const MIN_DELIVERED_SHARE = 0.99;
+
+/**
+ * Judges one run from its record alone (knows neither target nor generator).
+ *
+ * Time conventions it relies on (scripts/model.ts): `load.startedAt`..`load.endedAt` is the window in which
+ * the generator scheduled new requests (not including the wait for the last answers), and a sample belongs
+ * to the moment it was scheduled (`scheduledAt`).
+ */
+export function judgeRun(run: RunRecord): Verdict {
+  const checks: Check[] = [];
+  const reasons: string[] = [];
+  const add = (name: string, passed: boolean | null, detail: string, reason?: string): void => {
+    checks.push({ name, passed, detail });
+    if (passed === false) reasons.push(reason ?? detail);
+  };
+
+  const measured = run.load.generator !== 'none';
+  if (measured) judgeRequests(run, add);
+  else {
+    const note = 'not measured: the load came from an outside tool (--load none)';
+    for (const name of REQUEST_CHECKS) add(name, null, note);
+  }
+
+  const { outcome, completedAt } = run.rollout;
+  const complete = outcome === 'complete' && completedAt !== null;
+  add(
+    'rollout completed',
+    complete,
+    complete && run.rollout.startedAt !== null
+      ? `completed ${seconds(completedAt - run.rollout.startedAt)} after it started`
+      : `outcome: ${outcome}`,
+    run.rollout.startedAt === null
+      ? 'The rollout never started.'
+      : `The rollout did not complete (outcome: ${outcome}).`,
+  );
+
+  add(
+    'run finished',
+    !run.interrupted,
+    run.interrupted ? 'interrupted' : 'ran to the end',
+    'The run was interrupted before it finished, so this report is partial.',
+  );
+
+  const anyFailed = checks.some((c) => c.passed === false);
+  const verdict: VerdictValue = run.interrupted
+    ? 'incomplete'
+    : anyFailed
+      ? 'fail'
+      : measured
+        ? 'pass'
+        : 'rollout-only';
+  if (verdict === 'rollout-only') {
+    reasons.push(
+      'Requests were not measured by this harness (--load none): only the rollout was judged; ' +
+        "read your load tool's error count for the requests.",
+    );
+  }
+  return { verdict, pass: verdict === 'pass', reasons, checks };
+}
+
+const REQUEST_CHECKS = [
+  'requests recorded',
+  'no failed requests',
+  'both versions answered',
+  'load started before the rollout',
+  'load ran past rollout completion',
+  'load delivered',
+];
+
+type Add = (name: string, passed: boolean, detail: string, reason?: string) => void;
+
+function judgeRequests(run: RunRecord, add: Add): void {
+  const { samples, load, rollout } = run;
+  add('requests recorded', samples.length > 0, `${samples.length} requests`, 'No requests were recorded.');
+
+  const failed = samples.filter(isFailed);
+  const kinds = countBy(failed, errorKind);
+  const kindText = Object.entries(kinds)
+    .sort((a, b) => b[1] - a[1])
+    .map(([kind, n]) => `${kind} ×${n}`)
+    .join(', ');
+  add(
+    'no failed requests',
+    failed.length === 0,
+    `${failed.length} of ${samples.length} failed${kindText ? ` (${kindText})` : ''}`,
+    `${failed.length} of ${samples.length} requests failed (${kindText}).`,
+  );
+
+  const answered = countBy(
+    samples.filter((s) => !isFailed(s)),
+    (s) => s.version ?? 'none',
+  );
+  const v1 = answered['1'] ?? 0;
+  const v2 = answered['2'] ?? 0;
+  const missing = [v1 === 0 ? 'version 1' : null, v2 === 0 ? 'version 2' : null].filter(Boolean);
+  add(
+    'both versions answered',
+    missing.length === 0,
+    `v1 answered ${v1}, v2 answered ${v2}`,
+    `${capitalize(missing.join(' and '))} never answered a request successfully.`,
+  );
+
+  // A zero that was not measured across the whole rollout is not a pass: the load window must enclose the
+  // rollout, and requests must really have been sent on both sides of it.
+  const before = rollout.startedAt === null ? [] : samples.filter((s) => s.scheduledAt < rollout.startedAt!);
+  const startedInTime =
+    load.startedAt !== null && rollout.startedAt !== null && load.startedAt <= rollout.startedAt;
+  add(
+    'load started before the rollout',
+    startedInTime && before.length > 0,
+    load.startedAt === null || rollout.startedAt === null
+      ? `load started ${iso(load.startedAt)}, rollout started ${iso(rollout.startedAt)}`
+      : `load started ${seconds(rollout.startedAt - load.startedAt)} before the rollout, ${before.length} requests before it`,
+    load.startedAt === null
+      ? 'The load never started.'
+      : rollout.startedAt === null
+        ? 'The rollout never started, so the load cannot have covered it.'
+        : !startedInTime
+          ? `The load started ${seconds(load.startedAt - rollout.startedAt)} after the rollout started, so its beginning was not measured.`
+          : 'No request was sent before the rollout started, so its beginning was not measured.',
+  );
+
+  const after =
+    rollout.completedAt === null ? [] : samples.filter((s) => s.scheduledAt > rollout.completedAt!);
+  const endedInTime =
+    load.endedAt !== null && rollout.completedAt !== null && load.endedAt >= rollout.completedAt;
+  add(
+    'load ran past rollout completion',
+    endedInTime && after.length > 0,
+    load.endedAt === null || rollout.completedAt === null
+      ? `load ended ${iso(load.endedAt)}, rollout completed ${iso(rollout.completedAt)}`
+      : `load ended ${seconds(load.endedAt - rollout.completedAt)} after completion, ${after.length} requests after it`,
+    rollout.completedAt === null
+      ? 'The rollout never completed, so no load after completion could be measured.'
+      : load.endedAt === null
+        ? 'The load never ended cleanly, so its end was not measured.'
+        : !endedInTime
+          ? `The load ended ${seconds(rollout.completedAt - load.endedAt)} before the rollout completed, so its end was not measured.`
+          : 'No request was sent after the rollout completed, so its end was not measured.',
+  );
+
+  const achieved = achievedRate(run);
+  const delivered = achieved !== null && achieved >= MIN_DELIVERED_SHARE * load.rate;
+  const share = achieved === null || load.rate <= 0 ? 0 : (100 * achieved) / load.rate;
+  add(
+    'load delivered',
+    delivered,
+    achieved === null
+      ? 'no load window'
+      : `${achieved.toFixed(1)} rps achieved of ${load.rate} requested (${share.toFixed(1)}%)`,
+    `Load not delivered: ${achieved === null ? 'no load window was recorded' : `${achieved.toFixed(1)} rps achieved of ${load.rate} requested (${share.toFixed(1)}%, needs at least ${MIN_DELIVERED_SHARE * 100}%)`}; a quiet generator must not look like a healthy service.`,
+  );
+}
+
+/** Requests scheduled inside the load window per second of that window; null without a window. */
+export function achievedRate(run: RunRecord): number | null {
+  const { startedAt, endedAt } = run.load;
+  if (startedAt === null || endedAt === null || endedAt <= startedAt) return null;
+  const inWindow = run.samples.filter((s) => s.scheduledAt >= startedAt && s.scheduledAt <= endedAt).length;
+  return inWindow / ((endedAt - startedAt) / 1000);
+}
+
+/** What went wrong with a failed request: its error code, else its HTTP status. */
+export function errorKind(sample: RequestSample): string {
+  return sample.error ?? `http_${sample.status ?? 'none'}`;
+}
+
+export function countBy<T>(items: T[], key: (item: T) => string): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const item of items) counts[key(item)] = (counts[key(item)] ?? 0) + 1;
+  return counts;
+}
+
+function capitalize(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+function seconds(ms: number): string {
+  return `${(ms / 1000).toFixed(1)} s`;
+}
+
+function iso(ms: number | null): string {
+  return ms === null ? 'never' : new Date(ms).toISOString();
+}
