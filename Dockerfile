@@ -1,0 +1,54 @@
+# The service image. One build argument picks the version:
+#   docker build --build-arg APP_VERSION=1 -t hello:v1 .
+#   docker build --build-arg APP_VERSION=2 -t hello:v2 .
+# (npm run image:build does both.) Where no container registry is reachable, build the base first:
+# npm run image:base (scripts/docker/build-offline-base.sh makes a local node:24-bookworm-slim).
+#
+# Written for the classic builder as well as BuildKit (no RUN --mount, no COPY --chmod): testcontainers and
+# Docker engines without buildx use the classic one.
+
+# Declared before the first FROM so every stage can use it; each FROM below names it again.
+ARG NODE_IMAGE=node:24-bookworm-slim
+
+# --- build: all dependencies, compile the service only (service/ -> dist/service/) ---
+FROM ${NODE_IMAGE} AS build
+WORKDIR /app
+COPY package.json package-lock.json ./
+# --ignore-scripts: compiling needs no install script, and some dev dependencies' optional native builds
+# (ssh2 -> cpu-features) would try to fetch Node.js headers from the internet.
+RUN npm ci --ignore-scripts --no-audit --no-fund --update-notifier=false
+COPY tsconfig.json ./
+COPY service/ ./service/
+RUN npx tsc -p service/tsconfig.json
+
+# --- deps: production dependencies only, straight from the lock file ---
+FROM ${NODE_IMAGE} AS deps
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --no-audit --no-fund --update-notifier=false
+
+# --- runtime: compiled output + production node_modules + package.json, nothing else ---
+FROM ${NODE_IMAGE} AS runtime
+ARG APP_VERSION=1
+ENV NODE_ENV=production \
+    APP_VERSION=${APP_VERSION} \
+    PORT=8080
+WORKDIR /app
+# Files stay owned by root and read-only for the app's user: the process cannot rewrite its own code, and
+# nothing here writes to disk, so the container runs with a read-only root filesystem
+# (securityContext.readOnlyRootFilesystem: true). package.json is needed at run time: its "type": "module"
+# makes node load dist/ as ES modules.
+COPY --from=deps /app/node_modules ./node_modules
+COPY --from=build /app/dist/service ./dist/service
+COPY package.json ./
+# Numeric, not `USER node` (the same uid 1000 in the base image): with runAsNonRoot: true the kubelet can only
+# verify a numeric user; a name fails with "image has non-numeric user (node), cannot verify user is non-root".
+# https://kubernetes.io/docs/tasks/configure-pod-container/security-context/
+USER 1000:1000
+EXPOSE 8080
+# Exec form, node itself as PID 1: SIGTERM from `docker stop` or the kubelet reaches the service's handler and
+# starts the graceful shutdown. The shell form (`ENTRYPOINT node ...`) or `npm start` would put sh or npm in
+# between, which does not forward the signal, and the container would be SIGKILLed at the grace period's end.
+# As PID 1, node gets no default signal actions from the kernel, so the service installs its own handlers.
+# https://github.com/nodejs/docker-node/blob/main/docs/BestPractices.md#handling-kernel-signals
+ENTRYPOINT ["node", "dist/service/main.js"]
