@@ -74,8 +74,15 @@ export function installGracefulShutdown(deps: ShutdownDependencies): void {
     const deadlineMs = config.shutdownDelayMs + config.shutdownTimeoutMs;
     const timer = setTimeout(() => {
       const now = Date.now();
-      const open = [...state.inFlight].map((r) => ({ method: r.method, url: r.url, ageMs: now - r.startedAt }));
-      logger.error({ deadlineMs, open }, `shutdown deadline passed with ${open.length} request(s) open; exit 1`);
+      const open = [...state.inFlight].map((r) => ({
+        method: r.method,
+        url: r.url,
+        ageMs: now - r.startedAt,
+      }));
+      logger.error(
+        { deadlineMs, open },
+        `shutdown deadline passed with ${open.length} request(s) open; exit 1`,
+      );
       exit(1);
     }, deadlineMs);
     timer.unref();

@@ -57,7 +57,8 @@ for (const [name, value, message] of badValues) {
   test(`rejects ${name}=${value} with one line naming the variable`, () => {
     assert.throws(
       () => loadConfig({ [name]: value }),
-      (error: unknown) => error instanceof ConfigError && message.test(error.message) && !error.message.includes('\n'),
+      (error: unknown) =>
+        error instanceof ConfigError && message.test(error.message) && !error.message.includes('\n'),
     );
   });
 }

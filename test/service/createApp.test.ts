@@ -8,7 +8,11 @@ import { createServiceState } from '../../service/serviceState.js';
 
 function makeApp(overrides: { appVersion?: '1' | '2'; workDelayMs?: number } = {}) {
   const state = createServiceState();
-  const config = { appVersion: overrides.appVersion ?? '1', workDelayMs: overrides.workDelayMs ?? 20, podName: 'pod-a' };
+  const config = {
+    appVersion: overrides.appVersion ?? '1',
+    workDelayMs: overrides.workDelayMs ?? 20,
+    podName: 'pod-a',
+  };
   const app = createApp({ config, metrics: createMetrics(), state, logger: pino({ level: 'silent' }) });
   return { app, state };
 }
@@ -84,7 +88,10 @@ test('GET /metrics exposes request counts and durations by route, status and ver
   const text = response.text;
   assert.match(text, /http_requests_total\{route="\/",method="GET",status="200",version="1"\} 1/);
   assert.match(text, /http_requests_total\{route="unmatched",method="GET",status="404",version="1"\} 1/);
-  assert.match(text, /http_request_duration_seconds_bucket\{le="0.05",route="\/",method="GET",status="200",version="1"\}/);
+  assert.match(
+    text,
+    /http_request_duration_seconds_bucket\{le="0.05",route="\/",method="GET",status="200",version="1"\}/,
+  );
   assert.match(text, /http_requests_in_flight 1/, 'the /metrics request itself is in flight');
   assert.match(text, /process_cpu_user_seconds_total/);
   assert.match(text, /app_shutting_down 0/, 'the gauge is set by the shutdown sequence, not by the state');

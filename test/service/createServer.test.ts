@@ -18,7 +18,10 @@ before(async () => {
 after(() => server.close());
 
 /** Sends raw bytes and resolves with everything the server answered before closing. */
-async function rawExchange(bytes: string, keepOpenMs = 0): Promise<{ answer: string; closedAfterMs: number }> {
+async function rawExchange(
+  bytes: string,
+  keepOpenMs = 0,
+): Promise<{ answer: string; closedAfterMs: number }> {
   const socket = net.connect(port, '127.0.0.1');
   await once(socket, 'connect');
   const started = performance.now();

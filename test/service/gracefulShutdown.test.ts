@@ -13,7 +13,11 @@ async function get(url: string, dispatcher?: Agent) {
 }
 
 test('requests in flight at SIGTERM all complete with 200, and the process exits 0', async () => {
-  const service = await startService({ WORK_DELAY_MS: '1000', SHUTDOWN_DELAY_MS: '300', SHUTDOWN_TIMEOUT_MS: '5000' });
+  const service = await startService({
+    WORK_DELAY_MS: '1000',
+    SHUTDOWN_DELAY_MS: '300',
+    SHUTDOWN_TIMEOUT_MS: '5000',
+  });
   const inFlight = Array.from({ length: 20 }, () => get(`${service.baseUrl}/`));
   await sleep(100);
   service.child.kill('SIGTERM');
@@ -30,7 +34,8 @@ test('/health answers 503 within 100 ms of SIGTERM while / still answers, every 
   service.child.kill('SIGTERM');
   const signalledAt = performance.now();
   let health = await get(`${service.baseUrl}/health`);
-  while (health.status === 200 && performance.now() - signalledAt < 1000) health = await get(`${service.baseUrl}/health`);
+  while (health.status === 200 && performance.now() - signalledAt < 1000)
+    health = await get(`${service.baseUrl}/health`);
   const unreadyAfterMs = performance.now() - signalledAt;
   assert.equal(health.status, 503);
   assert.ok(unreadyAfterMs < 100, `503 after ${Math.round(unreadyAfterMs)} ms`);
@@ -87,7 +92,11 @@ test('a keep-alive client sending requests back to back through the whole shutdo
 });
 
 test('SIGTERM to exit takes the drain delay plus the longest in-flight request, and little more', async () => {
-  const service = await startService({ WORK_DELAY_MS: '700', SHUTDOWN_DELAY_MS: '500', SHUTDOWN_TIMEOUT_MS: '5000' });
+  const service = await startService({
+    WORK_DELAY_MS: '700',
+    SHUTDOWN_DELAY_MS: '500',
+    SHUTDOWN_TIMEOUT_MS: '5000',
+  });
   const pending = get(`${service.baseUrl}/`);
   await sleep(50);
   const signalledAt = performance.now();
@@ -110,7 +119,11 @@ test('SIGINT shuts down gracefully too', async () => {
 });
 
 test('past the hard deadline it exits 1 and logs the requests still open', async () => {
-  const service = await startService({ WORK_DELAY_MS: '5000', SHUTDOWN_DELAY_MS: '200', SHUTDOWN_TIMEOUT_MS: '300' });
+  const service = await startService({
+    WORK_DELAY_MS: '5000',
+    SHUTDOWN_DELAY_MS: '200',
+    SHUTDOWN_TIMEOUT_MS: '300',
+  });
   const pending = get(`${service.baseUrl}/`).catch((error: Error) => error);
   await sleep(50);
   const signalledAt = performance.now();
@@ -156,5 +169,8 @@ test('GRACEFUL_SHUTDOWN=false exits at once on SIGTERM and cuts the request in f
 test('a bad setting stops the service with exit 2 and one line naming it', async () => {
   const { code, stderr } = await runServiceToExit({ SHUTDOWN_DELAY_MS: 'soon' });
   assert.equal(code, 2);
-  assert.equal(stderr, 'Invalid SHUTDOWN_DELAY_MS="soon": expected a whole number of milliseconds from 0 to 600000.\n');
+  assert.equal(
+    stderr,
+    'Invalid SHUTDOWN_DELAY_MS="soon": expected a whole number of milliseconds from 0 to 600000.\n',
+  );
 });

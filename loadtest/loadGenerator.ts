@@ -1,0 +1,43 @@
+import type { RequestSample } from '../scripts/model.js';
+
+/**
+ * What the harness needs from any load generator (the builtin open-model one, or k6 later):
+ * start it, watch it, stop it and get every request it made. The verdict and the report only
+ * ever see the LoadResult, never the generator.
+ */
+export interface LoadGenerator {
+  /** Begins sending. Calling it twice is an error. */
+  start(): void;
+  /** Stops scheduling, waits for requests in flight (bounded by their timeout), returns everything. */
+  stop(): Promise<LoadResult>;
+  /** Resolves once the schedule ran out on its own (count or duration) and nothing is in flight. */
+  finished(): Promise<void>;
+  /** Cheap running totals for a live status line. */
+  progress(): LoadProgress;
+}
+
+export interface LoadProgress {
+  sent: number;
+  completed: number;
+  failed: number;
+  /** Answers per X-App-Version ('unknown' when the header was absent). */
+  byVersion: Record<string, number>;
+}
+
+export interface LoadResult {
+  /** One per request sent, in schedule order. */
+  samples: RequestSample[];
+  /** Epoch ms: the schedule's time zero. */
+  startedAt: number;
+  /** Epoch ms: when the last request settled. */
+  endedAt: number;
+  /** Requested requests per second. */
+  rate: number;
+  keepAlive: boolean;
+  /** Requests actually sent per second of the schedule window. */
+  achievedRate: number;
+  /** Fraction below the requested rate (0 when delivered in full): max(0, 1 - achievedRate / rate). */
+  shortfall: number;
+  /** How late requests went out relative to their scheduled time, in ms. */
+  sendLagMs: { p50: number; p99: number; max: number };
+}

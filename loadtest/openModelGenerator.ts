@@ -1,0 +1,318 @@
+import type { Client, Dispatcher } from 'undici';
+import type { IncomingHttpHeaders } from 'node:http';
+import type { RequestSample } from '../scripts/model.js';
+import { ClientPool } from './clientPool.js';
+import { errorCode, LoadAbort } from './errorCode.js';
+import type { LoadGenerator, LoadProgress, LoadResult } from './loadGenerator.js';
+import { quantile } from './quantile.js';
+
+export interface OpenModelOptions {
+  /** Where to send: only its origin is used (http://127.0.0.1:PORT). */
+  baseUrl: string;
+  /** Requests per second, held no matter how slowly the server answers. */
+  rate: number;
+  /** On: connections are reused. Off: every request opens, and closes, its own connection. */
+  keepAlive: boolean;
+  /** Whole-request budget from the moment it is sent; past it the request counts as 'timeout'. */
+  timeoutMs: number;
+  /** The schedule ends after this long... */
+  maxDurationMs: number;
+  /** ...or after this many requests, whichever comes first. */
+  maxRequests: number;
+  path?: string;
+}
+
+/** The longest the sender sleeps between ticks; also the timeout check's resolution. */
+const maxTickMs = 20;
+
+/**
+ * An open-model ("constant arrival rate") load generator on undici.
+ *
+ * Request i is scheduled at startedAt + i / rate whatever the server does: a closed model (send,
+ * wait, send) slows down with the server and hides exactly the stalls a rollout causes (coordinated
+ * omission, see https://www.scylladb.com/2021/04/22/on-coordinated-omission/). Latency counts from
+ * the scheduled time, so a sender that falls behind shows up as latency rather than vanishing.
+ * Late requests are sent late (catch-up), never skipped.
+ */
+export function createOpenModelGenerator(options: OpenModelOptions): LoadGenerator {
+  return new OpenModelGenerator(options);
+}
+
+function checkOptions(o: OpenModelOptions): URL {
+  let url: URL;
+  try {
+    url = new URL(o.baseUrl);
+  } catch {
+    throw new RangeError(`baseUrl must be an http:// URL, got ${JSON.stringify(o.baseUrl)}`);
+  }
+  if (url.protocol !== 'http:') throw new RangeError(`baseUrl must be an http:// URL, got ${o.baseUrl}`);
+  if (!(o.rate > 0) || !Number.isFinite(o.rate)) throw new RangeError(`rate must be > 0, got ${o.rate}`);
+  if (!(o.timeoutMs > 0)) throw new RangeError(`timeoutMs must be > 0, got ${o.timeoutMs}`);
+  if (!(o.maxDurationMs > 0)) throw new RangeError(`maxDurationMs must be > 0, got ${o.maxDurationMs}`);
+  if (!Number.isInteger(o.maxRequests) || o.maxRequests < 1) {
+    throw new RangeError(`maxRequests must be a whole number >= 1, got ${o.maxRequests}`);
+  }
+  return url;
+}
+
+const { timeOrigin } = performance;
+
+function headerValue(value: string | string[] | undefined): string | null {
+  if (value === undefined) return null;
+  return typeof value === 'string' ? value : (value[0] ?? null);
+}
+
+/**
+ * One request in flight, and its own undici handler: methods live on the prototype, so a request
+ * costs this object and its sample, not a set of closures. Times are performance.now() values.
+ */
+class InFlight implements Dispatcher.DispatchHandler {
+  controller: Dispatcher.DispatchController | null = null;
+  status: number | null = null;
+  version: string | null = null;
+  pod: string | null = null;
+  settled = false;
+  private released = false;
+
+  constructor(
+    readonly gen: OpenModelGenerator,
+    readonly client: Client,
+    readonly index: number,
+    readonly scheduledAt: number,
+    readonly startedAt: number,
+    readonly deadline: number,
+  ) {}
+
+  onRequestStart(controller: Dispatcher.DispatchController): void {
+    // Timed out while still queued for a connection: drop it now that it reached one.
+    if (this.settled) controller.abort(new LoadAbort('timeout'));
+    else this.controller = controller;
+  }
+
+  onResponseStart(_c: Dispatcher.DispatchController, status: number, headers: IncomingHttpHeaders): void {
+    this.status = status;
+    this.version = headerValue(headers['x-app-version']);
+    this.pod = headerValue(headers['x-pod-name']);
+  }
+
+  onResponseData(): void {
+    // The body is read (and discarded) chunk by chunk: nothing is left unconsumed on the socket.
+  }
+
+  onResponseEnd(): void {
+    this.release();
+    this.gen.settle(this, this.status === 200 ? null : `http_${this.status}`);
+  }
+
+  onResponseError(_c: Dispatcher.DispatchController, err: Error): void {
+    this.release();
+    this.gen.settle(this, errorCode(err));
+  }
+
+  /** The connection is free again only now that undici is done with it (not when we time out). */
+  private release(): void {
+    if (this.released) return;
+    this.released = true;
+    this.gen.clients.release(this.client);
+  }
+}
+
+class OpenModelGenerator implements LoadGenerator {
+  readonly clients: ClientPool;
+  private readonly intervalMs: number;
+  private readonly dispatchOptions: Dispatcher.DispatchOptions;
+  private readonly samples: RequestSample[] = [];
+  /** Requests in send order; their deadlines are in the same order, so timeouts are found from the head. */
+  private queue: (InFlight | undefined)[] = [];
+  private head = 0;
+  private timer: NodeJS.Timeout | null = null;
+  private started = false;
+  private scheduling = false;
+  private startPerf = 0;
+  private scheduleEndPerf = 0;
+  private next = 0;
+  private inFlight = 0;
+  private completed = 0;
+  private failed = 0;
+  private readonly byVersion: Record<string, number> = {};
+  private resolveFinished: (() => void) | null = null;
+  private readonly finishedPromise: Promise<void>;
+  private stopping: Promise<LoadResult> | null = null;
+
+  constructor(private readonly o: OpenModelOptions) {
+    const url = checkOptions(o);
+    this.intervalMs = 1000 / o.rate;
+    // As many connections as requests in flight: an open model never queues behind a busy one.
+    this.clients = new ClientPool(url.origin, {
+      pipelining: 1,
+      connectTimeout: o.timeoutMs,
+      // Backstops only: our own deadline check (whole request, from send) fires first.
+      headersTimeout: o.timeoutMs * 2,
+      bodyTimeout: o.timeoutMs * 2,
+    });
+    // reset: true makes undici send `connection: close` and drop the socket after the answer.
+    this.dispatchOptions = { method: 'GET', path: o.path ?? '/', reset: o.keepAlive ? undefined : true };
+    this.finishedPromise = new Promise((resolve) => (this.resolveFinished = resolve));
+  }
+
+  start(): void {
+    if (this.started) throw new Error('load generator already started');
+    this.started = true;
+    this.scheduling = true;
+    this.startPerf = performance.now();
+    this.tick();
+  }
+
+  finished(): Promise<void> {
+    return this.finishedPromise;
+  }
+
+  progress(): LoadProgress {
+    return {
+      sent: this.next,
+      completed: this.completed,
+      failed: this.failed,
+      byVersion: { ...this.byVersion },
+    };
+  }
+
+  stop(): Promise<LoadResult> {
+    this.stopping ??= this.drainAndClose();
+    return this.stopping;
+  }
+
+  private readonly tick = (): void => {
+    this.timer = null;
+    if (this.scheduling) this.sendDue();
+    const now = performance.now();
+    this.expire(now);
+    if (!this.scheduling && this.inFlight === 0) {
+      this.resolveFinished?.();
+      return;
+    }
+    let delay = maxTickMs;
+    if (this.scheduling)
+      delay = Math.min(maxTickMs, Math.max(1, this.startPerf + this.next * this.intervalMs - now));
+    this.timer = setTimeout(this.tick, delay);
+  };
+
+  /** Sends every request whose time has come, late ones included, each keeping its scheduled time. */
+  private sendDue(): void {
+    const { maxRequests, maxDurationMs, timeoutMs } = this.o;
+    const endPerf = this.startPerf + maxDurationMs;
+    for (;;) {
+      if (this.next >= maxRequests) {
+        this.endSchedule(this.startPerf + maxRequests * this.intervalMs);
+        return;
+      }
+      const at = this.startPerf + this.next * this.intervalMs;
+      if (at >= endPerf) {
+        this.endSchedule(endPerf);
+        return;
+      }
+      const now = performance.now();
+      if (at > now) return;
+      const client = this.clients.acquire();
+      const req = new InFlight(this, client, this.next++, at, now, now + timeoutMs);
+      this.queue.push(req);
+      this.inFlight++;
+      client.dispatch(this.dispatchOptions, req);
+    }
+  }
+
+  private endSchedule(atPerf: number): void {
+    if (!this.scheduling) return;
+    this.scheduling = false;
+    this.scheduleEndPerf = atPerf;
+  }
+
+  /** Times out, from the head of the send-ordered queue, every request past its deadline. */
+  private expire(now: number): void {
+    const q = this.queue;
+    while (this.head < q.length) {
+      const req = q[this.head];
+      if (req !== undefined && !req.settled) {
+        if (req.deadline > now) break;
+        this.settle(req, 'timeout');
+        req.controller?.abort(new LoadAbort('timeout'));
+      }
+      q[this.head++] = undefined;
+    }
+    if (this.head > 4096 && this.head * 2 > q.length) {
+      this.queue = q.slice(this.head);
+      this.head = 0;
+    }
+  }
+
+  /** Records a request's outcome once; later callbacks for it (after an abort) are ignored. */
+  settle(req: InFlight, error: string | null): void {
+    if (req.settled) return;
+    req.settled = true;
+    const endedAt = performance.now();
+    this.inFlight--;
+    this.completed++;
+    if (error !== null) this.failed++;
+    if (req.status !== null) {
+      const v = req.version ?? 'unknown';
+      this.byVersion[v] = (this.byVersion[v] ?? 0) + 1;
+    }
+    this.samples[req.index] = {
+      scheduledAt: timeOrigin + req.scheduledAt,
+      startedAt: timeOrigin + req.startedAt,
+      endedAt: timeOrigin + endedAt,
+      latencyMs: endedAt - req.scheduledAt,
+      status: req.status,
+      error,
+      version: req.version,
+      pod: req.pod,
+    };
+    if (!this.scheduling && this.inFlight === 0) this.resolveFinished?.();
+  }
+
+  private async drainAndClose(): Promise<LoadResult> {
+    if (!this.started) throw new Error('load generator was never started');
+    this.endSchedule(performance.now());
+    if (this.inFlight === 0) this.resolveFinished?.();
+    // Every request settles by its deadline (the tick keeps checking); the bound is a backstop.
+    let bound: NodeJS.Timeout | undefined;
+    await Promise.race([
+      this.finishedPromise,
+      new Promise<void>((resolve) => (bound = setTimeout(resolve, this.o.timeoutMs + 2 * maxTickMs + 100))),
+    ]);
+    clearTimeout(bound);
+    if (this.timer !== null) clearTimeout(this.timer);
+    this.timer = null;
+    for (let i = this.head; i < this.queue.length; i++) {
+      const req = this.queue[i];
+      if (req !== undefined && !req.settled) this.settle(req, 'aborted');
+    }
+    this.resolveFinished?.();
+    await this.clients.destroy();
+    return this.result();
+  }
+
+  private result(): LoadResult {
+    const samples = this.samples;
+    const sent = samples.length;
+    const windowMs = this.scheduleEndPerf - this.startPerf;
+    const achievedRate = windowMs > 0 ? (sent * 1000) / windowMs : 0;
+    const lags = new Float64Array(sent);
+    let endedAt = timeOrigin + this.startPerf;
+    for (let i = 0; i < sent; i++) {
+      const s = samples[i]!;
+      lags[i] = s.startedAt - s.scheduledAt;
+      if (s.endedAt > endedAt) endedAt = s.endedAt;
+    }
+    lags.sort();
+    return {
+      samples,
+      startedAt: timeOrigin + this.startPerf,
+      endedAt,
+      rate: this.o.rate,
+      keepAlive: this.o.keepAlive,
+      achievedRate,
+      shortfall: Math.max(0, 1 - achievedRate / this.o.rate),
+      sendLagMs: { p50: quantile(lags, 0.5), p99: quantile(lags, 0.99), max: sent > 0 ? lags[sent - 1]! : 0 },
+    };
+  }
+}

@@ -1,0 +1,136 @@
+import { parseArgs } from 'node:util';
+
+/** What `npm run demo:rollout -- ...` was asked to do, validated. */
+export interface RolloutOptions {
+  target: 'auto' | 'local' | 'kind' | 'kube';
+  scenario: Scenario;
+  /** Requests per second of the built-in load. */
+  rate: number;
+  keepAlive: boolean;
+  load: 'auto' | 'builtin' | 'k6' | 'none';
+  /** The Service's port on 127.0.0.1 (local target); 0 picks a free one. */
+  lbPort: number;
+  propagationLagMs: number;
+  warmupMs: number;
+  cooldownMs: number;
+  requestTimeoutMs: number;
+  /** Where the report goes; null: reports/<timestamp>/. */
+  out: string | null;
+  dryRun: boolean;
+  /** kube target: the kubectl context to use. */
+  context: string | null;
+  /** kind/kube targets: where the images are (a registry prefix, `hello` by default). */
+  image: string | null;
+  keepCluster: boolean;
+  help: boolean;
+}
+
+export const SCENARIOS = ['hardened', 'naive'] as const;
+export type Scenario = (typeof SCENARIOS)[number];
+
+/** A bad flag: the CLI prints the message as one line and exits 2. */
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+export const USAGE = `Usage: npm run demo:rollout -- [options]
+
+Rolls hello v1 → v2 under load and proves (or disproves) that no request was dropped.
+
+  --target auto|local|kind|kube   where to run (default auto: kind when docker, kind and kubectl work, else local)
+  --scenario hardened|naive       which manifests (default hardened; naive removes readiness probe and drain)
+  --rate N                        requests per second (default 100)
+  --keep-alive on|off             reuse connections (default on)
+  --load auto|builtin|k6|none     load generator (default auto: k6 when installed, else builtin;
+                                  none: bring your own tool, pointed at the Service's port)
+  --lb-port P                     local target: the Service's port on 127.0.0.1 (default: a free port)
+  --propagation-lag S             local target: seconds for an endpoint change to reach the balancer (default 1)
+  --warmup S                      seconds of load before the rollout (default 5)
+  --cooldown S                    seconds of load after the old pods are gone (default 5)
+  --timeout S                     per-request timeout in seconds (default 10)
+  --out DIR                       report folder (default reports/<timestamp>)
+  --context NAME                  kube target: kubectl context
+  --image NAME                    kind/kube targets: image repository (default hello)
+  --keep-cluster on|off           kind target: keep the cluster afterwards (default on)
+  --dry-run                       print the plan (every command the kind target would run) and run nothing
+  -h, --help                      show this help
+
+Exit status: 0 the proof passed, 1 it failed, 2 bad usage or a missing prerequisite, 130 interrupted.`;
+
+function choice<T extends string>(
+  flag: string,
+  value: string | undefined,
+  allowed: readonly T[],
+  fallback: T,
+): T {
+  if (value === undefined) return fallback;
+  if ((allowed as readonly string[]).includes(value)) return value as T;
+  throw new UsageError(`Invalid --${flag} "${value}": expected ${allowed.join(', ')}.`);
+}
+
+function number(
+  flag: string,
+  value: string | undefined,
+  fallback: number,
+  min: number,
+  max: number,
+  unit: string,
+): number {
+  if (value === undefined) return fallback;
+  const parsed = Number(value);
+  if (value.trim() === '' || !Number.isFinite(parsed) || parsed < min || parsed > max) {
+    throw new UsageError(`Invalid --${flag} "${value}": expected ${unit} from ${min} to ${max}.`);
+  }
+  return parsed;
+}
+
+export function parseRolloutFlags(argv: readonly string[]): RolloutOptions {
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    ({ values } = parseArgs({
+      args: [...argv],
+      strict: true,
+      allowPositionals: false,
+      options: {
+        target: { type: 'string' },
+        scenario: { type: 'string' },
+        rate: { type: 'string' },
+        'keep-alive': { type: 'string' },
+        load: { type: 'string' },
+        'lb-port': { type: 'string' },
+        'propagation-lag': { type: 'string' },
+        warmup: { type: 'string' },
+        cooldown: { type: 'string' },
+        timeout: { type: 'string' },
+        out: { type: 'string' },
+        context: { type: 'string' },
+        image: { type: 'string' },
+        'keep-cluster': { type: 'string' },
+        'dry-run': { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }));
+  } catch (error) {
+    // parseArgs explains itself well ("Unknown option '--rat'"); keep its first sentence only.
+    throw new UsageError(`${String((error as Error).message).split('. ')[0]}. See --help.`);
+  }
+  const text = (name: string) => values[name] as string | undefined;
+  return {
+    target: choice('target', text('target'), ['auto', 'local', 'kind', 'kube'], 'auto'),
+    scenario: choice('scenario', text('scenario'), SCENARIOS, 'hardened'),
+    rate: number('rate', text('rate'), 100, 1, 20_000, 'requests per second'),
+    keepAlive: choice('keep-alive', text('keep-alive'), ['on', 'off'], 'on') === 'on',
+    load: choice('load', text('load'), ['auto', 'builtin', 'k6', 'none'], 'auto'),
+    lbPort: Math.trunc(number('lb-port', text('lb-port'), 0, 0, 65535, 'a port number')),
+    propagationLagMs: number('propagation-lag', text('propagation-lag'), 1, 0, 60, 'seconds') * 1000,
+    warmupMs: number('warmup', text('warmup'), 5, 1, 3600, 'seconds') * 1000,
+    cooldownMs: number('cooldown', text('cooldown'), 5, 1, 3600, 'seconds') * 1000,
+    requestTimeoutMs: number('timeout', text('timeout'), 10, 0.1, 600, 'seconds') * 1000,
+    out: text('out') ?? null,
+    dryRun: values['dry-run'] === true,
+    context: text('context') ?? null,
+    image: text('image') ?? null,
+    keepCluster: choice('keep-cluster', text('keep-cluster'), ['on', 'off'], 'on') === 'on',
+    help: values.help === true,
+  };
+}

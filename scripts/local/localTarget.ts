@@ -1,0 +1,165 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { deploymentSettings, type DeploymentSettings } from '../manifests/deploymentSettings.js';
+import { renderKustomization } from '../manifests/renderKustomization.js';
+import type { RolloutEvent, RolloutOutcome } from '../model.js';
+import type { Target } from '../targets/target.js';
+import { createBalancer } from './balancer.js';
+import { createDeploymentController, type PodControl } from './deploymentController.js';
+import { createEndpoints } from './endpoints.js';
+import { createLocalPod, type LocalPod } from './localPod.js';
+
+/**
+ * The embedded `local` target: a Deployment, its pods and its Service on one machine, under the rules
+ * that decide whether a request drops (rolling update, probes, endpoints with propagation lag, an L4
+ * balancer, the kubelet's termination), read from the same manifests a cluster gets.
+ */
+export interface LocalTargetOptions {
+  /** The balancer's port on 127.0.0.1 (the Service). 0 picks a free one. */
+  lbPort: number;
+  /** How long an endpoint change takes to reach the balancer (kube-proxy's sync). */
+  propagationLagMs: number;
+  /** Where each pod's output goes (<pod>.log). */
+  logDir: string;
+  /** The compiled service entry; dist/service/main.js by default. */
+  serviceEntry?: string;
+}
+
+const SYNC_INTERVAL_MS = 100;
+
+export const DEFAULT_SERVICE_ENTRY = path.resolve(
+  path.dirname(fileURLToPath(import.meta.url)),
+  '../../service/main.js',
+);
+
+export function createLocalTarget(options: LocalTargetOptions): Target {
+  const serviceEntry = options.serviceEntry ?? DEFAULT_SERVICE_ENTRY;
+  if (!fs.existsSync(serviceEntry)) {
+    throw new Error(
+      `the service is not built (${path.relative(process.cwd(), serviceEntry)} is missing): run npm run build`,
+    );
+  }
+  fs.mkdirSync(options.logDir, { recursive: true });
+
+  const listeners: Array<(event: RolloutEvent) => void> = [];
+  const emit = (event: RolloutEvent) => listeners.forEach((listener) => listener(event));
+  const endpoints = createEndpoints({ propagationLagMs: options.propagationLagMs });
+  const balancer = createBalancer({ port: options.lbPort, host: '127.0.0.1', endpoints });
+  const pods = new Map<string, LocalPod>();
+  const templates = new Map<string, DeploymentSettings>();
+  let podCounter = 0;
+  let tornDown = false;
+  let outcomeWaiter: ((outcome: RolloutOutcome) => void) | null = null;
+
+  // The controller reacts to pod changes, and pods change as it acts: run it from the event loop, never
+  // from inside a pod's callback, so one reconcile pass never sees a half-applied change.
+  let syncQueued = false;
+  const requestSync = () => {
+    if (syncQueued || tornDown) return;
+    syncQueued = true;
+    setImmediate(() => {
+      syncQueued = false;
+      if (!tornDown) controller.sync();
+    });
+  };
+
+  const podControl: PodControl = {
+    list: () => [...pods.values()],
+    create(revision) {
+      const template = templates.get(revision);
+      if (!template) throw new Error(`no template for ${revision}`);
+      const version = template.container.env.APP_VERSION ?? 'unknown';
+      const name = `${template.name}-v${version}-${++podCounter}`;
+      const pod = createLocalPod({
+        name,
+        revision,
+        template,
+        entry: serviceEntry,
+        logDir: options.logDir,
+        endpoints,
+        onEvent: (kind, detail) => {
+          emit({ at: Date.now(), kind, pod: name, version, ...(detail ? { detail } : {}) });
+          requestSync();
+        },
+      });
+      pods.set(name, pod);
+      void pod.start();
+    },
+    terminate(name) {
+      const pod = pods.get(name);
+      if (!pod) return;
+      void pod.terminate().then(() => {
+        pods.delete(name);
+        requestSync();
+      });
+    },
+  };
+
+  const controller = createDeploymentController({
+    spec: { replicas: 0, minReadySeconds: 0, progressDeadlineSeconds: 600, maxSurge: 1, maxUnavailable: 0 },
+    pods: podControl,
+    now: Date.now,
+    onEvent: (kind, detail) => {
+      emit({ at: Date.now(), kind, detail });
+      if (kind === 'rollout-complete' || kind === 'rollout-stalled') {
+        outcomeWaiter?.(kind === 'rollout-complete' ? 'complete' : 'stalled');
+        outcomeWaiter = null;
+      }
+    },
+  });
+  const syncTimer = setInterval(() => controller.sync(), SYNC_INTERVAL_MS);
+
+  /** `kubectl apply -k overlay` and wait: the new template becomes the Deployment's. */
+  function apply(overlay: string): Promise<RolloutOutcome> {
+    if (tornDown) return Promise.resolve('interrupted');
+    const settings = deploymentSettings(renderKustomization(overlay));
+    const revision = path.basename(overlay);
+    templates.set(revision, settings);
+    const outcome = new Promise<RolloutOutcome>((resolve) => (outcomeWaiter = resolve));
+    controller.rollTo(revision, {
+      replicas: settings.replicas,
+      maxSurge: settings.maxSurge,
+      maxUnavailable: settings.maxUnavailable,
+      minReadySeconds: settings.minReadySeconds,
+      progressDeadlineSeconds: settings.progressDeadlineSeconds,
+    });
+    return outcome;
+  }
+
+  return {
+    name: 'local',
+    async up() {
+      const port = await balancer.listen();
+      return `http://127.0.0.1:${port}`;
+    },
+    deploy: apply,
+    rollOut: apply,
+    async settle() {
+      while (!tornDown && [...pods.values()].some((pod) => pod.terminating)) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    },
+    podCounts() {
+      let ready = 0;
+      let terminating = 0;
+      for (const pod of pods.values()) {
+        if (pod.terminating) terminating++;
+        else if (pod.readySince !== null) ready++;
+      }
+      return { ready, terminating };
+    },
+    onEvent(listener) {
+      listeners.push(listener);
+    },
+    async teardown() {
+      if (tornDown) return;
+      tornDown = true;
+      clearInterval(syncTimer);
+      outcomeWaiter?.('interrupted');
+      await Promise.all([...pods.values()].map((pod) => pod.kill()));
+      endpoints.close();
+      await balancer.close();
+    },
+  };
+}

@@ -1,0 +1,240 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createOpenModelGenerator } from '../../loadtest/openModelGenerator.js';
+import type { OpenModelOptions } from '../../loadtest/openModelGenerator.js';
+
+interface TestServer {
+  url: string;
+  port: number;
+  /** TCP connections the server accepted. */
+  connections: () => number;
+  /** `connection` header of every request, in arrival order. */
+  connectionHeaders: string[];
+  close: () => Promise<void>;
+}
+
+async function serve(handler: http.RequestListener): Promise<TestServer> {
+  let connections = 0;
+  const connectionHeaders: string[] = [];
+  const server = http.createServer((req, res) => {
+    connectionHeaders.push(String(req.headers.connection));
+    handler(req, res);
+  });
+  server.on('connection', () => connections++);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    connections: () => connections,
+    connectionHeaders,
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+const ok: http.RequestListener = (_req, res) => {
+  res.setHeader('x-app-version', '2');
+  res.setHeader('x-pod-name', 'hello-abc');
+  res.end('{"message":"Hello from version 2!"}');
+};
+
+function options(url: string, o: Partial<OpenModelOptions>): OpenModelOptions {
+  return {
+    baseUrl: url,
+    rate: 100,
+    keepAlive: true,
+    timeoutMs: 2000,
+    maxDurationMs: 5000,
+    maxRequests: 10,
+    ...o,
+  };
+}
+
+/** Runs a generator until its schedule ends by itself, and returns what it recorded. */
+async function runToEnd(o: OpenModelOptions) {
+  const gen = createOpenModelGenerator(o);
+  gen.start();
+  await gen.finished();
+  return gen.stop();
+}
+
+test('delivers 200 rps for 2 s within 1%, scheduled exactly 5 ms apart', async (t) => {
+  const server = await serve(ok);
+  t.after(server.close);
+  const result = await runToEnd(
+    options(server.url, { rate: 200, maxDurationMs: 2000, maxRequests: 100_000 }),
+  );
+  assert.equal(result.samples.length, 400);
+  assert.ok(Math.abs(result.achievedRate - 200) <= 2, `achieved ${result.achievedRate} rps`);
+  assert.ok(result.shortfall < 0.01, `shortfall ${result.shortfall}`);
+  for (let i = 1; i < result.samples.length; i++) {
+    const gap = result.samples[i]!.scheduledAt - result.samples[i - 1]!.scheduledAt;
+    assert.ok(Math.abs(gap - 5) < 0.01, `gap ${gap} ms at ${i}`);
+  }
+  // The median only: on a shared 2-core machine the OS can pause any process for 100+ ms.
+  assert.ok(result.sendLagMs.p50 < 20, `requests went out late: p50 ${result.sendLagMs.p50} ms`);
+  assert.ok(result.samples.every((s) => s.status === 200 && s.error === null));
+});
+
+test('counts latency from the scheduled time: a server that waits 300 ms shows at least 300 ms', async (t) => {
+  const server = await serve((req, res) => setTimeout(() => ok(req, res), 300));
+  t.after(server.close);
+  const result = await runToEnd(options(server.url, { rate: 50, maxRequests: 20 }));
+  assert.equal(result.samples.length, 20);
+  for (const s of result.samples) {
+    assert.ok(s.latencyMs >= 300, `latency ${s.latencyMs}`);
+    assert.ok(Math.abs(s.latencyMs - (s.endedAt - s.scheduledAt)) < 0.001);
+  }
+});
+
+test('a stalled sender shows the stall as latency, not as missing requests', async (t) => {
+  const server = await serve(ok);
+  t.after(server.close);
+  const gen = createOpenModelGenerator(
+    options(server.url, { rate: 100, maxDurationMs: 1000, maxRequests: 1000 }),
+  );
+  gen.start();
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  const until = performance.now() + 200;
+  while (performance.now() < until); // block the event loop: nothing can be sent for 200 ms
+  await gen.finished();
+  const result = await gen.stop();
+  assert.equal(result.samples.length, 100, 'late requests are sent late, never skipped');
+  assert.ok(result.sendLagMs.max >= 150, `max send lag ${result.sendLagMs.max}`);
+  const worst = Math.max(...result.samples.map((s) => s.latencyMs));
+  assert.ok(worst >= 150, `worst latency ${worst}`);
+});
+
+test('with keep-alive on, requests reuse a few connections', async (t) => {
+  const server = await serve(ok);
+  t.after(server.close);
+  const result = await runToEnd(options(server.url, { rate: 200, maxRequests: 100 }));
+  assert.equal(result.samples.filter((s) => s.status === 200).length, 100);
+  // A burst after a scheduling hiccup legitimately opens extra connections; without reuse it would be 100.
+  assert.ok(server.connections() <= 25, `${server.connections()} connections`);
+  assert.ok(server.connectionHeaders.every((h) => h === 'keep-alive'));
+});
+
+test('with keep-alive off, every request opens its own connection and asks to close it', async (t) => {
+  const server = await serve(ok);
+  t.after(server.close);
+  const result = await runToEnd(options(server.url, { rate: 200, maxRequests: 50, keepAlive: false }));
+  assert.equal(result.samples.filter((s) => s.status === 200).length, 50);
+  assert.equal(server.connections(), 50);
+  assert.ok(server.connectionHeaders.every((h) => h === 'close'));
+  assert.equal(result.keepAlive, false);
+});
+
+test('records connection refused as ECONNREFUSED with no status', async () => {
+  const probe = await serve(ok);
+  await probe.close(); // the port is now free: nothing listens there
+  const result = await runToEnd(options(probe.url, { rate: 50, maxRequests: 5 }));
+  assert.equal(result.samples.length, 5);
+  for (const s of result.samples) assert.deepEqual([s.status, s.error], [null, 'ECONNREFUSED']);
+});
+
+test('records a connection reset (RST) mid-request as ECONNRESET', async (t) => {
+  const server = await serve((req) => req.socket.resetAndDestroy());
+  t.after(server.close);
+  const result = await runToEnd(options(server.url, { rate: 50, maxRequests: 5 }));
+  for (const s of result.samples) assert.deepEqual([s.status, s.error], [null, 'ECONNRESET']);
+});
+
+test('records a server closing the socket (FIN) mid-request as socket_closed', async (t) => {
+  const server = await serve((req) => req.socket.destroy());
+  t.after(server.close);
+  const result = await runToEnd(options(server.url, { rate: 50, maxRequests: 5 }));
+  for (const s of result.samples) assert.deepEqual([s.status, s.error], [null, 'socket_closed']);
+});
+
+test('gives up on a request after timeoutMs and records it as timeout', async (t) => {
+  const server = await serve(() => undefined); // never answers
+  t.after(server.close);
+  const started = performance.now();
+  const result = await runToEnd(options(server.url, { rate: 50, maxRequests: 3, timeoutMs: 200 }));
+  assert.ok(performance.now() - started < 1000);
+  for (const s of result.samples) {
+    assert.equal(s.error, 'timeout');
+    assert.ok(s.latencyMs >= 200 && s.latencyMs < 400, `latency ${s.latencyMs}`);
+  }
+});
+
+test('records a 503 as status 503 with error http_503', async (t) => {
+  const server = await serve((_req, res) => {
+    res.statusCode = 503;
+    res.end('{"status":"shutting down"}');
+  });
+  t.after(server.close);
+  const gen = createOpenModelGenerator(options(server.url, { rate: 50, maxRequests: 4 }));
+  gen.start();
+  await gen.finished();
+  assert.deepEqual(gen.progress(), { sent: 4, completed: 4, failed: 4, byVersion: { unknown: 4 } });
+  const result = await gen.stop();
+  for (const s of result.samples) assert.deepEqual([s.status, s.error], [503, 'http_503']);
+});
+
+test('records which version and pod answered', async (t) => {
+  const server = await serve(ok);
+  t.after(server.close);
+  const gen = createOpenModelGenerator(options(server.url, { rate: 100, maxRequests: 6 }));
+  gen.start();
+  await gen.finished();
+  assert.deepEqual(gen.progress(), { sent: 6, completed: 6, failed: 0, byVersion: { '2': 6 } });
+  const result = await gen.stop();
+  for (const s of result.samples) assert.deepEqual([s.version, s.pod], ['2', 'hello-abc']);
+});
+
+test('stops at maxRequests', async (t) => {
+  const server = await serve(ok);
+  t.after(server.close);
+  const started = performance.now();
+  const result = await runToEnd(options(server.url, { rate: 1000, maxRequests: 30, maxDurationMs: 60_000 }));
+  assert.ok(performance.now() - started < 1000);
+  assert.equal(result.samples.length, 30);
+  assert.ok(Math.abs(result.achievedRate - 1000) < 10, `achieved ${result.achievedRate}`);
+});
+
+test('stops at maxDurationMs', async (t) => {
+  const server = await serve(ok);
+  t.after(server.close);
+  const started = performance.now();
+  const result = await runToEnd(options(server.url, { rate: 100, maxRequests: 100_000, maxDurationMs: 500 }));
+  const took = performance.now() - started;
+  assert.ok(took >= 490 && took < 1000, `took ${took} ms`);
+  assert.equal(result.samples.length, 50);
+});
+
+test('stop() mid-run waits for requests in flight and returns every one of them', async (t) => {
+  const server = await serve((req, res) => setTimeout(() => ok(req, res), 200));
+  t.after(server.close);
+  const gen = createOpenModelGenerator(
+    options(server.url, { rate: 100, maxRequests: 1000, maxDurationMs: 10_000 }),
+  );
+  gen.start();
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  const result = await gen.stop();
+  assert.ok(result.samples.length >= 25 && result.samples.length <= 40, `${result.samples.length} sent`);
+  assert.ok(result.samples.every((s) => s.status === 200));
+  assert.ok(result.shortfall < 0.05, `shortfall ${result.shortfall}`);
+});
+
+test('rejects settings that cannot make a schedule, in one line', () => {
+  assert.throws(
+    () => createOpenModelGenerator(options('http://127.0.0.1:1', { rate: 0 })),
+    /rate must be > 0/,
+  );
+  assert.throws(
+    () => createOpenModelGenerator(options('localhost:80', {})),
+    /baseUrl must be an http:\/\/ URL/,
+  );
+  assert.throws(
+    () => createOpenModelGenerator(options('http://127.0.0.1:1', { maxRequests: 0 })),
+    /maxRequests/,
+  );
+});
