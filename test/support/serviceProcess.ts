@@ -18,7 +18,10 @@ export interface ServiceProcess {
 }
 
 /** Starts the service as a child process on a free port and resolves once it logs "ready". */
-export async function startService(env: Record<string, string> = {}, timeoutMs = 10_000): Promise<ServiceProcess> {
+export async function startService(
+  env: Record<string, string> = {},
+  timeoutMs = 10_000,
+): Promise<ServiceProcess> {
   const child = spawn(process.execPath, [SERVICE_ENTRY], {
     env: { PATH: process.env.PATH, PORT: '0', LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -28,7 +31,10 @@ export async function startService(env: Record<string, string> = {}, timeoutMs =
   child.stderr!.on('data', (chunk) => (stderr += chunk));
   const exited = once(child, 'exit').then(([code, signal]) => (code ?? signal) as number | string);
   const ready = new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`service not ready in ${timeoutMs} ms: ${stderr}`)), timeoutMs);
+    const timer = setTimeout(
+      () => reject(new Error(`service not ready in ${timeoutMs} ms: ${stderr}`)),
+      timeoutMs,
+    );
     readline.createInterface({ input: child.stdout! }).on('line', (line) => {
       const entry = JSON.parse(line) as Record<string, unknown>;
       logs.push(entry);
@@ -47,7 +53,9 @@ export async function startService(env: Record<string, string> = {}, timeoutMs =
 }
 
 /** Runs the service to completion (for settings that stop it at start-up). */
-export async function runServiceToExit(env: Record<string, string>): Promise<{ code: number | null; stderr: string }> {
+export async function runServiceToExit(
+  env: Record<string, string>,
+): Promise<{ code: number | null; stderr: string }> {
   const child = spawn(process.execPath, [SERVICE_ENTRY], {
     env: { PATH: process.env.PATH, PORT: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,0 +1,129 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { after, test } from 'node:test';
+import { createOpenModelGenerator } from '../../loadtest/openModelGenerator.js';
+import { DEMO_ROLLOUT, runningPodProcesses, startCli, tempDir } from '../support/runCli.js';
+
+// End to end on this machine: the real CLI, the local target, real service processes, real load.
+// Short warm-up and cool-down keep each run around 25 s; everything else is as a user gets it.
+
+const QUICK = ['--target', 'local', '--warmup', '2', '--cooldown', '2'];
+const RUN_TIMEOUT_MS = 120_000;
+
+function readReport(dir: string) {
+  return JSON.parse(fs.readFileSync(path.join(dir, 'report.json'), 'utf8'));
+}
+
+after(() => {
+  assert.deepEqual(runningPodProcesses(), [], 'a pod process outlived the harness');
+});
+
+test(
+  'the hardened rollout at the default rate passes with zero failed requests, both versions answering',
+  { timeout: RUN_TIMEOUT_MS },
+  async () => {
+    const out = tempDir('demo-hardened-');
+    const run = startCli(DEMO_ROLLOUT, [...QUICK, '--out', out]);
+    const code = await run.exited;
+    assert.equal(code, 0, run.stdout() + run.stderr());
+    const report = readReport(out);
+    assert.equal(report.verdict, 'pass');
+    assert.equal(report.load.rate, 100);
+    assert.equal(report.requests.failed, 0);
+    assert.ok(report.requests.total >= 1500, `only ${report.requests.total} requests`);
+    assert.ok(report.requests.byVersion['1'] > 0 && report.requests.byVersion['2'] > 0);
+    assert.equal(report.rollout.complete, true);
+    assert.ok(report.coverage.loadBeforeRolloutMs >= 1500 && report.coverage.loadAfterRolloutMs >= 1500);
+    for (const file of ['report.md', 'report.html']) assert.ok(fs.existsSync(path.join(out, file)), file);
+    assert.match(run.stdout(), /target: local/);
+    assert.match(run.stdout(), /rollout complete/);
+    assert.deepEqual(runningPodProcesses(), [], 'no pod process remains');
+  },
+);
+
+test(
+  'the hardened rollout also passes with keep-alive off, one connection per request',
+  { timeout: RUN_TIMEOUT_MS },
+  async () => {
+    const out = tempDir('demo-hardened-close-');
+    const run = startCli(DEMO_ROLLOUT, [...QUICK, '--keep-alive', 'off', '--out', out]);
+    assert.equal(await run.exited, 0, run.stdout() + run.stderr());
+    const report = readReport(out);
+    assert.equal(report.verdict, 'pass');
+    assert.equal(report.load.keepAlive, false);
+    assert.equal(report.requests.failed, 0);
+  },
+);
+
+test(
+  'the naive scenario drops requests, and the report names the error kinds',
+  { timeout: RUN_TIMEOUT_MS },
+  async () => {
+    const out = tempDir('demo-naive-');
+    const run = startCli(DEMO_ROLLOUT, [...QUICK, '--scenario', 'naive', '--out', out]);
+    assert.equal(await run.exited, 1, run.stdout() + run.stderr());
+    const report = readReport(out);
+    assert.equal(report.verdict, 'fail');
+    assert.ok(report.requests.failed > 0);
+    const kinds = Object.keys(report.requests.byError);
+    assert.ok(kinds.length > 0);
+    // What a client sees when a pod dies mid-request or gets traffic before it listens.
+    for (const kind of kinds) assert.match(kind, /^(ECONNRESET|ECONNREFUSED|socket_closed|EPIPE)$/);
+    assert.match(run.stdout(), /FAIL/);
+    assert.deepEqual(runningPodProcesses(), [], 'no pod process remains');
+  },
+);
+
+test(
+  'Ctrl-C stops the load and every pod, and writes a partial report marked incomplete',
+  { timeout: RUN_TIMEOUT_MS },
+  async () => {
+    const out = tempDir('demo-interrupted-');
+    const run = startCli(DEMO_ROLLOUT, ['--target', 'local', '--warmup', '30', '--out', out]);
+    await run.waitForOutput(/load started/, 30_000);
+    run.child.kill('SIGINT');
+    assert.equal(await run.exited, 130, run.stdout() + run.stderr());
+    const report = readReport(out);
+    assert.equal(report.verdict, 'incomplete');
+    assert.equal(report.interrupted, true);
+    assert.deepEqual(runningPodProcesses(), [], 'no pod process remains');
+  },
+);
+
+test(
+  'with --load none, an outside load tool pointed at --lb-port sees no errors through the rollout',
+  { timeout: RUN_TIMEOUT_MS },
+  async () => {
+    const out = tempDir('demo-outside-');
+    const port = 20000 + (process.pid % 20000);
+    const run = startCli(DEMO_ROLLOUT, [...QUICK, '--load', 'none', '--lb-port', String(port), '--out', out]);
+    await run.waitForOutput(/point your load tool at/, 30_000);
+    const outside = createOpenModelGenerator({
+      baseUrl: `http://127.0.0.1:${port}`,
+      rate: 50,
+      keepAlive: true,
+      timeoutMs: 10_000,
+      maxDurationMs: 90_000,
+      maxRequests: 50 * 90,
+    });
+    outside.start();
+    await run.waitForOutput(/old pods gone/, 90_000);
+    const result = await outside.stop();
+    assert.equal(await run.exited, 0, run.stdout() + run.stderr());
+    const failed = result.samples.filter((s) => s.error !== null || s.status !== 200);
+    assert.deepEqual(failed.slice(0, 5), []);
+    const versions = new Set(result.samples.map((s) => s.version));
+    assert.ok(versions.has('1') && versions.has('2'), 'the outside tool saw both versions');
+    assert.equal(readReport(out).verdict, 'rollout-only');
+  },
+);
+
+test('a bad flag gets one plain line and exit 2', async () => {
+  const run = startCli(DEMO_ROLLOUT, ['--rate', 'lots']);
+  assert.equal(await run.exited, 2);
+  assert.equal(
+    run.stderr(),
+    'demo:rollout: Invalid --rate "lots": expected requests per second from 1 to 20000.\n',
+  );
+});
