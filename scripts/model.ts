@@ -37,10 +37,7 @@ export function isFailed(sample: RequestSample): boolean {
 
 export type PodEventKind = 'created' | 'ready' | 'not-ready' | 'terminating' | 'exited' | 'restarted';
 export type DeploymentEventKind =
-  | 'rollout-started'
-  | 'rollout-complete'
-  | 'rollout-stalled'
-  | 'rollback-started';
+  'rollout-started' | 'rollout-complete' | 'rollout-stalled' | 'rollback-started';
 
 export type RolloutEvent =
   | { at: number; kind: PodEventKind; pod: string; version: string; detail?: string }

@@ -18,7 +18,20 @@ export interface Config {
   gracefulShutdown: boolean;
   podName: string;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** Time spent initialising before the server listens (a real app connects to its dependencies here). */
+  startupDelayMs: number;
+  /** TEST ONLY: a broken build, for the harness's fault scenarios. 'none' in any real deployment. */
+  fault: Fault;
 }
+
+/**
+ * TEST-ONLY faults, so the harness can show what a broken release does to a rollout:
+ *   never-ready          /health never answers 200 (the rollout must stall, traffic must stay on the old pods)
+ *   crash-at-start       the process exits 1 right after starting (CrashLoopBackOff)
+ *   no-connection-close  the drain keeps keep-alive connections open (no `Connection: close`)
+ */
+export const FAULTS = ['none', 'never-ready', 'crash-at-start', 'no-connection-close'] as const;
+export type Fault = (typeof FAULTS)[number];
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -44,6 +57,11 @@ const schema = z.object({
     .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
     .default('info')
     .describe('one of fatal, error, warn, info, debug, trace, silent'),
+  STARTUP_DELAY_MS: milliseconds.default(0).describe(MILLISECONDS),
+  FAULT: z
+    .enum(FAULTS)
+    .default('none')
+    .describe(`one of ${FAULTS.join(', ')}`),
 });
 
 /** Reads and validates the settings; throws ConfigError with one line per bad variable. */
@@ -71,5 +89,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     gracefulShutdown: values.GRACEFUL_SHUTDOWN === 'true',
     podName: values.POD_NAME ?? os.hostname(),
     logLevel: values.LOG_LEVEL,
+    startupDelayMs: values.STARTUP_DELAY_MS,
+    fault: values.FAULT,
   };
 }

@@ -7,7 +7,7 @@ import type { Metrics } from './metrics.js';
 import type { ServiceState } from './serviceState.js';
 
 export interface AppDependencies {
-  config: Pick<Config, 'appVersion' | 'workDelayMs' | 'podName'>;
+  config: Pick<Config, 'appVersion' | 'workDelayMs' | 'podName'> & Partial<Pick<Config, 'fault'>>;
   metrics: Metrics;
   state: ServiceState;
   logger: Logger;
@@ -37,6 +37,8 @@ export function createApp({ config, metrics, state, logger }: AppDependencies): 
     .route('/health')
     .get((_req, res) => {
       if (state.shuttingDown) res.status(503).json({ status: 'shutting down' });
+      else if (config.fault === 'never-ready')
+        res.status(503).json({ status: 'not ready (FAULT=never-ready)' });
       else res.json({ status: 'ok' });
     })
     .all(methodNotAllowed);
@@ -72,7 +74,7 @@ function trackRequest({ config, metrics, state }: AppDependencies): RequestHandl
     // through the Service and land on a pod that is staying. Decided when the headers go out, not when
     // the request came in: a request that arrived before SIGTERM may be answered during the drain.
     onHeaders(res, () => {
-      if (state.shuttingDown) res.setHeader('Connection', 'close');
+      if (state.shuttingDown && config.fault !== 'no-connection-close') res.setHeader('Connection', 'close');
     });
 
     const request = { method: req.method, url: req.originalUrl, startedAt: Date.now() };

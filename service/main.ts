@@ -1,4 +1,5 @@
 // The service's entry point: wiring only. config → app → server → shutdown.
+import { setTimeout as sleep } from 'node:timers/promises';
 import { ConfigError, loadConfig } from './config.js';
 import { createApp } from './createApp.js';
 import { createServer } from './createServer.js';
@@ -25,7 +26,15 @@ const app = createApp({ config, metrics, state, logger });
 const server = createServer(app);
 installGracefulShutdown({ server, config, state, metrics, logger });
 
-logger.info({ workDelayMs: config.workDelayMs, gracefulShutdown: config.gracefulShutdown }, 'started');
+logger.info(
+  { workDelayMs: config.workDelayMs, gracefulShutdown: config.gracefulShutdown, fault: config.fault },
+  'started',
+);
+if (config.fault === 'crash-at-start') {
+  logger.fatal('FAULT=crash-at-start: exiting 1');
+  process.exit(1);
+}
+await sleep(config.startupDelayMs);
 server.listen(config.port, () => {
   const address = server.address();
   logger.info({ port: typeof address === 'object' && address ? address.port : config.port }, 'ready');

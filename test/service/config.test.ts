@@ -25,6 +25,8 @@ test('reads every variable it documents', () => {
     GRACEFUL_SHUTDOWN: 'false',
     POD_NAME: 'hello-abc',
     LOG_LEVEL: 'warn',
+    STARTUP_DELAY_MS: '40',
+    FAULT: 'never-ready',
   });
   assert.deepEqual(config, {
     port: 9000,
@@ -35,6 +37,8 @@ test('reads every variable it documents', () => {
     gracefulShutdown: false,
     podName: 'hello-abc',
     logLevel: 'warn',
+    startupDelayMs: 40,
+    fault: 'never-ready',
   });
 });
 
@@ -51,6 +55,11 @@ const badValues: Array<[string, string, RegExp]> = [
   ['SHUTDOWN_TIMEOUT_MS', 'soon', /^Invalid SHUTDOWN_TIMEOUT_MS="soon"/],
   ['GRACEFUL_SHUTDOWN', 'yes', /^Invalid GRACEFUL_SHUTDOWN="yes": expected true or false\.$/],
   ['LOG_LEVEL', 'loud', /^Invalid LOG_LEVEL="loud": expected one of fatal, error/],
+  [
+    'FAULT',
+    'gremlins',
+    /^Invalid FAULT="gremlins": expected one of none, never-ready, crash-at-start, no-connection-close\.$/,
+  ],
 ];
 
 for (const [name, value, message] of badValues) {

@@ -174,3 +174,16 @@ test('a bad setting stops the service with exit 2 and one line naming it', async
     'Invalid SHUTDOWN_DELAY_MS="soon": expected a whole number of milliseconds from 0 to 600000.\n',
   );
 });
+
+test('FAULT=crash-at-start (test only) exits 1 before it listens', async () => {
+  const { code } = await runServiceToExit({ FAULT: 'crash-at-start' });
+  assert.equal(code, 1);
+});
+
+test('STARTUP_DELAY_MS holds off listening for that long', async () => {
+  const startedAt = performance.now();
+  const service = await startService({ STARTUP_DELAY_MS: '600', SHUTDOWN_DELAY_MS: '0' });
+  assert.ok(performance.now() - startedAt >= 600, 'ready before the start-up delay ended');
+  service.child.kill('SIGTERM');
+  assert.equal(await service.exited, 0);
+});

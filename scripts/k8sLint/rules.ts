@@ -1,0 +1,29 @@
+import type { Rule } from './rule.js';
+import {
+  dropCapabilities,
+  imageTag,
+  noPrivilegeEscalation,
+  readOnlyRootFilesystem,
+  resources,
+  runAsNonRoot,
+} from './rules/containerSafety.js';
+import { livenessProbe, probeTiming, readinessProbe } from './rules/probes.js';
+import { maxUnavailable } from './rules/rollout.js';
+import { drain, gracefulShutdown, terminationGracePeriod } from './rules/shutdown.js';
+
+/** Every rule, in the order findings are listed: rollout safety first, then pod safety. */
+export const RULES: readonly Rule[] = [
+  readinessProbe,
+  livenessProbe,
+  maxUnavailable,
+  drain,
+  gracefulShutdown,
+  terminationGracePeriod,
+  probeTiming,
+  imageTag,
+  runAsNonRoot,
+  readOnlyRootFilesystem,
+  dropCapabilities,
+  noPrivilegeEscalation,
+  resources,
+];
