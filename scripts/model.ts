@@ -60,12 +60,20 @@ export interface RunRecord {
     keepAlive: boolean;
     startedAt: number | null;
     endedAt: number | null;
+    /** Whether the tool's own pass criteria held (k6 thresholds); absent when the tool has none. */
+    thresholdsPassed?: boolean;
+    /** Which of them failed ("http_req_failed: rate==0"). */
+    failedThresholds?: string[];
   };
   rollout: {
     startedAt: number | null;
     completedAt: number | null;
     outcome: RolloutOutcome;
+    /** After a stalled rollout with --on-fail rollback: the roll back to the first version. */
+    rollback?: { startedAt: number; completedAt: number | null; outcome: RolloutOutcome };
   };
+  /** What the harness itself did to the pods (chaos), so failures can be traced to it. */
+  incidents?: Array<{ at: number; pod: string; what: string }>;
   /** Settings shown in the report as they were (flags, manifest values). */
   settings: Record<string, string | number | boolean>;
 }

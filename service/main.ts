@@ -35,7 +35,10 @@ if (config.fault === 'crash-at-start') {
   process.exit(1);
 }
 await sleep(config.startupDelayMs);
-server.listen(config.port, () => {
+// A deep accept queue: Node's default backlog (511) overflows when a burst of new connections arrives at
+// once (a pod entering the Service under load), and the kernel silently drops the overflow, which clients
+// see as a 1 s connect stall. The kernel caps it at net.core.somaxconn.
+server.listen({ port: config.port, backlog: 4096 }, () => {
   const address = server.address();
   logger.info({ port: typeof address === 'object' && address ? address.port : config.port }, 'ready');
 });

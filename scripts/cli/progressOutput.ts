@@ -1,3 +1,4 @@
+import { extraSummaryRows } from '../report/extraSummaryRows.js';
 import type { RunReport } from '../report/summarizeRun.js';
 
 /**
@@ -77,6 +78,7 @@ export function formatSummary(report: RunReport): string {
         `keep-alive ${report.load.keepAlive ? 'on' : 'off'}`,
     ],
     ['rollout', `${report.rollout.outcome}, ${seconds(report.rollout.durationMs)}`],
+    ...extraSummaryRows(report).map(([label, value]): [string, string] => [label.toLowerCase(), value]),
     [
       'coverage',
       `load from ${seconds(report.coverage.loadBeforeRolloutMs)} before the rollout ` +

@@ -1,9 +1,11 @@
 import { parseArgs } from 'node:util';
+import { SCENARIO_NAMES } from '../scenarios/scenarios.js';
 
 /** What `npm run demo:rollout -- ...` was asked to do, validated. */
 export interface RolloutOptions {
   target: 'auto' | 'local' | 'kind' | 'kube';
-  scenario: Scenario;
+  /** A name from scripts/scenarios/scenarios.ts. */
+  scenario: string;
   /** Requests per second of the built-in load. */
   rate: number;
   keepAlive: boolean;
@@ -22,11 +24,12 @@ export interface RolloutOptions {
   /** kind/kube targets: where the images are (a registry prefix, `hello` by default). */
   image: string | null;
   keepCluster: boolean;
+  /** What to do when the rollout stalls: leave it (stop), or roll back like `kubectl rollout undo`. */
+  onFail: 'stop' | 'rollback';
+  /** kill-pod: SIGKILL one v1 pod half-way through the warm-up (an unplanned failure). */
+  chaos: 'none' | 'kill-pod';
   help: boolean;
 }
-
-export const SCENARIOS = ['hardened', 'naive'] as const;
-export type Scenario = (typeof SCENARIOS)[number];
 
 /** A bad flag: the CLI prints the message as one line and exits 2. */
 export class UsageError extends Error {
@@ -38,12 +41,17 @@ export const USAGE = `Usage: npm run demo:rollout -- [options]
 Rolls hello v1 → v2 under load and proves (or disproves) that no request was dropped.
 
   --target auto|local|kind|kube   where to run (default auto: kind when docker, kind and kubectl work, else local)
-  --scenario hardened|naive       which manifests (default hardened; naive removes readiness probe and drain)
+  --scenario NAME                 which manifests (default hardened); one protection removed: no-readiness,
+                                  no-drain, no-graceful, short-grace, no-connection-close; all of them: naive;
+                                  a broken v2: v2-never-ready, v2-crash-at-start, v2-slow-start
+  --on-fail stop|rollback         when the rollout stalls: stop there (default), or roll back to v1
+  --chaos none|kill-pod           kill-pod: SIGKILL one v1 pod during the warm-up (default none)
   --rate N                        requests per second (default 100)
   --keep-alive on|off             reuse connections (default on)
   --load auto|builtin|k6|none     load generator (default auto: k6 when installed, else builtin;
                                   none: bring your own tool, pointed at the Service's port)
-  --lb-port P                     local target: the Service's port on 127.0.0.1 (default: a free port)
+  --lb-port P                     the Service's port on 127.0.0.1 (local: default a free port; kind/kube:
+                                  default 8080, where k8s/kind/cluster.yaml maps the NodePort)
   --propagation-lag S             local target: seconds for an endpoint change to reach the balancer (default 1)
   --warmup S                      seconds of load before the rollout (default 5)
   --cooldown S                    seconds of load after the old pods are gone (default 5)
@@ -106,6 +114,8 @@ export function parseRolloutFlags(argv: readonly string[]): RolloutOptions {
         context: { type: 'string' },
         image: { type: 'string' },
         'keep-cluster': { type: 'string' },
+        'on-fail': { type: 'string' },
+        chaos: { type: 'string' },
         'dry-run': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -117,7 +127,7 @@ export function parseRolloutFlags(argv: readonly string[]): RolloutOptions {
   const text = (name: string) => values[name] as string | undefined;
   return {
     target: choice('target', text('target'), ['auto', 'local', 'kind', 'kube'], 'auto'),
-    scenario: choice('scenario', text('scenario'), SCENARIOS, 'hardened'),
+    scenario: choice('scenario', text('scenario'), SCENARIO_NAMES, 'hardened'),
     rate: number('rate', text('rate'), 100, 1, 20_000, 'requests per second'),
     keepAlive: choice('keep-alive', text('keep-alive'), ['on', 'off'], 'on') === 'on',
     load: choice('load', text('load'), ['auto', 'builtin', 'k6', 'none'], 'auto'),
@@ -131,6 +141,8 @@ export function parseRolloutFlags(argv: readonly string[]): RolloutOptions {
     context: text('context') ?? null,
     image: text('image') ?? null,
     keepCluster: choice('keep-cluster', text('keep-cluster'), ['on', 'off'], 'on') === 'on',
+    onFail: choice('on-fail', text('on-fail'), ['stop', 'rollback'], 'stop'),
+    chaos: choice('chaos', text('chaos'), ['none', 'kill-pod'], 'none'),
     help: values.help === true,
   };
 }

@@ -25,6 +25,10 @@ export interface RolloutPlan {
   keepAlive: boolean;
   warmupMs: number;
   cooldownMs: number;
+  /** When the rollout stalls: leave it, or roll back to `from` (like `kubectl rollout undo`). */
+  onFail: 'stop' | 'rollback';
+  /** kill-pod: SIGKILL one v1 pod half-way through the warm-up. */
+  chaos: 'none' | 'kill-pod';
   outDir: string;
   settings: RunRecord['settings'];
   output: ProgressOutput;
@@ -61,12 +65,19 @@ export async function runRollout(plan: RolloutPlan): Promise<RolloutResult> {
   const { target, output, signal } = plan;
   const events: RolloutEvent[] = [];
   const rollout: RunRecord['rollout'] = { startedAt: null, completedAt: null, outcome: 'interrupted' };
-  let rollingOut = false;
+  const incidents: NonNullable<RunRecord['incidents']> = [];
+  // Which rollout the Deployment events belong to: the first version's deploy, the rollout under load,
+  // or a rollback after it stalled.
+  let phase: 'deploy' | 'rollout' | 'rollback' = 'deploy';
   target.onEvent((event) => {
     events.push(event);
-    if (!rollingOut) return;
-    if (event.kind === 'rollout-started' && rollout.startedAt === null) rollout.startedAt = event.at;
-    if (event.kind === 'rollout-complete' && rollout.completedAt === null) rollout.completedAt = event.at;
+    if (phase === 'deploy') return;
+    if (phase === 'rollout') {
+      if (event.kind === 'rollout-started' && rollout.startedAt === null) rollout.startedAt = event.at;
+      if (event.kind === 'rollout-complete' && rollout.completedAt === null) rollout.completedAt = event.at;
+    } else if (rollout.rollback && event.kind === 'rollout-complete' && rollout.rollback.completedAt === null) {
+      rollout.rollback.completedAt = event.at;
+    }
     if (
       event.kind === 'ready' ||
       event.kind === 'terminating' ||
@@ -116,17 +127,35 @@ export async function runRollout(plan: RolloutPlan): Promise<RolloutResult> {
       output.step(`no load of our own (--load none): point your load tool at ${baseUrl} now`);
     }
 
-    await unlessAborted(sleep(plan.warmupMs), signal);
-    rollingOut = true;
+    if (plan.chaos === 'kill-pod') {
+      await unlessAborted(sleep(plan.warmupMs / 2), signal);
+      if (!target.killPod) throw new Error(`the ${target.name} target cannot kill pods (--chaos kill-pod)`);
+      const killedAt = Date.now();
+      const pod = await unlessAborted(target.killPod('1'), signal);
+      incidents.push({ at: killedAt, pod, what: 'killed with SIGKILL, no grace (--chaos kill-pod)' });
+      output.step(`chaos: killed ${pod} with SIGKILL; the Deployment replaces it`);
+      await unlessAborted(sleep(plan.warmupMs / 2), signal);
+    } else {
+      await unlessAborted(sleep(plan.warmupMs), signal);
+    }
+    phase = 'rollout';
     output.step(`rollout started: ${shortName(plan.from)} → ${shortName(plan.to)}`);
     const outcome: RolloutOutcome = await unlessAborted(target.rollOut(plan.to), signal);
     rollout.outcome = outcome;
     output.step(outcome === 'complete' ? 'rollout complete' : `rollout ${outcome}`);
 
-    if (outcome === 'complete') {
-      await unlessAborted(target.settle(), signal);
-      output.step('old pods gone: nothing is terminating');
+    if (outcome === 'stalled' && plan.onFail === 'rollback') {
+      if (!target.rollBack) throw new Error(`the ${target.name} target cannot roll back`);
+      phase = 'rollback';
+      const startedAt = Date.now();
+      rollout.rollback = { startedAt, completedAt: null, outcome: 'interrupted' };
+      events.push({ at: startedAt, kind: 'rollback-started', detail: `back to ${shortName(plan.from)}` });
+      output.step(`rolling back to ${shortName(plan.from)} (--on-fail rollback)`);
+      rollout.rollback.outcome = await unlessAborted(target.rollBack(plan.from), signal);
+      output.step(`rollback ${rollout.rollback.outcome}`);
     }
+    await unlessAborted(target.settle(), signal);
+    output.step('nothing is terminating');
     await unlessAborted(sleep(plan.cooldownMs), signal);
     await stopLoad();
     if (loadResult) output.step(`load stopped: ${(loadResult as LoadResult).samples.length} requests sent`);
@@ -153,8 +182,11 @@ export async function runRollout(plan: RolloutPlan): Promise<RolloutResult> {
       startedAt: result?.startedAt ?? loadStartedAt,
       // When sending stopped, not when the last answer came back: the delivered rate is measured over it.
       endedAt: loadStoppedAt,
+      ...(result?.thresholdsPassed === undefined ? {} : { thresholdsPassed: result.thresholdsPassed }),
+      ...(result?.failedThresholds ? { failedThresholds: result.failedThresholds } : {}),
     },
     rollout,
+    incidents,
     settings: plan.settings,
   };
   const reports = await writeReports(plan.outDir, run);

@@ -135,6 +135,19 @@ export function createLocalTarget(options: LocalTargetOptions): Target {
     },
     deploy: apply,
     rollOut: apply,
+    rollBack: apply,
+    async killPod(version) {
+      const victim = [...pods.values()].find((pod) => pod.version === version && !pod.terminating && pod.readySince !== null);
+      if (!victim) throw new Error(`no ready pod of version ${version} to kill`);
+      // The pod is gone at once (no preStop, no grace), as when its node dies: the endpoints lose it after
+      // the usual lag and the controller creates a replacement.
+      emit({ at: Date.now(), kind: 'terminating', pod: victim.name, version, detail: 'chaos: SIGKILL, no grace' });
+      await victim.kill();
+      emit({ at: Date.now(), kind: 'exited', pod: victim.name, version, detail: 'killed (chaos: kill-pod)' });
+      pods.delete(victim.name);
+      requestSync();
+      return victim.name;
+    },
     async settle() {
       while (!tornDown && [...pods.values()].some((pod) => pod.terminating)) {
         await new Promise((resolve) => setTimeout(resolve, 50));

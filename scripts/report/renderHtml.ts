@@ -1,3 +1,4 @@
+import { extraSummaryRows } from './extraSummaryRows.js';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -36,6 +37,7 @@ export function renderHtml(report: RunReport): string {
       'Rollout',
       `${rollout.outcome}${rollout.durationMs === null ? '' : ` in ${seconds(rollout.durationMs)}`}`,
     ],
+    ...extraSummaryRows(report),
     [
       'Load',
       `${load.generator}, ${load.rate} rps requested, ${load.achievedRate ?? '–'} rps achieved, keep-alive ${load.keepAlive ? 'on' : 'off'}`,

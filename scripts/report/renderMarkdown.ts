@@ -1,3 +1,4 @@
+import { extraSummaryRows } from './extraSummaryRows.js';
 import type { RunReport } from './summarizeRun.js';
 
 const HEADLINE: Record<RunReport['verdict'], string> = {
@@ -34,6 +35,7 @@ export function renderMarkdown(report: RunReport): string {
     `${rollout.outcome}${rollout.durationMs === null ? '' : ` in ${seconds(rollout.durationMs)}`}`,
   );
   row('Rollout started / completed', `${rollout.startedAt ?? 'never'} / ${rollout.completedAt ?? 'never'}`);
+  for (const [label, value] of extraSummaryRows(report)) row(label, value);
   row(
     'Load',
     `${load.generator}, ${load.rate} rps requested, ${load.achievedRate ?? '–'} rps achieved, keep-alive ${load.keepAlive ? 'on' : 'off'}`,

@@ -1,4 +1,4 @@
-import { isFailed, type RolloutEvent, type RunRecord } from '../model.js';
+import { isFailed, type RolloutEvent, type RolloutOutcome, type RunRecord } from '../model.js';
 import {
   achievedRate,
   countBy,
@@ -49,7 +49,11 @@ export interface RunReport {
     outcome: RunRecord['rollout']['outcome'];
     startedOffsetMs: number | null;
     completedOffsetMs: number | null;
+    /** After a stall with --on-fail rollback: the roll back to the first version. */
+    rollback: { startedAt: Iso; completedAt: Iso; durationMs: number | null; outcome: RolloutOutcome } | null;
   };
+  /** What the harness did to the pods on purpose (--chaos), and the failures that followed within 5 s. */
+  incidents: { at: Iso; offsetMs: number | null; pod: string; what: string; failedWithin5s: number }[];
   load: {
     startedAt: Iso;
     endedAt: Iso;
@@ -145,7 +149,23 @@ export function summarizeRun(run: RunRecord): RunReport {
       outcome: rollout.outcome,
       startedOffsetMs: offset(rollout.startedAt),
       completedOffsetMs: offset(rollout.completedAt),
+      rollback: rollout.rollback
+        ? {
+            startedAt: iso(rollout.rollback.startedAt),
+            completedAt: iso(rollout.rollback.completedAt),
+            durationMs: diff(rollout.rollback.completedAt, rollout.rollback.startedAt),
+            outcome: rollout.rollback.outcome,
+          }
+        : null,
     },
+    incidents: (run.incidents ?? []).map((incident) => ({
+      at: iso(incident.at),
+      offsetMs: offset(incident.at),
+      pod: incident.pod,
+      what: incident.what,
+      // Requests cut on the pod, or sent to it before its endpoint removal reached the balancer.
+      failedWithin5s: failed.filter((s) => s.endedAt >= incident.at && s.endedAt <= incident.at + 5000).length,
+    })),
     load: {
       startedAt: iso(load.startedAt),
       endedAt: iso(load.endedAt),

@@ -12,6 +12,16 @@ export interface Target {
   deploy(overlay: string): Promise<RolloutOutcome>;
   /** Applies an overlay and waits until the rollout completes or stalls. */
   rollOut(overlay: string): Promise<RolloutOutcome>;
+  /**
+   * Rolls back to an earlier overlay after a stalled rollout, like `kubectl rollout undo`; waits until it
+   * completes or stalls.
+   */
+  rollBack?(overlay: string): Promise<RolloutOutcome>;
+  /**
+   * Chaos: kills one running pod of `version` with SIGKILL, no grace, as when its node dies; the
+   * Deployment replaces it. Resolves with the pod's name.
+   */
+  killPod?(version: string): Promise<string>;
   /** Waits until no pod is terminating (old pods drain after the rollout counts as complete). */
   settle(): Promise<void>;
   /** For the live status line. */

@@ -1,0 +1,43 @@
+import { createK6Generator } from '../../loadtest/k6Generator.js';
+import type { LoadGenerator } from '../../loadtest/loadGenerator.js';
+import { createOpenModelGenerator } from '../../loadtest/openModelGenerator.js';
+import { findOnPath } from '../targets/pickTarget.js';
+import { UsageError, type RolloutOptions } from './rolloutFlags.js';
+
+export type LoadName = 'builtin' | 'k6' | 'none';
+
+/** --load auto: k6 when it is on PATH (on every target), else the built-in generator. */
+export function pickLoad(requested: RolloutOptions['load'], k6Path = findOnPath('k6')): LoadName {
+  if (requested === 'k6' && k6Path === null) {
+    throw new UsageError(
+      'k6 not found on PATH: install it from https://grafana.com/docs/k6/latest/set-up/install-k6/ or use --load builtin',
+    );
+  }
+  if (requested === 'auto') return k6Path === null ? 'builtin' : 'k6';
+  return requested;
+}
+
+/** Makes the chosen generator for the Service's URL; null for --load none. */
+export function createLoad(
+  name: LoadName,
+  options: RolloutOptions,
+  outDir: string,
+): (baseUrl: string) => LoadGenerator | null {
+  // Bounded in time and count whatever happens: the rollout's own deadline is far shorter.
+  const maxDurationMs = options.warmupMs + options.cooldownMs + 15 * 60_000;
+  const common = {
+    rate: options.rate,
+    keepAlive: options.keepAlive,
+    timeoutMs: options.requestTimeoutMs,
+    maxDurationMs,
+  };
+  return (baseUrl) => {
+    if (name === 'none') return null;
+    if (name === 'k6') return createK6Generator({ ...common, baseUrl, outDir });
+    return createOpenModelGenerator({
+      ...common,
+      baseUrl,
+      maxRequests: Math.ceil((options.rate * maxDurationMs) / 1000),
+    });
+  };
+}

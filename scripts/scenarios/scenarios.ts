@@ -1,0 +1,125 @@
+/**
+ * The scenarios the demo can run: the hardened manifests, and the same manifests with one protection
+ * removed (each a kustomize Component in k8s/scenarios/, never a second copy of the Deployment), and
+ * broken v2 releases. Each states what it removes and what should happen, so a run can be judged
+ * "as expected" — a proof that can fail.
+ */
+export type Drops = 'none' | 'some';
+
+export interface Scenario {
+  name: string;
+  /** What it removes or breaks, in a few words (the matrix's second column). */
+  removes: string;
+  /** Ready-made overlays, where they exist (k8s/overlays/v1, naive-v1, ...). */
+  family: 'hardened' | 'naive';
+  /** Components from k8s/scenarios/ added on top of the family's v1 and v2 overlays. */
+  components: { v1: string[]; v2: string[] };
+  /** Dropped requests this scenario should show, with keep-alive on and off. */
+  expectedDrops: { keepAliveOn: Drops; keepAliveOff: Drops };
+  /** How the rollout should end. */
+  expectedOutcome: 'complete' | 'stalled';
+  /** A fault scenario breaks v2 only; the matrix of removed protections leaves these out. */
+  fault: boolean;
+}
+
+const both = (drops: Drops) => ({ keepAliveOn: drops, keepAliveOff: drops });
+const onBoth = (name: string) => ({ v1: [name], v2: [name] });
+
+export const SCENARIOS: readonly Scenario[] = [
+  {
+    name: 'hardened',
+    removes: 'nothing',
+    family: 'hardened',
+    components: { v1: [], v2: [] },
+    expectedDrops: both('none'),
+    expectedOutcome: 'complete',
+    fault: false,
+  },
+  {
+    name: 'naive',
+    removes: 'readiness probe, preStop, drain and graceful shutdown',
+    family: 'naive',
+    components: { v1: [], v2: [] },
+    expectedDrops: both('some'),
+    expectedOutcome: 'complete',
+    fault: false,
+  },
+  {
+    name: 'no-readiness',
+    removes: 'readiness probe (new pods get traffic before they listen)',
+    family: 'hardened',
+    components: onBoth('no-readiness'),
+    expectedDrops: both('some'),
+    expectedOutcome: 'complete',
+    fault: false,
+  },
+  {
+    name: 'no-drain',
+    removes: 'preStop and SHUTDOWN_DELAY_MS (endpoint removal races SIGTERM)',
+    family: 'hardened',
+    components: onBoth('no-drain'),
+    expectedDrops: both('some'),
+    expectedOutcome: 'complete',
+    fault: false,
+  },
+  {
+    name: 'no-graceful',
+    removes: 'graceful shutdown (in-flight requests cut at SIGTERM)',
+    family: 'hardened',
+    components: onBoth('no-graceful'),
+    expectedDrops: both('some'),
+    expectedOutcome: 'complete',
+    fault: false,
+  },
+  {
+    name: 'short-grace',
+    removes: 'a long enough grace period (SIGKILL mid-drain)',
+    family: 'hardened',
+    components: onBoth('short-grace'),
+    expectedDrops: both('some'),
+    expectedOutcome: 'complete',
+    fault: false,
+  },
+  {
+    name: 'no-connection-close',
+    removes: '`Connection: close` during the drain (keep-alive clients stay on the leaving pod)',
+    family: 'hardened',
+    components: onBoth('no-connection-close'),
+    expectedDrops: { keepAliveOn: 'some', keepAliveOff: 'none' },
+    expectedOutcome: 'complete',
+    fault: false,
+  },
+  {
+    name: 'v2-never-ready',
+    removes: 'a working v2: its /health never answers 200',
+    family: 'hardened',
+    components: { v1: [], v2: ['never-ready'] },
+    expectedDrops: both('none'),
+    expectedOutcome: 'stalled',
+    fault: true,
+  },
+  {
+    name: 'v2-crash-at-start',
+    removes: 'a working v2: it exits 1 right after starting (CrashLoopBackOff)',
+    family: 'hardened',
+    components: { v1: [], v2: ['crash-at-start'] },
+    expectedDrops: both('none'),
+    expectedOutcome: 'stalled',
+    fault: true,
+  },
+  {
+    name: 'v2-slow-start',
+    removes: 'a quick start: v2 takes 12 s before it listens (the startup probe holds it)',
+    family: 'hardened',
+    components: { v1: [], v2: ['slow-start'] },
+    expectedDrops: both('none'),
+    expectedOutcome: 'complete',
+    fault: true,
+  },
+];
+
+export const SCENARIO_NAMES = SCENARIOS.map((scenario) => scenario.name);
+
+export function findScenario(name: string): Scenario | undefined {
+  return SCENARIOS.find((scenario) => scenario.name === name);
+}
