@@ -68,6 +68,7 @@ export function createDeploymentController(options: DeploymentControllerOptions)
   let state: RolloutState = 'idle';
   let lastProgressAt = 0;
   let lastNewAvailable = 0;
+  let lastReady = 0;
 
   const isAvailable = (pod: ControlledPod, at: number) =>
     !pod.terminating && pod.readySince !== null && at - pod.readySince >= spec.minReadySeconds * 1000;
@@ -130,8 +131,12 @@ export function createDeploymentController(options: DeploymentControllerOptions)
     const active = pods.list().filter((pod) => !pod.terminating);
     const fresh = active.filter((pod) => pod.revision === target);
     const newAvailable = fresh.filter((pod) => isAvailable(pod, at)).length;
-    if (newAvailable > lastNewAvailable) progressed(at);
+    // More ready pods is progress too (DeploymentProgressing in deployment_util.go): with a long
+    // minReadySeconds, a pod that turned ready but is not available yet still resets the deadline.
+    const ready = active.filter((pod) => pod.readySince !== null).length;
+    if (newAvailable > lastNewAvailable || ready > lastReady) progressed(at);
     lastNewAvailable = newAvailable;
+    lastReady = ready;
 
     const complete =
       fresh.length === spec.replicas && newAvailable === spec.replicas && active.length === spec.replicas;
@@ -158,6 +163,7 @@ export function createDeploymentController(options: DeploymentControllerOptions)
       target = revision;
       state = 'progressing';
       lastNewAvailable = 0;
+      lastReady = 0;
       progressed(now());
       const limitsText = `maxSurge ${limits.maxSurge}, maxUnavailable ${limits.maxUnavailable}`;
       onEvent('rollout-started', `to ${revision}: ${spec.replicas} replicas, ${limitsText}`);

@@ -1,0 +1,138 @@
+import path from 'node:path';
+import type { MatrixResult, MatrixRun } from './runMatrix.js';
+
+/** matrix.json, matrix.md and matrix.html from the results; also the table printed at the end. */
+export interface MatrixSummary {
+  generatedAt: string;
+  machine: { cores: number; node: string; platform: string };
+  repeat: number;
+  allAsExpected: boolean;
+  rows: Array<{
+    id: string;
+    scenario: string;
+    removes: string;
+    keepAlive: boolean;
+    propagationLagS: number;
+    expected: string;
+    matched: number;
+    runs: number;
+    failed: number[];
+    errorKinds: string[];
+    verdicts: string[];
+    asExpected: boolean;
+    reports: string[];
+  }>;
+}
+
+export function summarizeMatrix(
+  results: MatrixResult[],
+  repeat: number,
+  machine: MatrixSummary['machine'],
+): MatrixSummary {
+  return {
+    generatedAt: new Date().toISOString(),
+    machine,
+    repeat,
+    allAsExpected: results.every((r) => r.asExpected),
+    rows: results.map(({ row, runs, asExpected }) => ({
+      id: row.id,
+      scenario: row.scenario,
+      removes: row.removes,
+      keepAlive: row.keepAlive,
+      propagationLagS: row.propagationLagS,
+      expected: row.expected === 'none' ? '0 dropped' : 'some dropped',
+      matched: runs.filter((r) => r.asExpected).length,
+      runs: runs.length,
+      failed: runs.map((r) => r.failed),
+      errorKinds: [...new Set(runs.flatMap((r) => Object.keys(r.byError)))].sort(),
+      verdicts: runs.map((r) => r.verdict),
+      asExpected,
+      reports: runs.map((r: MatrixRun) => path.join(r.dir, 'report.html')),
+    })),
+  };
+}
+
+const columns = [
+  'scenario',
+  'keep-alive',
+  'lag',
+  'expected',
+  'failed (per run)',
+  'error kinds',
+  'matched',
+  '',
+];
+
+function cells(row: MatrixSummary['rows'][number]): string[] {
+  return [
+    row.scenario,
+    row.keepAlive ? 'on' : 'off',
+    `${row.propagationLagS} s`,
+    row.expected,
+    row.failed.join(', ') || '-',
+    row.errorKinds.join(', ') || '-',
+    `${row.matched}/${row.runs}`,
+    row.asExpected ? 'as expected' : 'UNEXPECTED',
+  ];
+}
+
+export function matrixTable(summary: MatrixSummary): string {
+  const rows = [columns, ...summary.rows.map(cells)];
+  const widths = columns.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
+  return rows
+    .map((r) =>
+      r
+        .map((cell, i) => cell.padEnd(widths[i] ?? 0))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
+}
+
+export function matrixMarkdown(summary: MatrixSummary): string {
+  const lines = [
+    `# Rollout matrix: ${summary.allAsExpected ? 'every row as expected' : 'UNEXPECTED rows'}`,
+    '',
+    `${summary.generatedAt} · ${summary.machine.cores} cores · Node.js ${summary.machine.node} · ${summary.repeat} run(s) per row`,
+    '',
+    '| Scenario | What it removes | Keep-alive | Lag | Expected | Failed (per run) | Error kinds | Matched | |',
+    '|---|---|---|---|---|---|---|---|---|',
+  ];
+  for (const row of summary.rows) {
+    const c = cells(row);
+    lines.push(
+      `| ${[c[0], row.removes, ...c.slice(1)].map((v) => (v ?? '').replace(/\|/g, '\\|')).join(' | ')} |`,
+    );
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+const esc = (text: string) =>
+  text.replace(
+    /[&<>"']/g,
+    (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[ch] ?? ch,
+  );
+
+export function matrixHtml(summary: MatrixSummary, outDir: string): string {
+  const rows = summary.rows
+    .map((row) => {
+      const c = cells(row);
+      const links = row.reports
+        .map((report, i) => `<a href="${esc(path.relative(outDir, report))}">run ${i + 1}</a>`)
+        .join(' ');
+      const cls = row.asExpected ? 'ok' : 'bad';
+      return `<tr><td>${esc(row.scenario)}</td><td>${esc(row.removes)}</td>${c
+        .slice(1, 7)
+        .map((v) => `<td>${esc(v ?? '')}</td>`)
+        .join('')}<td class="${cls}">${esc(c[7] ?? '')}</td><td>${links}</td></tr>`;
+    })
+    .join('\n');
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Rollout matrix</title>
+<style>body{font:14px system-ui,sans-serif;margin:24px;color:#1f2328}table{border-collapse:collapse}td,th{border:1px solid #d0d7de;padding:4px 8px;text-align:left}
+.ok{color:#1a7f37;font-weight:600}.bad{color:#cf222e;font-weight:700}</style></head><body>
+<h1>Rollout matrix: ${summary.allAsExpected ? 'every row as expected' : 'UNEXPECTED rows'}</h1>
+<p>${esc(summary.generatedAt)} · ${summary.machine.cores} cores · Node.js ${esc(summary.machine.node)} · ${summary.repeat} run(s) per row. Each run links to its report with charts.</p>
+<table><tr><th>Scenario</th><th>What it removes</th><th>Keep-alive</th><th>Lag</th><th>Expected</th><th>Failed (per run)</th><th>Error kinds</th><th>Matched</th><th></th><th>Reports</th></tr>
+${rows}</table></body></html>
+`;
+}

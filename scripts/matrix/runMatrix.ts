@@ -1,0 +1,133 @@
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { MatrixRow } from './matrixRows.js';
+
+/** What one run of one row showed, read back from its report.json. */
+export interface MatrixRun {
+  dir: string;
+  exitCode: number | null;
+  verdict: string;
+  failed: number;
+  total: number;
+  byError: Record<string, number>;
+  rolloutComplete: boolean;
+  loadDelivered: boolean;
+  asExpected: boolean;
+}
+
+export interface MatrixResult {
+  row: MatrixRow;
+  runs: MatrixRun[];
+  /** Every run matched the expectation. */
+  asExpected: boolean;
+}
+
+export interface MatrixOptions {
+  rows: MatrixRow[];
+  repeat: number;
+  outDir: string;
+  /** The demo:rollout entry and the flags every run shares (warm-up, cool-down, rate, ...). */
+  demoEntry: string;
+  sharedFlags: string[];
+  onRunDone: (row: MatrixRow, run: MatrixRun, index: number, total: number) => void;
+  signal: AbortSignal;
+}
+
+/**
+ * A run matches "none" when it passed outright (zero failed, rollout complete, load delivered and
+ * covering it), and "some" when requests failed in a rollout that did complete under delivered load,
+ * so the drops are the scenario's doing and not a broken run's.
+ */
+export function judgeAgainstExpectation(row: MatrixRow, report: ReportFields): boolean {
+  if (row.expected === 'none') return report.verdict === 'pass' && report.requests.failed === 0;
+  const delivered = report.checks.find((c) => c.name === 'load delivered')?.passed !== false;
+  return report.requests.failed > 0 && report.rollout.complete && delivered;
+}
+
+interface ReportFields {
+  verdict: string;
+  requests: { total: number; failed: number; byError: Record<string, number> };
+  rollout: { complete: boolean };
+  checks: Array<{ name: string; passed: boolean | null }>;
+}
+
+/** Runs every row `repeat` times, one demo:rollout process at a time (they would share the cores). */
+export async function runMatrix(options: MatrixOptions): Promise<MatrixResult[]> {
+  const results: MatrixResult[] = options.rows.map((row) => ({ row, runs: [], asExpected: false }));
+  const total = options.rows.length * options.repeat;
+  let index = 0;
+  for (let repeat = 1; repeat <= options.repeat; repeat++) {
+    for (const result of results) {
+      if (options.signal.aborted) return results;
+      const { row } = result;
+      const dir = path.join(options.outDir, 'runs', `${row.id}-${repeat}`);
+      const flags = [
+        ...options.sharedFlags,
+        '--scenario',
+        row.scenario,
+        '--keep-alive',
+        row.keepAlive ? 'on' : 'off',
+        '--propagation-lag',
+        String(row.propagationLagS),
+        '--out',
+        dir,
+      ];
+      const exitCode = await runDemo(
+        options.demoEntry,
+        flags,
+        path.join(options.outDir, 'runs', `${row.id}-${repeat}.log`),
+      );
+      const run = readRun(row, dir, exitCode);
+      result.runs.push(run);
+      options.onRunDone(row, run, ++index, total);
+    }
+  }
+  for (const result of results)
+    result.asExpected = result.runs.length === options.repeat && result.runs.every((r) => r.asExpected);
+  return results;
+}
+
+function runDemo(entry: string, flags: string[], logFile: string): Promise<number | null> {
+  fs.mkdirSync(path.dirname(logFile), { recursive: true });
+  const log = fs.openSync(logFile, 'w');
+  const child = spawn(process.execPath, [entry, ...flags], { stdio: ['ignore', log, log] });
+  fs.closeSync(log);
+  return new Promise((resolve) => {
+    child.once('exit', (code) => resolve(code));
+    child.once('error', () => resolve(null));
+  });
+}
+
+function readRun(row: MatrixRow, dir: string, exitCode: number | null): MatrixRun {
+  let report: ReportFields | null = null;
+  try {
+    report = JSON.parse(fs.readFileSync(path.join(dir, 'report.json'), 'utf8')) as ReportFields;
+  } catch {
+    // no report: the run broke before writing one (its log says why)
+  }
+  if (!report) {
+    return {
+      dir,
+      exitCode,
+      verdict: 'no report',
+      failed: 0,
+      total: 0,
+      byError: {},
+      rolloutComplete: false,
+      loadDelivered: false,
+      asExpected: false,
+    };
+  }
+  return {
+    dir,
+    exitCode,
+    verdict: report.verdict,
+    failed: report.requests.failed,
+    total: report.requests.total,
+    byError: report.requests.byError,
+    rolloutComplete: report.rollout.complete,
+    loadDelivered: report.checks.find((c) => c.name === 'load delivered')?.passed !== false,
+    asExpected: judgeAgainstExpectation(row, report),
+  };
+}
