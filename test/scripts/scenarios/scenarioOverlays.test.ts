@@ -1,0 +1,81 @@
+import assert from 'node:assert/strict';
+import { execFileSync, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { test } from 'node:test';
+import { parseAllDocuments } from 'yaml';
+import { deploymentSettings } from '../../../scripts/manifests/deploymentSettings.js';
+import {
+  objectId,
+  renderKustomization,
+  type KubeObject,
+} from '../../../scripts/manifests/renderKustomization.js';
+import { scenarioOverlays } from '../../../scripts/scenarios/scenarioOverlays.js';
+import { findScenario, SCENARIOS } from '../../../scripts/scenarios/scenarios.js';
+
+const noKubectl =
+  spawnSync('kubectl', ['version', '--client']).status === 0 ? false : 'kubectl is not installed';
+const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'scenario-overlays-'));
+
+function settingsOf(overlay: string) {
+  return deploymentSettings(renderKustomization(overlay));
+}
+
+for (const scenario of SCENARIOS) {
+  for (const flavour of ['plain', 'kind'] as const) {
+    test(
+      `scenario ${scenario.name} (${flavour}) renders exactly as kubectl kustomize does, both versions`,
+      { skip: noKubectl },
+      () => {
+        const { from, to } = scenarioOverlays(scenario, flavour, workDir);
+        for (const dir of [from, to]) {
+          const output = execFileSync('kubectl', ['kustomize', dir], { encoding: 'utf8' });
+          const theirs = parseAllDocuments(output).map((d) => d.toJS() as KubeObject);
+          const ours = renderKustomization(dir);
+          assert.deepEqual(
+            new Map(ours.map((o) => [objectId(o), o])),
+            new Map(theirs.map((o) => [objectId(o), o])),
+            dir,
+          );
+        }
+      },
+    );
+  }
+}
+
+test('each removed protection is removed, and only from the scenario that names it', () => {
+  const overlays = (name: string) => scenarioOverlays(findScenario(name)!, 'plain', workDir);
+  const hardened = settingsOf(overlays('hardened').to);
+  assert.ok(hardened.container.readinessProbe && hardened.container.preStop.type === 'sleep');
+
+  const noReadiness = settingsOf(overlays('no-readiness').to).container;
+  assert.equal(noReadiness.readinessProbe, null);
+  assert.equal(noReadiness.startupProbe, null);
+  assert.equal(noReadiness.env.STARTUP_DELAY_MS, '2000');
+  assert.equal(noReadiness.preStop.type, 'sleep', 'the drain is untouched');
+
+  const noDrain = settingsOf(overlays('no-drain').to).container;
+  assert.equal(noDrain.preStop.type, 'none');
+  assert.equal(noDrain.env.SHUTDOWN_DELAY_MS, '0');
+  assert.ok(noDrain.readinessProbe, 'the readiness probe is untouched');
+
+  assert.equal(settingsOf(overlays('no-graceful').to).container.env.GRACEFUL_SHUTDOWN, 'false');
+  assert.equal(settingsOf(overlays('short-grace').to).terminationGracePeriodSeconds, 3);
+  assert.equal(settingsOf(overlays('no-connection-close').to).container.env.FAULT, 'no-connection-close');
+});
+
+test('fault scenarios break v2 only, and shorten the progress deadline where the rollout must stall', () => {
+  for (const [name, fault] of [
+    ['v2-never-ready', 'never-ready'],
+    ['v2-crash-at-start', 'crash-at-start'],
+  ] as const) {
+    const { from, to } = scenarioOverlays(findScenario(name)!, 'plain', workDir);
+    assert.equal(settingsOf(from).container.env.FAULT, undefined, `${name}: v1 is healthy`);
+    assert.equal(settingsOf(to).container.env.FAULT, fault);
+    assert.equal(settingsOf(to).progressDeadlineSeconds, 20);
+  }
+  const slow = scenarioOverlays(findScenario('v2-slow-start')!, 'plain', workDir);
+  assert.equal(settingsOf(slow.to).container.env.STARTUP_DELAY_MS, '12000');
+  assert.ok(settingsOf(slow.to).container.startupProbe, 'the startup probe holds the slow pod');
+});
