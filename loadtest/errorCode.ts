@@ -18,6 +18,9 @@ export const errorCodeMeaning: Readonly<Record<string, string>> = {
 
 /** Carries our own reason through undici's abort(), so the sample says why. */
 export class LoadAbort extends Error {
+  /** Shared: when thousands of requests time out at once, capturing a stack for each costs real CPU. */
+  static readonly timeout = new LoadAbort('timeout');
+
   constructor(readonly code: 'timeout' | 'aborted') {
     super(code);
   }

@@ -40,4 +40,16 @@ export interface LoadResult {
   shortfall: number;
   /** How late requests went out relative to their scheduled time, in ms. */
   sendLagMs: { p50: number; p99: number; max: number };
+  /** Which tool sent the load when it was an outside one ('k6'); absent for the builtin generator. */
+  tool?: string;
+  /** The outside tool's exit code (k6: 0, 99 thresholds crossed, 105 stopped by our SIGINT, ...); null when killed. */
+  exitCode?: number | null;
+  /** Whether the tool's own pass/fail criteria held (k6 thresholds); absent when unknown. */
+  thresholdsPassed?: boolean;
+  /** The criteria that did not hold, e.g. 'http_req_failed: rate==0'. */
+  failedThresholds?: string[];
+  /** Something about the run the report should say, e.g. that k6 exited before it was stopped. */
+  problem?: string;
+  /** Files the tool wrote, by what they are (k6: output, summary, dashboard, log). */
+  artifacts?: Record<string, string>;
 }

@@ -5,22 +5,10 @@ import { ClientPool } from './clientPool.js';
 import { errorCode, LoadAbort } from './errorCode.js';
 import type { LoadGenerator, LoadProgress, LoadResult } from './loadGenerator.js';
 import { quantile } from './quantile.js';
+import { checkOpenModelOptions } from './openModelOptions.js';
+import type { OpenModelOptions } from './openModelOptions.js';
 
-export interface OpenModelOptions {
-  /** Where to send: only its origin is used (http://127.0.0.1:PORT). */
-  baseUrl: string;
-  /** Requests per second, held no matter how slowly the server answers. */
-  rate: number;
-  /** On: connections are reused. Off: every request opens, and closes, its own connection. */
-  keepAlive: boolean;
-  /** Whole-request budget from the moment it is sent; past it the request counts as 'timeout'. */
-  timeoutMs: number;
-  /** The schedule ends after this long... */
-  maxDurationMs: number;
-  /** ...or after this many requests, whichever comes first. */
-  maxRequests: number;
-  path?: string;
-}
+export type { OpenModelOptions };
 
 /** The longest the sender sleeps between ticks; also the timeout check's resolution. */
 const maxTickMs = 20;
@@ -36,23 +24,6 @@ const maxTickMs = 20;
  */
 export function createOpenModelGenerator(options: OpenModelOptions): LoadGenerator {
   return new OpenModelGenerator(options);
-}
-
-function checkOptions(o: OpenModelOptions): URL {
-  let url: URL;
-  try {
-    url = new URL(o.baseUrl);
-  } catch {
-    throw new RangeError(`baseUrl must be an http:// URL, got ${JSON.stringify(o.baseUrl)}`);
-  }
-  if (url.protocol !== 'http:') throw new RangeError(`baseUrl must be an http:// URL, got ${o.baseUrl}`);
-  if (!(o.rate > 0) || !Number.isFinite(o.rate)) throw new RangeError(`rate must be > 0, got ${o.rate}`);
-  if (!(o.timeoutMs > 0)) throw new RangeError(`timeoutMs must be > 0, got ${o.timeoutMs}`);
-  if (!(o.maxDurationMs > 0)) throw new RangeError(`maxDurationMs must be > 0, got ${o.maxDurationMs}`);
-  if (!Number.isInteger(o.maxRequests) || o.maxRequests < 1) {
-    throw new RangeError(`maxRequests must be a whole number >= 1, got ${o.maxRequests}`);
-  }
-  return url;
 }
 
 const { timeOrigin } = performance;
@@ -85,7 +56,7 @@ class InFlight implements Dispatcher.DispatchHandler {
 
   onRequestStart(controller: Dispatcher.DispatchController): void {
     // Timed out while still queued for a connection: drop it now that it reached one.
-    if (this.settled) controller.abort(new LoadAbort('timeout'));
+    if (this.settled) controller.abort(LoadAbort.timeout);
     else this.controller = controller;
   }
 
@@ -140,7 +111,7 @@ class OpenModelGenerator implements LoadGenerator {
   private stopping: Promise<LoadResult> | null = null;
 
   constructor(private readonly o: OpenModelOptions) {
-    const url = checkOptions(o);
+    const url = checkOpenModelOptions(o);
     this.intervalMs = 1000 / o.rate;
     // As many connections as requests in flight: an open model never queues behind a busy one.
     this.clients = new ClientPool(url.origin, {
@@ -234,7 +205,7 @@ class OpenModelGenerator implements LoadGenerator {
       if (req !== undefined && !req.settled) {
         if (req.deadline > now) break;
         this.settle(req, 'timeout');
-        req.controller?.abort(new LoadAbort('timeout'));
+        req.controller?.abort(LoadAbort.timeout);
       }
       q[this.head++] = undefined;
     }

@@ -1,11 +1,11 @@
 // `npm run demo:rollout`: wiring only. flags → target → load → run → report → exit code.
 import path from 'node:path';
-import { createOpenModelGenerator } from '../loadtest/openModelGenerator.js';
+import { createLoad, pickLoad } from './cli/createLoad.js';
+import { printPlan } from './cli/printPlan.js';
 import { createProgressOutput, formatSummary } from './cli/progressOutput.js';
 import { parseRolloutFlags, USAGE, UsageError, type RolloutOptions } from './cli/rolloutFlags.js';
 import { runRollout } from './cli/runRollout.js';
-import { createLocalTarget } from './local/localTarget.js';
-import { overlayDir } from './manifests/overlays.js';
+import { createTarget } from './targets/createTarget.js';
 import { pickTarget } from './targets/pickTarget.js';
 
 async function main(argv: string[]): Promise<number> {
@@ -15,41 +15,48 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   const output = createProgressOutput();
+  const outDir = options.out ?? path.join('reports', new Date().toISOString().replace(/[:.]/g, '-'));
+  const load = pickLoad(options.load);
+  if (options.dryRun) {
+    // The plan is the kind target's (or kube's, when asked for): the local target runs no commands.
+    const print = (line: string) => process.stdout.write(`${line}\n`);
+    const which = options.target === 'kube' ? 'kube' : 'kind';
+    const setup = createTarget(which, options, outDir, print);
+    await printPlan({
+      ...setup,
+      load,
+      rate: options.rate,
+      warmupMs: options.warmupMs,
+      cooldownMs: options.cooldownMs,
+      outDir,
+      print,
+    });
+    return 0;
+  }
   const choice =
     options.target === 'auto'
       ? await pickTarget()
       : { target: options.target, reason: 'chosen with --target' };
-  output.step(`target: ${choice.target} (${choice.reason})`);
-  if (choice.target !== 'local') {
-    throw new UsageError(
-      `the ${choice.target} target is not available in this version yet; use --target local`,
-    );
-  }
-  if (options.load === 'k6')
-    throw new UsageError('--load k6 is not available in this version yet; use --load builtin');
-
-  const outDir = options.out ?? path.join('reports', new Date().toISOString().replace(/[:.]/g, '-'));
-  const target = createLocalTarget({
-    lbPort: options.lbPort,
-    propagationLagMs: options.propagationLagMs,
-    logDir: path.join(outDir, 'pods'),
-  });
+  output.step(`target: ${choice.target} (${choice.reason}); load: ${load}`);
+  const { target, from, to } = createTarget(choice.target, options, outDir, (line) => output.step(line));
   const interrupt = new AbortController();
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => interrupt.abort());
 
   const { reports, exitCode } = await runRollout({
     target,
     scenario: options.scenario,
-    from: overlayDir(options.scenario, 1),
-    to: overlayDir(options.scenario, 2),
-    createLoad: (baseUrl) => (options.load === 'none' ? null : builtinLoad(baseUrl, options)),
-    loadName: options.load === 'none' ? 'none' : 'builtin',
+    from,
+    to,
+    createLoad: createLoad(load, options, outDir),
+    loadName: load,
     rate: options.rate,
     keepAlive: options.keepAlive,
     warmupMs: options.warmupMs,
     cooldownMs: options.cooldownMs,
+    onFail: options.onFail,
+    chaos: options.chaos,
     outDir,
-    settings: settingsOf(options),
+    settings: settingsOf(options, from, to),
     output,
     signal: interrupt.signal,
   });
@@ -59,20 +66,11 @@ async function main(argv: string[]): Promise<number> {
   return exitCode;
 }
 
-function builtinLoad(baseUrl: string, options: RolloutOptions) {
-  // Bounded in time and count whatever happens: the rollout's own deadline is far shorter.
-  const maxDurationMs = options.warmupMs + options.cooldownMs + 15 * 60_000;
-  return createOpenModelGenerator({
-    baseUrl,
-    rate: options.rate,
-    keepAlive: options.keepAlive,
-    timeoutMs: options.requestTimeoutMs,
-    maxDurationMs,
-    maxRequests: Math.ceil((options.rate * maxDurationMs) / 1000),
-  });
-}
-
-function settingsOf(options: RolloutOptions): Record<string, string | number | boolean> {
+function settingsOf(
+  options: RolloutOptions,
+  from: string,
+  to: string,
+): Record<string, string | number | boolean> {
   return {
     rate: options.rate,
     keepAlive: options.keepAlive,
@@ -80,8 +78,8 @@ function settingsOf(options: RolloutOptions): Record<string, string | number | b
     warmupMs: options.warmupMs,
     cooldownMs: options.cooldownMs,
     requestTimeoutMs: options.requestTimeoutMs,
-    from: path.relative(process.cwd(), overlayDir(options.scenario, 1)),
-    to: path.relative(process.cwd(), overlayDir(options.scenario, 2)),
+    from: path.relative(process.cwd(), from),
+    to: path.relative(process.cwd(), to),
   };
 }
 

@@ -168,6 +168,18 @@ function judgeRequests(run: RunRecord, add: Add): void {
           : 'No request was sent after the rollout completed, so its end was not measured.',
   );
 
+  // k6's thresholds are part of the claim when k6 ran: a crossed one fails the run even if every
+  // recorded sample looks fine (e.g. dropped_iterations: k6 skipped requests it could not send in time).
+  if (load.thresholdsPassed !== undefined) {
+    const failedText = (load.failedThresholds ?? []).join(', ') || 'see the load tool summary';
+    add(
+      'load tool thresholds held',
+      load.thresholdsPassed,
+      load.thresholdsPassed ? 'every threshold held' : `crossed: ${failedText}`,
+      `The load tool's thresholds were crossed: ${failedText}.`,
+    );
+  }
+
   const achieved = achievedRate(run);
   const delivered = achieved !== null && achieved >= MIN_DELIVERED_SHARE * load.rate;
   const share = achieved === null || load.rate <= 0 ? 0 : (100 * achieved) / load.rate;

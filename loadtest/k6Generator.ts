@@ -1,0 +1,281 @@
+import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { closeSync, mkdirSync, openSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { K6SampleCollector } from './k6Samples.js';
+import { readK6Thresholds } from './k6Summary.js';
+import type { LoadGenerator, LoadProgress, LoadResult } from './loadGenerator.js';
+import { NdjsonTail } from './ndjsonTail.js';
+
+export interface K6Options {
+  /** Where k6 sends GET / (http://127.0.0.1:PORT). */
+  baseUrl: string;
+  /** Requests per second. */
+  rate: number;
+  keepAlive: boolean;
+  /** Whole-request timeout. */
+  timeoutMs: number;
+  /** Upper bound of the run (k6's DURATION); the harness normally ends it earlier with stop(). */
+  maxDurationMs: number;
+  /** Folder for k6's JSON output, summary, dashboard export and log. */
+  outDir: string;
+  /** The k6 executable (default: `k6` from PATH). */
+  k6Path?: string;
+  /** Default: loadtest/rollout.k6.js of this checkout. */
+  scriptPath?: string;
+  /** Environment of the k6 process (default: this process's). */
+  env?: NodeJS.ProcessEnv;
+  /** How long stop() lets k6 wind down after SIGINT before killing it (default 60 s). */
+  stopTimeoutMs?: number;
+  /** How often the JSON output is read for progress() (default 1 s). */
+  pollIntervalMs?: number;
+}
+
+/** What k6's exit codes mean (errext/exitcodes/codes.go in grafana/k6). */
+export const k6ExitCodeMeaning: Readonly<Record<number, string>> = {
+  0: 'finished, every threshold held',
+  99: 'one or more thresholds were crossed',
+  103: 'stopped through the REST API',
+  104: 'invalid configuration',
+  105: 'stopped by a signal',
+  107: 'the script threw an exception',
+  108: 'the script aborted the test',
+};
+
+const defaultScript = fileURLToPath(new URL('../../loadtest/rollout.k6.js', import.meta.url));
+
+export interface K6Files {
+  output: string;
+  summary: string;
+  dashboard: string;
+  log: string;
+}
+
+/** The command, arguments and extra environment the generator runs k6 with: also what --dry-run prints. */
+export function k6Invocation(o: K6Options): {
+  command: string;
+  args: string[];
+  env: Record<string, string>;
+  files: K6Files;
+} {
+  const files: K6Files = {
+    output: join(o.outDir, 'k6-output.json'),
+    summary: join(o.outDir, 'k6-summary.json'),
+    dashboard: join(o.outDir, 'k6-dashboard.html'),
+    log: join(o.outDir, 'k6.log'),
+  };
+  const scriptEnv = {
+    BASE_URL: o.baseUrl,
+    // The script takes whole requests per second.
+    RATE: String(Math.max(1, Math.round(o.rate))),
+    DURATION: `${Math.ceil(o.maxDurationMs / 1000)}s`,
+    TIMEOUT: `${Math.ceil(o.timeoutMs)}ms`,
+    KEEP_ALIVE: o.keepAlive ? 'on' : 'off',
+    SUMMARY_PATH: files.summary,
+  };
+  return {
+    command: o.k6Path ?? 'k6',
+    // Never --no-thresholds: a run that claims a result keeps its pass/fail criteria.
+    args: [
+      'run',
+      '--quiet',
+      '--no-usage-report',
+      '--out',
+      `json=${files.output}`,
+      ...Object.entries(scriptEnv).flatMap(([k, v]) => ['-e', `${k}=${v}`]),
+      o.scriptPath ?? defaultScript,
+    ],
+    // https://grafana.com/docs/k6/latest/results-output/web-dashboard/: the export is written at
+    // the end of the run; port -1 opens no port, so k6 never waits for a browser to leave.
+    env: { K6_WEB_DASHBOARD: 'true', K6_WEB_DASHBOARD_EXPORT: files.dashboard, K6_WEB_DASHBOARD_PORT: '-1' },
+    files,
+  };
+}
+
+/**
+ * Runs k6 with loadtest/rollout.k6.js as a child process behind the LoadGenerator interface.
+ *
+ * Stopping: the harness does not know the run's length up front (a rollout takes what it takes), so
+ * k6 gets a generous DURATION and stop() sends it one SIGINT. k6 treats the first SIGINT as a
+ * graceful stop: it aborts the run, still evaluates the thresholds, runs handleSummary and flushes
+ * its outputs, then exits 105; a second signal would kill it on the spot, without a summary
+ * (internal/cmd/run.go, gracefulStop/onHardStop). Two consequences, both handled here:
+ * - the threshold outcome comes from the summary file, since the exit code is 105 either way;
+ * - requests still in flight at the SIGINT leave no point in the output (k6 drops samples of an
+ *   aborted context: metrics.PushIfNotDone), so they are missing, not failed. The harness stops
+ *   load after its cool-down, so the lost tail is after the window that is judged.
+ * k6 runs in its own process group so a Ctrl-C in the terminal does not reach it as a second
+ * signal: the harness stops it, once.
+ */
+export function createK6Generator(options: K6Options): LoadGenerator {
+  return new K6Generator(options);
+}
+
+class K6Generator implements LoadGenerator {
+  private readonly invocation: ReturnType<typeof k6Invocation>;
+  private readonly files: K6Files;
+  private readonly collector = new K6SampleCollector();
+  private readonly tail: NdjsonTail;
+  private child: ChildProcess | null = null;
+  private poller: NodeJS.Timeout | null = null;
+  private spawnedAt = 0;
+  private stopRequestedAt: number | null = null;
+  private exit: { code: number | null; signal: NodeJS.Signals | null; at: number; error?: Error } | null =
+    null;
+  private readonly exited: Promise<void>;
+  private resolveExited: () => void = () => undefined;
+  private stopping: Promise<LoadResult> | null = null;
+  private readonly killOnExit = (): void => {
+    this.child?.kill('SIGKILL');
+  };
+
+  constructor(private readonly o: K6Options) {
+    if (!(o.rate > 0) || !Number.isFinite(o.rate)) throw new RangeError(`rate must be > 0, got ${o.rate}`);
+    if (!(o.timeoutMs > 0)) throw new RangeError(`timeoutMs must be > 0, got ${o.timeoutMs}`);
+    if (!(o.maxDurationMs >= 1000))
+      throw new RangeError(`maxDurationMs must be >= 1000, got ${o.maxDurationMs}`);
+    this.invocation = k6Invocation(o);
+    this.files = this.invocation.files;
+    this.tail = new NdjsonTail(this.files.output, (line) => this.collector.push(line));
+    this.exited = new Promise((resolve) => (this.resolveExited = resolve));
+  }
+
+  start(): void {
+    if (this.child !== null || this.exit !== null) throw new Error('load generator already started');
+    mkdirSync(this.o.outDir, { recursive: true });
+    // A summary left over from an earlier run would lend its verdict to this one.
+    for (const file of [this.files.output, this.files.summary, this.files.dashboard])
+      rmSync(file, { force: true });
+    const log = openSync(this.files.log, 'w');
+    this.spawnedAt = Date.now();
+    try {
+      const { command, args, env } = this.invocation;
+      this.child = spawn(command, args, {
+        env: { ...(this.o.env ?? process.env), ...env },
+        stdio: ['ignore', log, log],
+        detached: true,
+      });
+    } finally {
+      closeSync(log);
+    }
+    this.child.once('error', (error) => this.onExit(null, null, error));
+    this.child.once('exit', (code, signal) => this.onExit(code, signal));
+    process.once('exit', this.killOnExit);
+    this.poller = setInterval(
+      () => void this.tail.poll().catch(() => undefined),
+      this.o.pollIntervalMs ?? 1000,
+    );
+    this.poller.unref();
+  }
+
+  private onExit(code: number | null, signal: NodeJS.Signals | null, error?: Error): void {
+    if (this.exit !== null) return;
+    this.exit = { code, signal, at: Date.now(), ...(error ? { error } : {}) };
+    process.removeListener('exit', this.killOnExit);
+    this.resolveExited();
+  }
+
+  finished(): Promise<void> {
+    return this.exited;
+  }
+
+  progress(): LoadProgress {
+    const c = this.collector;
+    return {
+      sent: c.completed + c.dropped,
+      completed: c.completed,
+      failed: c.failed,
+      byVersion: { ...c.byVersion },
+    };
+  }
+
+  stop(): Promise<LoadResult> {
+    if (this.child === null) return Promise.reject(new Error('load generator was never started'));
+    this.stopping ??= this.stopAndCollect(this.child);
+    return this.stopping;
+  }
+
+  private async stopAndCollect(child: ChildProcess): Promise<LoadResult> {
+    if (this.exit === null) {
+      this.stopRequestedAt = Date.now();
+      child.kill('SIGINT');
+      if (!(await this.exitWithin(this.o.stopTimeoutMs ?? 60_000))) {
+        child.kill('SIGKILL');
+        await this.exitWithin(5000);
+      }
+    }
+    if (this.poller !== null) clearInterval(this.poller);
+    await this.tail.finish();
+    return this.result();
+  }
+
+  private async exitWithin(ms: number): Promise<boolean> {
+    let timer: NodeJS.Timeout | undefined;
+    const inTime = await Promise.race([
+      this.exited.then(() => true),
+      new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), ms))),
+    ]);
+    clearTimeout(timer);
+    return inTime;
+  }
+
+  private async result(): Promise<LoadResult> {
+    const exit = this.exit;
+    const samples = this.collector.sorted();
+    const thresholds = await readK6Thresholds(this.files.summary);
+    const code = exit?.code ?? null;
+    // Exit 99 is k6's own word that a threshold was crossed; otherwise the summary tells.
+    const thresholdsPassed = code === 99 ? false : (thresholds.passed ?? (code === 0 ? true : undefined));
+    const stoppedBy = this.stopRequestedAt ?? exit?.at ?? Date.now();
+    let first = stoppedBy;
+    let last = this.spawnedAt;
+    let sent = 0;
+    for (const s of samples) {
+      if (s.startedAt < first) first = s.startedAt;
+      if (s.endedAt > last) last = s.endedAt;
+      if (s.error !== 'dropped') sent++;
+    }
+    if (samples.length === 0) first = this.spawnedAt;
+    const windowMs = Math.max(0, Math.min(stoppedBy, exit?.at ?? stoppedBy) - first);
+    const achievedRate = windowMs > 0 ? (sent * 1000) / windowMs : 0;
+    const result: LoadResult = {
+      samples,
+      startedAt: first,
+      endedAt: Math.max(last, first),
+      rate: this.o.rate,
+      keepAlive: this.o.keepAlive,
+      achievedRate,
+      shortfall: Math.max(0, 1 - achievedRate / this.o.rate),
+      // k6 does not say when an iteration was scheduled: one it could not start on time shows up
+      // as a dropped sample instead of a lag.
+      sendLagMs: { p50: 0, p99: 0, max: 0 },
+      tool: 'k6',
+      exitCode: code,
+      failedThresholds: thresholds.failed,
+      artifacts: { ...this.files },
+    };
+    if (thresholdsPassed !== undefined) result.thresholdsPassed = thresholdsPassed;
+    const problem = this.problem();
+    if (problem !== null) result.problem = problem;
+    return result;
+  }
+
+  /** A sentence when k6 did not run the way a good run does; null when it did. */
+  private problem(): string | null {
+    const exit = this.exit;
+    if (exit === null) return 'k6 did not exit';
+    if (exit.error) {
+      const missing = (exit.error as NodeJS.ErrnoException).code === 'ENOENT';
+      return missing
+        ? `k6 not found (${this.o.k6Path ?? 'k6'}): install it from https://grafana.com/docs/k6/latest/set-up/install-k6/`
+        : `k6 could not be started: ${exit.error.message}`;
+    }
+    const stoppedByUs = this.stopRequestedAt !== null;
+    if (exit.code === null)
+      return `k6 was killed by ${exit.signal ?? 'a signal'}${stoppedByUs ? ' after it ignored SIGINT' : ''}`;
+    if (exit.code === 0 || exit.code === 99 || (stoppedByUs && exit.code === 105)) return null;
+    const meaning = k6ExitCodeMeaning[exit.code] ?? 'see k6.log';
+    return `k6 exited with code ${exit.code} (${meaning})${stoppedByUs ? '' : ' before it was stopped'}`;
+  }
+}

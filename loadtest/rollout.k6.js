@@ -1,0 +1,159 @@
+// Load for a rolling update, for k6 (https://grafana.com/docs/k6/latest/). Plain JavaScript run by
+// k6 itself, not by Node: not compiled by tsc. The harness runs it as
+//   k6 run --out json=FILE -e BASE_URL=... -e RATE=... -e DURATION=... loadtest/rollout.k6.js
+// and turns the JSON output into the same request samples as the built-in generator
+// (loadtest/k6Samples.ts). Run it by hand the same way; thresholds are always on: a run with
+// --no-thresholds proves nothing.
+//
+// Environment (k6 -e NAME=value):
+//   BASE_URL           where to send GET /          (default http://127.0.0.1:8080)
+//   RATE               requests per second          (default 50)
+//   DURATION           how long, k6 duration syntax (default 60s); the harness passes a generous
+//                      upper bound and stops k6 with one SIGINT when its cool-down ends
+//   TIMEOUT            per-request timeout          (default 10s)
+//   KEEP_ALIVE         'off' opens a connection per request (default on)
+//   PRE_ALLOCATED_VUS  VUs made before the start    (default RATE × 3: v1 answers after 2 s)
+//   MAX_VUS            VUs k6 may add when answers slow down (default RATE × (TIMEOUT + 1 s))
+//   SUMMARY_PATH       where handleSummary writes the summary JSON (default: not written)
+
+import http from 'k6/http';
+import { check } from 'k6';
+import { Counter, Trend } from 'k6/metrics';
+
+const baseUrl = (__ENV.BASE_URL || 'http://127.0.0.1:8080').replace(/\/+$/, '');
+const rate = positiveInt('RATE', 50);
+const duration = __ENV.DURATION || '60s';
+const timeout = __ENV.TIMEOUT || '10s';
+const timeoutSeconds = seconds('TIMEOUT', timeout);
+const preAllocatedVUs = positiveInt('PRE_ALLOCATED_VUS', rate * 3);
+const maxVUs = Math.max(preAllocatedVUs, positiveInt('MAX_VUS', Math.ceil(rate * (timeoutSeconds + 1))));
+const keepAlive = (__ENV.KEEP_ALIVE || 'on') !== 'off';
+
+/** Answers counted by the X-App-Version that gave them: thresholds below need both versions. */
+const responses = new Counter('responses');
+
+/**
+ * One point per request, the record loadtest/k6Samples.ts turns into a sample. k6's own
+ * http_req_* points carry status and error code but never response headers, and
+ * http_req_duration leaves out the time spent connecting; this Trend carries the whole
+ * request as the caller saw it, tagged with who answered. Tags, not metadata: pods and versions
+ * are few, so the series stay few.
+ */
+const requestTime = new Trend('rollout_request', true);
+
+export const options = {
+  scenarios: {
+    rollout: {
+      // Open model: iterations start on schedule whatever the server does, so a stall shows up as
+      // slow or failed requests instead of a quietly slower sender. When no VU is free at a
+      // scheduled start, k6 skips that iteration and counts it in dropped_iterations
+      // (https://grafana.com/docs/k6/latest/using-k6/scenarios/concepts/dropped-iterations/).
+      executor: 'constant-arrival-rate',
+      rate,
+      timeUnit: '1s',
+      duration,
+      preAllocatedVUs,
+      maxVUs,
+      // At the natural end, requests in flight may run to their timeout before k6 stops them.
+      gracefulStop: `${Math.ceil(timeoutSeconds) + 1}s`,
+    },
+  },
+  noConnectionReuse: !keepAlive,
+  // Only the headers matter; bodies would cost memory per VU.
+  discardResponseBodies: true,
+  thresholds: {
+    http_req_failed: ['rate==0'],
+    checks: ['rate==1'],
+    // dropped_iterations is only emitted when an iteration is dropped. k6 marks every metric with
+    // a threshold as observed and, at the end of the run, evaluates thresholds on empty metrics
+    // too (internal/metrics/engine/engine.go, evaluateThresholds(false, ...)): an empty counter
+    // has count 0, so this passes when nothing was dropped and the two below fail when a version
+    // never answered. abortOnFail stays off: the run must cover the whole rollout.
+    dropped_iterations: ['count==0'],
+    'responses{version:1}': ['count>0'],
+    'responses{version:2}': ['count>0'],
+  },
+};
+
+export default function () {
+  const started = Date.now();
+  const res = http.get(`${baseUrl}/`, { timeout });
+  const elapsed = Date.now() - started;
+
+  // Header names arrive in Go's canonical form ("X-App-Version"), see the Response docs:
+  // https://grafana.com/docs/k6/latest/javascript-api/k6-http/response/
+  const version = header(res, 'X-App-Version');
+  const pod = header(res, 'X-Pod-Name');
+
+  check(res, {
+    'status is 200': (r) => r.status === 200,
+    'X-App-Version present': () => version !== null,
+  });
+
+  const tags = { status: String(res.status) };
+  if (version !== null) tags.version = version;
+  if (pod !== null) tags.pod = pod;
+  // error_code: https://grafana.com/docs/k6/latest/javascript-api/error-codes/ (1212 refused,
+  // 1220 reset, 1050 timeout, 1000 + HTTP status for 4xx/5xx answers, ...).
+  if (res.error_code) tags.error_code = String(res.error_code);
+  if (res.error) tags.error = res.error;
+  requestTime.add(elapsed, tags);
+  if (version !== null) responses.add(1, { version });
+}
+
+/**
+ * Replaces k6's end-of-test summary: the full data goes to SUMMARY_PATH for the harness, and a
+ * short plain-text verdict of every threshold to stdout. k6's textSummary lives in a remote
+ * jslib (https://jslib.k6.io/k6-summary/...), which k6 downloads at start; this script needs
+ * no network beyond the target.
+ */
+export function handleSummary(data) {
+  const out = { stdout: thresholdLines(data) };
+  if (__ENV.SUMMARY_PATH) out[__ENV.SUMMARY_PATH] = JSON.stringify(data, null, 2);
+  return out;
+}
+
+function thresholdLines(data) {
+  const lines = ['', 'k6 thresholds:'];
+  const metrics = data.metrics || {};
+  for (const name of Object.keys(metrics).sort()) {
+    const thresholds = metrics[name].thresholds || {};
+    for (const expr of Object.keys(thresholds)) {
+      lines.push(`  ${thresholds[expr].ok ? 'ok  ' : 'FAIL'} ${name}: ${expr}`);
+    }
+  }
+  const reqs = metrics.rollout_request;
+  if (reqs && reqs.values) lines.push(`requests recorded: ${reqs.values.count}`);
+  return lines.join('\n') + '\n';
+}
+
+function header(res, name) {
+  const headers = res.headers || {};
+  if (headers[name] !== undefined) return String(headers[name]);
+  const wanted = name.toLowerCase();
+  for (const key of Object.keys(headers)) {
+    if (key.toLowerCase() === wanted) return String(headers[key]);
+  }
+  return null;
+}
+
+function positiveInt(name, fallback) {
+  const raw = __ENV[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 1)
+    throw new Error(`${name} must be a whole number >= 1, got "${raw}"`);
+  return value;
+}
+
+/** Seconds in a k6 duration string such as '10s', '1500ms', '1m30s'. */
+function seconds(name, text) {
+  const units = { ms: 0.001, s: 1, m: 60, h: 3600 };
+  const whole = /^(?:\d+(?:\.\d+)?(?:ms|s|m|h))+$/;
+  if (!whole.test(String(text)))
+    throw new Error(`${name} must be a duration such as 10s or 1500ms, got "${text}"`);
+  const part = /(\d+(?:\.\d+)?)(ms|s|m|h)/g;
+  let total = 0;
+  for (let m = part.exec(text); m !== null; m = part.exec(text)) total += Number(m[1]) * units[m[2]];
+  return total;
+}

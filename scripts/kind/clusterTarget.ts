@@ -1,0 +1,121 @@
+import path from 'node:path';
+import { deploymentSettings } from '../manifests/deploymentSettings.js';
+import { renderKustomization } from '../manifests/renderKustomization.js';
+import type { RolloutEvent, RolloutOutcome } from '../model.js';
+import type { Target } from '../targets/target.js';
+import type { CommandRunner } from './commandRunner.js';
+import { createKubectl } from './kubectl.js';
+import type { PodWatch } from './podWatch.js';
+import { preflight } from './preflight.js';
+import { saveDiagnostics } from './saveDiagnostics.js';
+
+/** How the target sees the cluster besides commands: a pod watch and the Service's answers. */
+export interface ClusterObserver {
+  watchPods(context: string, onEvent: (event: RolloutEvent) => void): PodWatch;
+  waitForVersion(url: string, version: string): Promise<void>;
+}
+
+export interface ClusterTargetOptions {
+  name: 'kind' | 'kube';
+  run: CommandRunner;
+  /** The kubectl context, passed explicitly on every call. */
+  context: string;
+  /** Where k8s/ and the Dockerfile are; commands run from here with relative paths. */
+  repoRoot: string;
+  /** Image repository (hello by default; the overlays' tags v1, v2 stay). */
+  image: string;
+  /** Where the Service answers on this machine. */
+  serviceUrl: string;
+  /** The report folder: diagnostics go to <outDir>/cluster/. */
+  outDir: string;
+  requiredTools: readonly string[];
+  observer: ClusterObserver;
+  log: (line: string) => void;
+  /** Runs after preflight, before the pod watch (kind: cluster and images). */
+  prepare?: () => Promise<void>;
+  /** Runs last in teardown (kind: keep or delete the cluster). */
+  finish?: () => Promise<void>;
+  rolloutTimeoutSeconds?: number;
+  settleTimeoutMs?: number;
+}
+
+/**
+ * The kind and kube targets: one code path against a real API server. Rollout start is the moment
+ * the API server accepted the new template (apply returned); complete or stalled is what
+ * `kubectl rollout status` concludes, which honours the Deployment's progressDeadlineSeconds
+ * (https://kubernetes.io/docs/concepts/workloads/controllers/deployment/#failed-deployment).
+ */
+export function createClusterTarget(options: ClusterTargetOptions): Target {
+  const listeners: Array<(event: RolloutEvent) => void> = [];
+  const emit = (event: RolloutEvent) => listeners.forEach((listener) => listener(event));
+  const kubectl = createKubectl(options.run, {
+    context: options.context,
+    repoRoot: options.repoRoot,
+    image: options.image,
+  });
+  let pods: PodWatch | null = null;
+  let tornDown = false;
+  let finished: Promise<void> | null = null;
+
+  async function apply(overlay: string, waitForAnswer: boolean): Promise<RolloutOutcome> {
+    if (tornDown) return 'interrupted';
+    const version = deploymentSettings(renderKustomization(overlay)).container.env.APP_VERSION ?? 'unknown';
+    await kubectl.apply(overlay);
+    emit({ at: Date.now(), kind: 'rollout-started', detail: path.basename(overlay) });
+    const status = await kubectl.rolloutStatus(options.rolloutTimeoutSeconds ?? 300);
+    if (tornDown) return 'interrupted';
+    if (!status.ok) {
+      emit({ at: Date.now(), kind: 'rollout-stalled', detail: status.message });
+      const folder = await saveDiagnostics(kubectl, options.outDir);
+      options.log(
+        `rollout did not complete (${status.message}): pod events, descriptions and logs in ${folder}`,
+      );
+      return 'stalled';
+    }
+    emit({ at: Date.now(), kind: 'rollout-complete', detail: status.message });
+    if (waitForAnswer) {
+      await options.observer.waitForVersion(`${options.serviceUrl}/`, version).catch((error: Error) => {
+        // kind maps the NodePort to the host (k8s/kind/cluster.yaml); any other cluster needs a hand.
+        if (options.name !== 'kube') throw error;
+        throw new Error(
+          `${error.message}: expose Service hello on that port (a NodePort or LoadBalancer reachable from ` +
+            'here, then --lb-port); not `kubectl port-forward`, which pins one pod and would drop requests',
+        );
+      });
+    }
+    return 'complete';
+  }
+
+  return {
+    name: options.name,
+    async up() {
+      await preflight(options.run, options.requiredTools);
+      await options.prepare?.();
+      pods = options.observer.watchPods(options.context, emit);
+      await pods.start();
+      return options.serviceUrl;
+    },
+    deploy: (overlay) => apply(overlay, true),
+    rollOut: (overlay) => apply(overlay, false),
+    // Re-applying the earlier overlay is a rollout back to it (what `kubectl rollout undo` amounts to).
+    rollBack: (overlay) => apply(overlay, false),
+    async settle() {
+      const timeoutMs = options.settleTimeoutMs ?? 120_000;
+      if (pods && !(await pods.untilNoneTerminating(timeoutMs))) {
+        options.log(`pods still terminating after ${timeoutMs / 1000} s; going on`);
+      }
+    },
+    podCounts: () => pods?.podCounts() ?? { ready: 0, terminating: 0 },
+    onEvent(listener) {
+      listeners.push(listener);
+    },
+    teardown() {
+      if (!finished) {
+        tornDown = true;
+        pods?.stop();
+        finished = options.finish?.() ?? Promise.resolve();
+      }
+      return finished;
+    },
+  };
+}

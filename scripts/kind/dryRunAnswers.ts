@@ -1,0 +1,18 @@
+import type { CommandResult } from './commandRunner.js';
+
+/**
+ * What the tools would plausibly answer, so a dry run walks the whole plan: no cluster exists yet
+ * (so the plan shows its creation), the daemon answers and every rollout succeeds.
+ */
+export function dryRunAnswer(command: string, args: readonly string[]): CommandResult {
+  const ok = (stdout = ''): CommandResult => ({ code: 0, stdout, stderr: '' });
+  if (command === 'kind' && args[0] === 'get' && args[1] === 'clusters') {
+    return { code: 0, stdout: '', stderr: 'No kind clusters found.\n' };
+  }
+  if (command === 'docker' && args[0] === 'info') return ok('27.0.0\n');
+  if (command === 'kubectl' && args.includes('rollout')) {
+    return ok('deployment "hello" successfully rolled out\n');
+  }
+  if (command === 'kubectl' && args.includes('apply')) return ok('deployment.apps/hello configured\n');
+  return ok();
+}

@@ -1,0 +1,37 @@
+import { UsageError } from '../cli/rolloutFlags.js';
+import { findOnPath } from '../targets/pickTarget.js';
+import type { CommandRunner } from './commandRunner.js';
+import { firstLine } from './textLines.js';
+
+/** A tool the target needs is missing or not answering: the CLI prints the one line and exits 2. */
+export class MissingPrerequisite extends UsageError {
+  override name = 'MissingPrerequisite';
+}
+
+const WHERE_TO_GET: Record<string, string> = {
+  docker: 'install it from https://docs.docker.com/get-docker/',
+  kind: 'install it from https://kind.sigs.k8s.io/docs/user/quick-start/#installation',
+  kubectl: 'install it from https://kubernetes.io/docs/tasks/tools/',
+};
+
+/**
+ * Checks, in order, that each tool is on PATH and (when docker is among them) that the Docker daemon
+ * answers. A dry run skips the PATH check (it runs nothing) but still shows `docker info` in the plan.
+ */
+export async function preflight(run: CommandRunner, tools: readonly string[]): Promise<void> {
+  if (!run.dryRun) {
+    for (const tool of tools) {
+      if (findOnPath(tool) === null) {
+        throw new MissingPrerequisite(`${tool} not found on PATH: ${WHERE_TO_GET[tool] ?? 'install it'}`);
+      }
+    }
+  }
+  if (!tools.includes('docker')) return;
+  const info = await run.run('docker', ['info', '--format', '{{.ServerVersion}}'], { timeoutMs: 20_000 });
+  if (info.code !== 0) {
+    const why = firstLine(info.stderr) || `exit ${info.code}`;
+    throw new MissingPrerequisite(
+      `the Docker daemon does not answer (docker info: ${why}): start Docker and try again`,
+    );
+  }
+}

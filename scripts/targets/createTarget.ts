@@ -1,0 +1,87 @@
+import path from 'node:path';
+import { UsageError, type RolloutOptions } from '../cli/rolloutFlags.js';
+import { createClusterObserver, createPlanObserver } from '../kind/clusterObserver.js';
+import { createCommandRunner, createDryRunner, type CommandRunner } from '../kind/commandRunner.js';
+import { dryRunAnswer } from '../kind/dryRunAnswers.js';
+import { createKindTarget, createKubeTarget } from '../kind/kindTarget.js';
+import { createLocalTarget } from '../local/localTarget.js';
+import { k8sDir } from '../manifests/overlays.js';
+import { scenarioOverlays } from '../scenarios/scenarioOverlays.js';
+import { findScenario } from '../scenarios/scenarios.js';
+import type { Target } from './target.js';
+
+export const KIND_CLUSTER_NAME = 'zero-downtime';
+/** k8s/kind/cluster.yaml maps the Service's nodePort 30080 to this port on 127.0.0.1. */
+export const KIND_HOST_PORT = 8080;
+
+export interface TargetSetup {
+  target: Target;
+  /** The overlays rolled from and to. */
+  from: string;
+  to: string;
+  /** The commands it ran (or, in a dry run, would run). */
+  runner: CommandRunner | null;
+}
+
+/**
+ * Makes the target a run asked for. `print` receives its progress lines; with `dryRun` the kind and
+ * kube targets run nothing and print each command instead (the plan).
+ */
+export function createTarget(
+  which: 'local' | 'kind' | 'kube',
+  options: RolloutOptions,
+  outDir: string,
+  print: (line: string) => void,
+): TargetSetup {
+  const scenario = findScenario(options.scenario);
+  if (!scenario) throw new UsageError(`unknown scenario "${options.scenario}"`);
+  if (which === 'local') {
+    return {
+      target: createLocalTarget({
+        lbPort: options.lbPort,
+        propagationLagMs: options.propagationLagMs,
+        logDir: path.join(outDir, 'pods'),
+      }),
+      ...scenarioOverlays(scenario, 'plain', outDir),
+      runner: null,
+    };
+  }
+  const repoRoot = path.dirname(k8sDir());
+  const runner = options.dryRun
+    ? createDryRunner(print, dryRunAnswer)
+    : createCommandRunner({ cwd: repoRoot });
+  const observer = options.dryRun
+    ? createPlanObserver(print)
+    : createClusterObserver({ answerTimeoutMs: 120_000 });
+  const common = {
+    image: options.image ?? 'hello',
+    outDir,
+    repoRoot,
+    // --lb-port names another host port (a cluster of your own, or the test stand-ins).
+    serviceUrl: `http://127.0.0.1:${options.lbPort || KIND_HOST_PORT}`,
+    run: runner,
+    observer,
+    // In a plan, the target's own progress lines read as comments between the commands.
+    log: options.dryRun ? (line: string) => print(`# ${line}`) : print,
+  };
+  if (which === 'kind') {
+    return {
+      target: createKindTarget({
+        ...common,
+        clusterName: KIND_CLUSTER_NAME,
+        keepCluster: options.keepCluster,
+        nodeImage: process.env.NODE_IMAGE || null,
+      }),
+      ...scenarioOverlays(scenario, 'kind', outDir),
+      runner,
+    };
+  }
+  if (!options.context) {
+    throw new UsageError('--target kube needs --context NAME (one of `kubectl config get-contexts`)');
+  }
+  return {
+    target: createKubeTarget({ ...common, context: options.context }),
+    ...scenarioOverlays(scenario, 'plain', outDir),
+    runner,
+  };
+}

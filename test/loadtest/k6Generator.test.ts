@@ -1,0 +1,264 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { delimiter, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createK6Generator, k6Invocation } from '../../loadtest/k6Generator.js';
+import type { K6Options } from '../../loadtest/k6Generator.js';
+import type { LoadGenerator } from '../../loadtest/loadGenerator.js';
+
+// dist/test/loadtest/ → the source folder of the stand-in executables.
+const standins = fileURLToPath(new URL('../../../test/support/standins', import.meta.url));
+const script = fileURLToPath(new URL('../../../loadtest/rollout.k6.js', import.meta.url));
+
+interface Recorded {
+  argv: string[];
+  env: Record<string, string>;
+}
+
+function setup(
+  t: { after: (fn: () => void) => void },
+  standinEnv: Record<string, string> = {},
+  o: Partial<K6Options> = {},
+) {
+  const dir = mkdtempSync(join(tmpdir(), 'k6gen-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const record = join(dir, 'k6-calls.jsonl');
+  const options: K6Options = {
+    baseUrl: 'http://127.0.0.1:9',
+    rate: 40,
+    keepAlive: true,
+    timeoutMs: 2000,
+    maxDurationMs: 30_000,
+    outDir: join(dir, 'report'),
+    pollIntervalMs: 50,
+    env: {
+      ...process.env,
+      PATH: `${standins}${delimiter}${process.env.PATH ?? ''}`,
+      K6_STANDIN_RECORD: record,
+      ...standinEnv,
+    },
+    ...o,
+  };
+  const calls = (): Recorded[] =>
+    readFileSync(record, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Recorded);
+  return { dir, options, calls, gen: createK6Generator(options) };
+}
+
+/** Polls a condition until it holds, failing after a bound instead of sleeping and hoping. */
+async function until(what: string, ok: () => boolean, withinMs = 10_000): Promise<void> {
+  const deadline = Date.now() + withinMs;
+  while (!ok()) {
+    if (Date.now() > deadline) throw new Error(`not within ${withinMs} ms: ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+async function stopWhenSent(gen: LoadGenerator, n: number) {
+  await until(`${n} requests recorded`, () => gen.progress().sent >= n);
+  return gen.stop();
+}
+
+test('runs the rollout script with JSON output, summary and dashboard export, thresholds on', async (t) => {
+  const { options, calls, gen } = setup(t);
+  gen.start();
+  await stopWhenSent(gen, 5);
+  const [call] = calls();
+  assert.ok(call);
+  const out = join(options.outDir, 'k6-output.json');
+  assert.deepEqual(call.argv, [
+    'run',
+    '--quiet',
+    '--no-usage-report',
+    '--out',
+    `json=${out}`,
+    '-e',
+    'BASE_URL=http://127.0.0.1:9',
+    '-e',
+    'RATE=40',
+    '-e',
+    'DURATION=30s',
+    '-e',
+    'TIMEOUT=2000ms',
+    '-e',
+    'KEEP_ALIVE=on',
+    '-e',
+    `SUMMARY_PATH=${join(options.outDir, 'k6-summary.json')}`,
+    script,
+  ]);
+  assert.ok(!call.argv.includes('--no-thresholds'));
+  assert.equal(call.env.K6_WEB_DASHBOARD, 'true');
+  assert.equal(call.env.K6_WEB_DASHBOARD_EXPORT, join(options.outDir, 'k6-dashboard.html'));
+  assert.equal(call.env.K6_WEB_DASHBOARD_PORT, '-1');
+});
+
+test('turns the JSON output into samples and reports crossed thresholds after a SIGINT stop', async (t) => {
+  // The stand-in's default plan: v1, v1, v2, a refused connection, v2.
+  const { options, gen } = setup(t);
+  gen.start();
+  const result = await stopWhenSent(gen, 5);
+  assert.deepEqual(
+    result.samples.map((s) => [s.status, s.error, s.version, s.pod]),
+    [
+      [200, null, '1', 'hello-v1-a'],
+      [200, null, '1', 'hello-v1-a'],
+      [200, null, '2', 'hello-v2-b'],
+      [null, 'ECONNREFUSED', null, null],
+      [200, null, '2', 'hello-v2-b'],
+    ],
+  );
+  assert.equal(result.tool, 'k6');
+  assert.equal(result.exitCode, 105, 'k6 exits 105 when stopped by a signal, whatever the thresholds say');
+  assert.equal(result.thresholdsPassed, false);
+  assert.deepEqual(result.failedThresholds, ['checks: rate==1', 'http_req_failed: rate==0']);
+  assert.equal(result.problem, undefined, 'a stop by our SIGINT is the normal end');
+  for (const file of ['output', 'summary', 'dashboard', 'log']) {
+    assert.ok(existsSync(result.artifacts![file]!), `${file} written`);
+  }
+  assert.ok(result.artifacts!.dashboard!.startsWith(options.outDir));
+  assert.ok(result.startedAt <= result.samples[0]!.startedAt && result.endedAt >= result.samples[4]!.endedAt);
+  assert.ok(result.achievedRate > 0);
+});
+
+test('passes the thresholds of a clean run even though the SIGINT exit code is 105', async (t) => {
+  const { gen } = setup(t, { K6_STANDIN_PLAN: 'v1@a,v2@b', K6_STANDIN_LOOP: '1' });
+  gen.start();
+  const result = await stopWhenSent(gen, 10);
+  assert.equal(result.exitCode, 105);
+  assert.equal(result.thresholdsPassed, true);
+  assert.deepEqual(result.failedThresholds, []);
+  assert.ok(result.samples.length >= 10);
+  assert.ok(result.samples.every((s) => s.error === null));
+});
+
+test('counts progress while k6 runs, from the output it has written so far', async (t) => {
+  const { gen } = setup(t, { K6_STANDIN_PLAN: 'v1@a,v2@b,http503@v1@a,drop', K6_STANDIN_LOOP: '1' });
+  gen.start();
+  await until('progress from the JSON output', () => gen.progress().sent >= 8);
+  const p = gen.progress();
+  assert.ok(p.completed >= 6 && p.failed >= 2, JSON.stringify(p));
+  assert.ok((p.byVersion['1'] ?? 0) >= 2 && (p.byVersion['2'] ?? 0) >= 1, JSON.stringify(p));
+  const result = await gen.stop();
+  assert.ok(result.samples.some((s) => s.error === 'dropped'));
+  assert.ok(result.samples.some((s) => s.error === 'http_503' && s.version === '1'));
+});
+
+test('finishes on its own when the duration runs out, exit 99 when a threshold failed', async (t) => {
+  const { gen } = setup(
+    t,
+    { K6_STANDIN_PLAN: 'v1@a,v2@b', K6_STANDIN_FAIL_THRESHOLDS: '1' },
+    { maxDurationMs: 1000 },
+  );
+  const started = Date.now();
+  gen.start();
+  await gen.finished();
+  assert.ok(Date.now() - started < 8000);
+  const result = await gen.stop();
+  assert.equal(result.exitCode, 99);
+  assert.equal(result.thresholdsPassed, false);
+  assert.deepEqual(result.failedThresholds, ['http_req_failed: rate==0']);
+  assert.equal(result.samples.length, 2);
+  assert.equal(result.problem, undefined);
+});
+
+test('sends to a real server and records the version and pod from its headers', async (t) => {
+  let n = 0;
+  const server = http.createServer((_req, res) => {
+    const version = n++ % 2 === 0 ? '1' : '2';
+    res.setHeader('X-App-Version', version);
+    res.setHeader('X-Pod-Name', `hello-v${version}`);
+    res.end('{}');
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  t.after(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  const { port } = server.address() as AddressInfo;
+  const { gen } = setup(
+    t,
+    { K6_STANDIN_HTTP: '1', K6_STANDIN_MAX_REQUESTS: '20' },
+    { baseUrl: `http://127.0.0.1:${port}` },
+  );
+  gen.start();
+  const result = await stopWhenSent(gen, 6);
+  assert.ok(result.samples.length >= 6);
+  assert.deepEqual(
+    new Set(result.samples.map((s) => `${s.version}@${s.pod}`)),
+    new Set(['1@hello-v1', '2@hello-v2']),
+  );
+  assert.equal(result.thresholdsPassed, true);
+});
+
+test('says k6 is missing when it is not on PATH', async (t) => {
+  const { gen } = setup(t, {}, { k6Path: 'k6-that-does-not-exist' });
+  gen.start();
+  await gen.finished();
+  const result = await gen.stop();
+  assert.equal(result.samples.length, 0);
+  assert.match(result.problem ?? '', /^k6 not found \(k6-that-does-not-exist\): install it from https:\/\//);
+  assert.equal(result.thresholdsPassed, undefined);
+});
+
+test('reports a k6 that exits before it was stopped, with what its exit code means', async (t) => {
+  const { gen } = setup(t, { K6_STANDIN_EXIT_CODE: '107' });
+  gen.start();
+  await gen.finished();
+  const result = await gen.stop();
+  assert.equal(result.exitCode, 107);
+  assert.equal(
+    result.problem,
+    'k6 exited with code 107 (the script threw an exception) before it was stopped',
+  );
+  assert.match(readFileSync(result.artifacts!.log!, 'utf8'), /script exception/);
+});
+
+test('kills a k6 that ignores SIGINT once the stop timeout has passed', async (t) => {
+  const { gen } = setup(t, { K6_STANDIN_IGNORE_SIGINT: '1' }, { stopTimeoutMs: 300 });
+  gen.start();
+  await until('k6 running', () => gen.progress().sent >= 1);
+  const started = Date.now();
+  const result = await gen.stop();
+  assert.ok(Date.now() - started < 5000);
+  assert.equal(result.exitCode, null);
+  assert.equal(result.problem, 'k6 was killed by SIGKILL after it ignored SIGINT');
+});
+
+test('refuses a second start and a stop before start', async (t) => {
+  const { gen } = setup(t);
+  await assert.rejects(gen.stop(), /never started/);
+  gen.start();
+  assert.throws(() => gen.start(), /already started/);
+  await gen.stop();
+});
+
+test('describes the k6 command for a dry run without starting anything', () => {
+  const inv = k6Invocation({
+    baseUrl: 'http://127.0.0.1:8080',
+    rate: 12.6,
+    keepAlive: false,
+    timeoutMs: 1500,
+    maxDurationMs: 600_500,
+    outDir: '/tmp/report',
+    k6Path: '/usr/local/bin/k6',
+  });
+  assert.equal(inv.command, '/usr/local/bin/k6');
+  assert.deepEqual(inv.args.slice(5, -1), [
+    '-e',
+    'BASE_URL=http://127.0.0.1:8080',
+    '-e',
+    'RATE=13',
+    '-e',
+    'DURATION=601s',
+    '-e',
+    'TIMEOUT=1500ms',
+    '-e',
+    'KEEP_ALIVE=off',
+    '-e',
+    'SUMMARY_PATH=/tmp/report/k6-summary.json',
+  ]);
+  assert.equal(inv.env.K6_WEB_DASHBOARD_EXPORT, '/tmp/report/k6-dashboard.html');
+});

@@ -1,0 +1,158 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+/**
+ * k6 can't be installed here, so the script runs under Node with the three k6 modules it imports
+ * replaced by recorders: this checks its options, the thresholds, and the tags every request
+ * leaves in the output, which loadtest/k6Samples.ts depends on. k6's own behaviour is not tested.
+ */
+const source = readFileSync(
+  fileURLToPath(new URL('../../../loadtest/rollout.k6.js', import.meta.url)),
+  'utf8',
+);
+
+interface FakeResponse {
+  status: number;
+  headers: Record<string, string>;
+  error?: string;
+  error_code?: number;
+}
+
+interface Calls {
+  gets: { url: string; params: Record<string, unknown> }[];
+  checks: Record<string, boolean>[];
+  metrics: { name: string; value: number; tags: Record<string, string> }[];
+}
+
+interface ScriptModule {
+  options: {
+    scenarios: { rollout: Record<string, unknown> };
+    thresholds: Record<string, string[]>;
+    noConnectionReuse: boolean;
+    discardResponseBodies: boolean;
+  };
+  default: () => void;
+  handleSummary: (data: unknown) => Record<string, string>;
+}
+
+const stubs = {
+  'k6-http.mjs': `export default { get(url, params) { globalThis.k6calls.gets.push({ url, params }); return globalThis.k6next(); } };`,
+  'k6.mjs': `export function check(res, sets) { const r = {}; for (const [k, f] of Object.entries(sets)) r[k] = f(res); globalThis.k6calls.checks.push(r); return Object.values(r).every(Boolean); }`,
+  'k6-metrics.mjs': `class Metric { constructor(name) { this.name = name; } add(value, tags) { globalThis.k6calls.metrics.push({ name: this.name, value, tags: { ...tags } }); } }
+export class Counter extends Metric {}
+export class Trend extends Metric {}`,
+};
+
+let loads = 0;
+
+async function load(t: { after: (fn: () => void) => void }, env: Record<string, string>) {
+  const dir = mkdtempSync(join(tmpdir(), 'k6script-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  for (const [name, text] of Object.entries(stubs)) writeFileSync(join(dir, name), text);
+  const rewritten = source
+    .replace(`from 'k6/http'`, `from './k6-http.mjs'`)
+    .replace(`from 'k6/metrics'`, `from './k6-metrics.mjs'`)
+    .replace(`from 'k6'`, `from './k6.mjs'`);
+  const file = join(dir, `rollout${loads++}.mjs`);
+  writeFileSync(file, rewritten);
+  const calls: Calls = { gets: [], checks: [], metrics: [] };
+  const g = globalThis as Record<string, unknown>;
+  g.__ENV = env;
+  g.k6calls = calls;
+  t.after(() => {
+    delete g.__ENV;
+    delete g.k6calls;
+    delete g.k6next;
+  });
+  const mod = (await import(pathToFileURL(file).href)) as ScriptModule;
+  const answer = (res: FakeResponse) => {
+    g.k6next = () => res;
+    mod.default();
+  };
+  return { mod, calls, answer };
+}
+
+test('holds an open-model rate with the thresholds the proof needs', async (t) => {
+  const { mod } = await load(t, {
+    RATE: '20',
+    DURATION: '90s',
+    TIMEOUT: '5s',
+    BASE_URL: 'http://127.0.0.1:8080/',
+  });
+  assert.deepEqual(mod.options.scenarios.rollout, {
+    executor: 'constant-arrival-rate',
+    rate: 20,
+    timeUnit: '1s',
+    duration: '90s',
+    preAllocatedVUs: 60,
+    maxVUs: 120,
+    gracefulStop: '6s',
+  });
+  assert.deepEqual(mod.options.thresholds, {
+    http_req_failed: ['rate==0'],
+    checks: ['rate==1'],
+    dropped_iterations: ['count==0'],
+    'responses{version:1}': ['count>0'],
+    'responses{version:2}': ['count>0'],
+  });
+  assert.equal(mod.options.noConnectionReuse, false);
+  assert.equal(mod.options.discardResponseBodies, true);
+});
+
+test('opens a connection per request with KEEP_ALIVE=off and takes VU counts from the environment', async (t) => {
+  const { mod } = await load(t, { KEEP_ALIVE: 'off', PRE_ALLOCATED_VUS: '7', MAX_VUS: '9' });
+  assert.equal(mod.options.noConnectionReuse, true);
+  assert.equal(mod.options.scenarios.rollout.preAllocatedVUs, 7);
+  assert.equal(mod.options.scenarios.rollout.maxVUs, 9);
+});
+
+test('rejects a RATE or TIMEOUT that is not one', async (t) => {
+  await assert.rejects(load(t, { RATE: 'fast' }), /RATE must be a whole number >= 1, got "fast"/);
+  await assert.rejects(load(t, { TIMEOUT: 'soon' }), /TIMEOUT must be a duration such as 10s or 1500ms/);
+});
+
+test('tags every request with its status and who answered, and counts answers by version', async (t) => {
+  const { calls, answer } = await load(t, { BASE_URL: 'http://127.0.0.1:8080/', TIMEOUT: '3s' });
+  answer({ status: 200, headers: { 'X-App-Version': '2', 'X-Pod-Name': 'hello-v2-x' } });
+  assert.deepEqual(calls.gets, [{ url: 'http://127.0.0.1:8080/', params: { timeout: '3s' } }]);
+  assert.deepEqual(calls.checks, [{ 'status is 200': true, 'X-App-Version present': true }]);
+  assert.equal(calls.metrics.length, 2);
+  assert.equal(calls.metrics[0]!.name, 'rollout_request');
+  assert.deepEqual(calls.metrics[0]!.tags, { status: '200', version: '2', pod: 'hello-v2-x' });
+  assert.deepEqual(calls.metrics[1], { name: 'responses', value: 1, tags: { version: '2' } });
+});
+
+test('records a refused connection with k6 error code and message, and fails both checks', async (t) => {
+  const { calls, answer } = await load(t, {});
+  answer({ status: 0, headers: {}, error: 'dial: connection refused', error_code: 1212 });
+  assert.deepEqual(calls.checks, [{ 'status is 200': false, 'X-App-Version present': false }]);
+  assert.deepEqual(calls.metrics, [
+    {
+      name: 'rollout_request',
+      value: calls.metrics[0]!.value,
+      tags: { status: '0', error_code: '1212', error: 'dial: connection refused' },
+    },
+  ]);
+});
+
+test('writes the summary data to SUMMARY_PATH and the threshold outcome to stdout', async (t) => {
+  const { mod } = await load(t, { SUMMARY_PATH: '/tmp/out/k6-summary.json' });
+  const data = {
+    metrics: {
+      http_req_failed: { thresholds: { 'rate==0': { ok: true } } },
+      'responses{version:2}': { thresholds: { 'count>0': { ok: false } } },
+      rollout_request: { values: { count: 12 } },
+    },
+  };
+  const out = mod.handleSummary(data);
+  assert.deepEqual(Object.keys(out).sort(), ['/tmp/out/k6-summary.json', 'stdout']);
+  assert.deepEqual(JSON.parse(out['/tmp/out/k6-summary.json']!), data);
+  assert.equal(
+    out.stdout,
+    '\nk6 thresholds:\n  ok   http_req_failed: rate==0\n  FAIL responses{version:2}: count>0\nrequests recorded: 12\n',
+  );
+});

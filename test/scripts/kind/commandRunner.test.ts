@@ -1,0 +1,53 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import {
+  createCommandRunner,
+  createDryRunner,
+  quoteForDisplay,
+} from '../../../scripts/kind/commandRunner.js';
+
+test('runs a command without a shell and records it', async () => {
+  const runner = createCommandRunner({ cwd: process.cwd() });
+  const result = await runner.run(process.execPath, [
+    '-e',
+    'process.stdout.write(process.argv[1])',
+    '$HOME; echo hi',
+  ]);
+  assert.deepEqual(result, { code: 0, stdout: '$HOME; echo hi', stderr: '' });
+  assert.equal(runner.history.length, 1);
+});
+
+test('answers 127 when the executable is not on PATH', async () => {
+  const result = await createCommandRunner({ cwd: process.cwd() }).run('no-such-tool-here', []);
+  assert.equal(result.code, 127);
+  assert.equal(result.stderr, 'no-such-tool-here: not found on PATH');
+});
+
+test('passes the exit code and stderr of a failing command, and feeds stdin', async () => {
+  const runner = createCommandRunner({ cwd: process.cwd() });
+  const script =
+    'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{process.stderr.write(s);process.exit(3)})';
+  const result = await runner.run(process.execPath, ['-e', script], { input: 'kind: Deployment' });
+  assert.equal(result.code, 3);
+  assert.equal(result.stderr, 'kind: Deployment');
+});
+
+test('a dry run prints each command and runs nothing', async () => {
+  const lines: string[] = [];
+  const runner = createDryRunner(
+    (line) => lines.push(line),
+    () => ({ code: 0, stdout: 'canned', stderr: '' }),
+  );
+  const result = await runner.run('kubectl', ['apply', '-f', '-'], {
+    input: 'x',
+    inputLabel: 'k8s/overlays/v1 rendered',
+  });
+  assert.equal(result.stdout, 'canned');
+  assert.deepEqual(lines, ['$ kubectl apply -f - < k8s/overlays/v1 rendered']);
+});
+
+test('quotes only what a shell would misread', () => {
+  assert.equal(quoteForDisplay('--timeout=300s'), '--timeout=300s');
+  assert.equal(quoteForDisplay('{{.ServerVersion}}'), "'{{.ServerVersion}}'");
+  assert.equal(quoteForDisplay("it's"), "'it'\\''s'");
+});

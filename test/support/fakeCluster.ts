@@ -1,0 +1,186 @@
+import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+
+/**
+ * Just enough of a kind cluster for the stand-in kubectl to drive and the harness to observe, all on
+ * 127.0.0.1: the Service (GET / answered by a ready pod, X-App-Version and X-Pod-Name headers), a
+ * Kubernetes API serving a pod watch (what @kubernetes/client-node asks for), and two control routes
+ * for the kubectl stand-in: POST /standin/apply?version=N and GET /standin/rollout-status.
+ * A rollout replaces pods one at a time (maxSurge 1, maxUnavailable 0): new pod, ready, old pod
+ * terminating, gone.
+ */
+export interface FakeCluster {
+  serviceUrl: string;
+  servicePort: number;
+  apiUrl: string;
+  /** Writes a kubeconfig whose `kind-<name>` context points at the fake API (current-context is another one). */
+  writeKubeconfig(dir: string, contextName: string): string;
+  close(): Promise<void>;
+}
+
+interface FakePod {
+  name: string;
+  version: string;
+  ready: boolean;
+  terminating: boolean;
+  resourceVersion: number;
+}
+
+const REPLICAS = 3;
+
+export async function startFakeCluster(options: { stepMs?: number } = {}): Promise<FakeCluster> {
+  const stepMs = options.stepMs ?? 60;
+  const pods = new Map<string, FakePod>();
+  const watchers = new Set<http.ServerResponse>();
+  let revision = 0;
+  let counter = 0;
+  let rollout: Promise<void> = Promise.resolve();
+  let next = 0;
+
+  const toObject = (pod: FakePod) => ({
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: {
+      name: pod.name,
+      namespace: 'default',
+      uid: `uid-${pod.name}`,
+      labels: { app: 'hello' },
+      resourceVersion: String(pod.resourceVersion),
+      ...(pod.terminating ? { deletionTimestamp: new Date().toISOString() } : {}),
+    },
+    spec: {
+      containers: [
+        { name: 'hello', image: `hello:v${pod.version}`, env: [{ name: 'APP_VERSION', value: pod.version }] },
+      ],
+    },
+    status: {
+      conditions: [{ type: 'Ready', status: pod.ready ? 'True' : 'False' }],
+      containerStatuses: [{ name: 'hello', restartCount: 0, ready: pod.ready, state: { running: {} } }],
+    },
+  });
+  const publish = (type: 'ADDED' | 'MODIFIED' | 'DELETED', pod: FakePod) => {
+    pod.resourceVersion = ++revision;
+    const line = `${JSON.stringify({ type, object: toObject(pod) })}\n`;
+    for (const watcher of watchers) watcher.write(line);
+  };
+  const wait = () => new Promise((resolve) => setTimeout(resolve, stepMs));
+  const addPod = async (version: string) => {
+    const pod: FakePod = {
+      name: `hello-v${version}-${++counter}`,
+      version,
+      ready: false,
+      terminating: false,
+      resourceVersion: 0,
+    };
+    pods.set(pod.name, pod);
+    publish('ADDED', pod);
+    await wait();
+    pod.ready = true;
+    publish('MODIFIED', pod);
+  };
+  const removePod = async (pod: FakePod) => {
+    pod.terminating = true;
+    pod.ready = false;
+    publish('MODIFIED', pod);
+    await wait();
+    pods.delete(pod.name);
+    publish('DELETED', pod);
+  };
+  const rollTo = async (version: string) => {
+    const old = [...pods.values()].filter((pod) => pod.version !== version && !pod.terminating);
+    if (old.length === 0 && pods.size === 0) {
+      for (let i = 0; i < REPLICAS; i++) await addPod(version);
+      return;
+    }
+    const draining: Array<Promise<void>> = [];
+    for (const pod of old) {
+      await addPod(version);
+      await wait();
+      draining.push(removePod(pod));
+    }
+    // Like `kubectl rollout status`: done once the new pods are available; old ones may still drain.
+    void Promise.all(draining);
+  };
+
+  const service = http.createServer((req, res) => {
+    const ready = [...pods.values()].filter((pod) => pod.ready && !pod.terminating);
+    const pod = ready[next++ % Math.max(ready.length, 1)];
+    if (!pod) {
+      res.writeHead(503).end();
+      return;
+    }
+    res.writeHead(200, {
+      'content-type': 'application/json',
+      'x-app-version': pod.version,
+      'x-pod-name': pod.name,
+    });
+    res.end(JSON.stringify({ message: `Hello from version ${pod.version}!` }));
+  });
+
+  const api = http.createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    if (url.pathname === '/api/v1/namespaces/default/pods' && url.searchParams.get('watch') === 'true') {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.flushHeaders();
+      for (const pod of pods.values())
+        res.write(`${JSON.stringify({ type: 'ADDED', object: toObject(pod) })}\n`);
+      watchers.add(res);
+      res.on('close', () => watchers.delete(res));
+      return;
+    }
+    if (req.method === 'POST' && url.pathname === '/standin/apply') {
+      const version = url.searchParams.get('version') ?? '1';
+      rollout = rollout.then(() => rollTo(version));
+      res.end('ok');
+      return;
+    }
+    if (url.pathname === '/standin/rollout-status') {
+      void rollout.then(() => res.end('ok'));
+      return;
+    }
+    res.writeHead(404).end();
+  });
+
+  const listen = async (server: http.Server) => {
+    server.listen(0, '127.0.0.1');
+    await new Promise((resolve) => server.once('listening', resolve));
+    return (server.address() as AddressInfo).port;
+  };
+  const servicePort = await listen(service);
+  const apiUrl = `http://127.0.0.1:${await listen(api)}`;
+
+  return {
+    serviceUrl: `http://127.0.0.1:${servicePort}`,
+    servicePort,
+    apiUrl,
+    writeKubeconfig(dir, contextName) {
+      const file = path.join(dir, 'kubeconfig');
+      const config = {
+        apiVersion: 'v1',
+        kind: 'Config',
+        clusters: [
+          // client-node refuses plain HTTP unless TLS verification is (pointlessly) switched off.
+          { name: 'fake', cluster: { server: apiUrl, 'insecure-skip-tls-verify': true } },
+          { name: 'someone-elses', cluster: { server: 'http://127.0.0.1:9' } },
+        ],
+        users: [{ name: 'fake', user: { token: 'standin' } }],
+        contexts: [
+          { name: contextName, context: { cluster: 'fake', user: 'fake' } },
+          { name: 'users-own', context: { cluster: 'someone-elses', user: 'fake' } },
+        ],
+        // The harness must never use the current context: it names its own on every call.
+        'current-context': 'users-own',
+      };
+      fs.writeFileSync(file, JSON.stringify(config));
+      return file;
+    },
+    async close() {
+      for (const watcher of watchers) watcher.destroy();
+      service.closeAllConnections();
+      api.closeAllConnections();
+      await Promise.all([new Promise((r) => service.close(r)), new Promise((r) => api.close(r))]);
+    },
+  };
+}
