@@ -133,7 +133,17 @@ export function createLocalTarget(options: LocalTargetOptions): Target {
       const port = await balancer.listen();
       return `http://127.0.0.1:${port}`;
     },
-    deploy: apply,
+    async deploy(overlay) {
+      const outcome = await apply(overlay);
+      // "Ready" is not "reachable": the endpoints reach the balancer only after the propagation lag.
+      // Load must not start before the Service answers, or its first requests meet no endpoints.
+      const replicas = templates.get(path.basename(overlay))?.replicas ?? 1;
+      const deadline = Date.now() + options.propagationLagMs + 10_000;
+      while (outcome === 'complete' && !tornDown && endpoints.current().length < replicas && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      return outcome;
+    },
     rollOut: apply,
     rollBack: apply,
     async killPod(version) {
