@@ -38,7 +38,7 @@ function parseFlags(argv: string[]) {
       throw new UsageError(`Invalid --${name} "${raw}": expected a whole number from 1 to ${max}.`);
     return n;
   };
-  const rows = matrixRows();
+  const rows = matrixRows(count('rate', 100, 5000));
   const only = values.only?.split(',').filter(Boolean);
   const unknown = only?.filter((id) => !rows.some((row) => row.id === id));
   if (unknown?.length)
@@ -50,8 +50,6 @@ function parseFlags(argv: string[]) {
     sharedFlags: [
       '--target',
       'local',
-      '--rate',
-      String(count('rate', 100, 5000)),
       '--warmup',
       String(count('warmup', 3, 600)),
       '--cooldown',

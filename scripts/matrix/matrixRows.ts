@@ -7,7 +7,11 @@ export interface MatrixRow {
   removes: string;
   keepAlive: boolean;
   propagationLagS: number;
+  /** Requests per second; scenarios whose damage is a rate-dependent race run faster (with a control). */
+  rate: number;
   expected: Drops;
+  /** Why the expectation is what it is, where that is not obvious. */
+  why?: string;
 }
 
 /** The hardened manifests drain for preStop (2 s) + SHUTDOWN_DELAY_MS (3 s): lags up to 5 s are covered. */
@@ -22,9 +26,12 @@ const LAG_ROWS: Array<{ lag: number; expected: Drops }> = [
  * under endpoint propagation lags that the drain does and does not cover. Broken-v2 faults are judged by
  * their own tests, not here.
  */
-export function matrixRows(): MatrixRow[] {
+export function matrixRows(rate = 100): MatrixRow[] {
   const rows: MatrixRow[] = [];
+  const fasterRates = new Set<number>();
   for (const scenario of SCENARIOS.filter((s) => !s.fault)) {
+    const rowRate = scenario.matrixRate ?? rate;
+    if (rowRate !== rate) fasterRates.add(rowRate);
     for (const keepAlive of [true, false]) {
       rows.push({
         id: `${scenario.name}-keepalive-${keepAlive ? 'on' : 'off'}`,
@@ -32,17 +39,32 @@ export function matrixRows(): MatrixRow[] {
         removes: scenario.removes,
         keepAlive,
         propagationLagS: 1,
+        rate: rowRate,
         expected: keepAlive ? scenario.expectedDrops.keepAliveOn : scenario.expectedDrops.keepAliveOff,
+        ...(scenario.why ? { why: scenario.why } : {}),
       });
     }
+  }
+  // A row that runs faster gets a hardened control at the same rate: the drops must be the scenario's.
+  for (const fast of fasterRates) {
+    rows.push({
+      id: `hardened-${fast}rps`,
+      scenario: 'hardened',
+      removes: `nothing (control for the rows at ${fast} rps)`,
+      keepAlive: true,
+      propagationLagS: 1,
+      rate: fast,
+      expected: 'none',
+    });
   }
   for (const { lag, expected } of LAG_ROWS) {
     rows.push({
       id: `hardened-lag-${lag}s`,
       scenario: 'hardened',
-      removes: `nothing; endpoint propagation lag ${lag} s (drain covers 5 s)`,
+      removes: `nothing; endpoint propagation lag ${lag} s (the drain covers 5 s)`,
       keepAlive: true,
       propagationLagS: lag,
+      rate,
       expected,
     });
   }

@@ -13,7 +13,9 @@ export interface MatrixSummary {
     removes: string;
     keepAlive: boolean;
     propagationLagS: number;
+    rate: number;
     expected: string;
+    why: string | null;
     matched: number;
     runs: number;
     failed: number[];
@@ -40,7 +42,9 @@ export function summarizeMatrix(
       removes: row.removes,
       keepAlive: row.keepAlive,
       propagationLagS: row.propagationLagS,
+      rate: row.rate,
       expected: row.expected === 'none' ? '0 dropped' : 'some dropped',
+      why: row.why ?? null,
       matched: runs.filter((r) => r.asExpected).length,
       runs: runs.length,
       failed: runs.map((r) => r.failed),
@@ -68,6 +72,7 @@ function cells(row: MatrixSummary['rows'][number]): string[] {
     row.scenario,
     row.keepAlive ? 'on' : 'off',
     `${row.propagationLagS} s`,
+    String(row.rate),
     row.expected,
     row.failed.join(', ') || '-',
     row.errorKinds.join(', ') || '-',
@@ -95,14 +100,19 @@ export function matrixMarkdown(summary: MatrixSummary): string {
     '',
     `${summary.generatedAt} · ${summary.machine.cores} cores · Node.js ${summary.machine.node} · ${summary.repeat} run(s) per row`,
     '',
-    '| Scenario | What it removes | Keep-alive | Lag | Expected | Failed (per run) | Error kinds | Matched | |',
-    '|---|---|---|---|---|---|---|---|---|',
+    '| Scenario | What it removes | Keep-alive | Lag | Rate | Expected | Failed (per run) | Error kinds | Matched | |',
+    '|---|---|---|---|---|---|---|---|---|---|',
   ];
   for (const row of summary.rows) {
     const c = cells(row);
     lines.push(
       `| ${[c[0], row.removes, ...c.slice(1)].map((v) => (v ?? '').replace(/\|/g, '\\|')).join(' | ')} |`,
     );
+  }
+  const explained = summary.rows.filter((row) => row.why);
+  if (explained.length > 0) {
+    lines.push('', 'Why some rows expect what they do:', '');
+    for (const row of explained) lines.push(`- **${row.id}**: ${row.why}`);
   }
   return `${lines.join('\n')}\n`;
 }
@@ -121,10 +131,11 @@ export function matrixHtml(summary: MatrixSummary, outDir: string): string {
         .map((report, i) => `<a href="${esc(path.relative(outDir, report))}">run ${i + 1}</a>`)
         .join(' ');
       const cls = row.asExpected ? 'ok' : 'bad';
-      return `<tr><td>${esc(row.scenario)}</td><td>${esc(row.removes)}</td>${c
-        .slice(1, 7)
+      const why = row.why ? `<br><small>${esc(row.why)}</small>` : '';
+      return `<tr><td>${esc(row.scenario)}</td><td>${esc(row.removes)}${why}</td>${c
+        .slice(1, 8)
         .map((v) => `<td>${esc(v ?? '')}</td>`)
-        .join('')}<td class="${cls}">${esc(c[7] ?? '')}</td><td>${links}</td></tr>`;
+        .join('')}<td class="${cls}">${esc(c[8] ?? '')}</td><td>${links}</td></tr>`;
     })
     .join('\n');
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Rollout matrix</title>
@@ -132,7 +143,7 @@ export function matrixHtml(summary: MatrixSummary, outDir: string): string {
 .ok{color:#1a7f37;font-weight:600}.bad{color:#cf222e;font-weight:700}</style></head><body>
 <h1>Rollout matrix: ${summary.allAsExpected ? 'every row as expected' : 'UNEXPECTED rows'}</h1>
 <p>${esc(summary.generatedAt)} · ${summary.machine.cores} cores · Node.js ${esc(summary.machine.node)} · ${summary.repeat} run(s) per row. Each run links to its report with charts.</p>
-<table><tr><th>Scenario</th><th>What it removes</th><th>Keep-alive</th><th>Lag</th><th>Expected</th><th>Failed (per run)</th><th>Error kinds</th><th>Matched</th><th></th><th>Reports</th></tr>
+<table><tr><th>Scenario</th><th>What it removes</th><th>Keep-alive</th><th>Lag</th><th>Rate</th><th>Expected</th><th>Failed (per run)</th><th>Error kinds</th><th>Matched</th><th></th><th>Reports</th></tr>
 ${rows}</table></body></html>
 `;
 }

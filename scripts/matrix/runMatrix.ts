@@ -70,6 +70,8 @@ export async function runMatrix(options: MatrixOptions): Promise<MatrixResult[]>
         row.keepAlive ? 'on' : 'off',
         '--propagation-lag',
         String(row.propagationLagS),
+        '--rate',
+        String(row.rate),
         '--out',
         dir,
       ];

@@ -22,7 +22,11 @@ function overlayFor(scenario: Scenario, version: 1 | 2, flavour: ManifestFlavour
   const components = version === 1 ? scenario.components.v1 : scenario.components.v2;
   if (components.length === 0) return base;
 
-  const dir = path.resolve(workDir, 'manifests', `${flavour === 'kind' ? 'kind-' : ''}${scenario.name}-v${version}`);
+  const dir = path.resolve(
+    workDir,
+    'manifests',
+    `${flavour === 'kind' ? 'kind-' : ''}${scenario.name}-v${version}`,
+  );
   fs.mkdirSync(dir, { recursive: true });
   const relative = (target: string) => path.relative(dir, target).split(path.sep).join('/');
   const lines = [

@@ -1,0 +1,52 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { matrixRows } from '../../../scripts/matrix/matrixRows.js';
+import { SCENARIOS } from '../../../scripts/scenarios/scenarios.js';
+
+test('runs every scenario that removes a protection with keep-alive on and off', () => {
+  const rows = matrixRows();
+  for (const scenario of SCENARIOS.filter((s) => !s.fault)) {
+    for (const keepAlive of [true, false]) {
+      assert.ok(
+        rows.some(
+          (r) => r.scenario === scenario.name && r.keepAlive === keepAlive && r.propagationLagS === 1,
+        ),
+        `${scenario.name} ${keepAlive}`,
+      );
+    }
+  }
+  assert.ok(
+    !rows.some((r) => SCENARIOS.find((s) => s.name === r.scenario)?.fault),
+    'broken-v2 faults are judged by their own tests',
+  );
+});
+
+test('a row that runs at a higher rate has a hardened control at the same rate', () => {
+  const rows = matrixRows(100);
+  for (const fast of rows.filter((r) => r.rate !== 100)) {
+    assert.ok(
+      rows.some((r) => r.scenario === 'hardened' && r.rate === fast.rate && r.expected === 'none'),
+      fast.id,
+    );
+  }
+});
+
+test('the hardened manifests are expected to hold for lags the drain covers, and to drop past it', () => {
+  const lagRows = matrixRows().filter((r) => r.id.startsWith('hardened-lag-'));
+  assert.deepEqual(
+    lagRows.map((r) => [r.propagationLagS, r.expected]),
+    [
+      [0, 'none'],
+      [3, 'none'],
+      [6, 'some'],
+    ],
+  );
+});
+
+test('row ids are unique, and every expectation that is not "drops" or "holds" by the obvious reason says why', () => {
+  const rows = matrixRows();
+  assert.equal(new Set(rows.map((r) => r.id)).size, rows.length);
+  for (const row of rows.filter((r) => r.scenario !== 'hardened' && r.expected === 'none')) {
+    assert.ok(row.why, `${row.id} expects no drops without saying why`);
+  }
+});
