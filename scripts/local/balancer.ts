@@ -163,7 +163,12 @@ export function createBalancer(options: BalancerOptions): Balancer {
       new Promise<number>((resolve, reject) => {
         const onError = (err: Error): void => reject(err);
         server.once('error', onError);
-        server.listen({ port: options.port ?? 0, host }, () => {
+        // A deep accept queue, as the service has: with Node's default backlog (511) a burst of new
+        // connections (load starting at 1,000 requests/s, keep-alive clients reconnecting after a pod's
+        // `Connection: close`) overflows it while the event loop is busy, the kernel drops the SYNs and
+        // clients stall 1 s, then 3 s, on retransmission (measured by bench:scale: TcpExtListenOverflows,
+        // p99 2 s work + 3 s). The kernel caps it at net.core.somaxconn.
+        server.listen({ port: options.port ?? 0, host, backlog: 4096 }, () => {
           server.off('error', onError);
           resolve((server.address() as net.AddressInfo).port);
         });

@@ -15,15 +15,23 @@ function readReport(dir: string) {
   return JSON.parse(fs.readFileSync(path.join(dir, 'report.json'), 'utf8'));
 }
 
+const outDirs: string[] = [];
+function outDir(prefix: string): string {
+  const dir = tempDir(prefix);
+  outDirs.push(dir);
+  return dir;
+}
+
 after(() => {
-  assert.deepEqual(runningPodProcesses(), [], 'a pod process outlived the harness');
+  for (const dir of outDirs)
+    assert.deepEqual(runningPodProcesses(dir), [], `a pod process of ${dir} outlived the harness`);
 });
 
 test(
   'the hardened rollout at the default rate passes with zero failed requests, both versions answering',
   { timeout: RUN_TIMEOUT_MS },
   async () => {
-    const out = tempDir('demo-hardened-');
+    const out = outDir('demo-hardened-');
     const run = startCli(DEMO_ROLLOUT, [...QUICK, '--out', out]);
     const code = await run.exited;
     assert.equal(code, 0, run.stdout() + run.stderr());
@@ -38,7 +46,7 @@ test(
     for (const file of ['report.md', 'report.html']) assert.ok(fs.existsSync(path.join(out, file)), file);
     assert.match(run.stdout(), /target: local/);
     assert.match(run.stdout(), /rollout complete/);
-    assert.deepEqual(runningPodProcesses(), [], 'no pod process remains');
+    assert.deepEqual(runningPodProcesses(out), [], 'no pod process remains');
   },
 );
 
@@ -46,7 +54,7 @@ test(
   'the hardened rollout also passes with keep-alive off, one connection per request',
   { timeout: RUN_TIMEOUT_MS },
   async () => {
-    const out = tempDir('demo-hardened-close-');
+    const out = outDir('demo-hardened-close-');
     const run = startCli(DEMO_ROLLOUT, [...QUICK, '--keep-alive', 'off', '--out', out]);
     assert.equal(await run.exited, 0, run.stdout() + run.stderr());
     const report = readReport(out);
@@ -60,7 +68,7 @@ test(
   'the naive scenario drops requests, and the report names the error kinds',
   { timeout: RUN_TIMEOUT_MS },
   async () => {
-    const out = tempDir('demo-naive-');
+    const out = outDir('demo-naive-');
     const run = startCli(DEMO_ROLLOUT, [...QUICK, '--scenario', 'naive', '--out', out]);
     assert.equal(await run.exited, 1, run.stdout() + run.stderr());
     const report = readReport(out);
@@ -71,7 +79,7 @@ test(
     // What a client sees when a pod dies mid-request or gets traffic before it listens.
     for (const kind of kinds) assert.match(kind, /^(ECONNRESET|ECONNREFUSED|socket_closed|EPIPE)$/);
     assert.match(run.stdout(), /FAIL/);
-    assert.deepEqual(runningPodProcesses(), [], 'no pod process remains');
+    assert.deepEqual(runningPodProcesses(out), [], 'no pod process remains');
   },
 );
 
@@ -79,7 +87,7 @@ test(
   'Ctrl-C stops the load and every pod, and writes a partial report marked incomplete',
   { timeout: RUN_TIMEOUT_MS },
   async () => {
-    const out = tempDir('demo-interrupted-');
+    const out = outDir('demo-interrupted-');
     const run = startCli(DEMO_ROLLOUT, ['--target', 'local', '--warmup', '30', '--out', out]);
     await run.waitForOutput(/load started/, 30_000);
     run.child.kill('SIGINT');
@@ -87,7 +95,7 @@ test(
     const report = readReport(out);
     assert.equal(report.verdict, 'incomplete');
     assert.equal(report.interrupted, true);
-    assert.deepEqual(runningPodProcesses(), [], 'no pod process remains');
+    assert.deepEqual(runningPodProcesses(out), [], 'no pod process remains');
   },
 );
 
@@ -95,7 +103,7 @@ test(
   'with --load none, an outside load tool pointed at --lb-port sees no errors through the rollout',
   { timeout: RUN_TIMEOUT_MS },
   async () => {
-    const out = tempDir('demo-outside-');
+    const out = outDir('demo-outside-');
     const port = 20000 + (process.pid % 20000);
     const run = startCli(DEMO_ROLLOUT, [...QUICK, '--load', 'none', '--lb-port', String(port), '--out', out]);
     await run.waitForOutput(/point your load tool at/, 30_000);
@@ -108,7 +116,7 @@ test(
       maxRequests: 50 * 90,
     });
     outside.start();
-    await run.waitForOutput(/old pods gone/, 90_000);
+    await run.waitForOutput(/nothing is terminating/, 90_000);
     const result = await outside.stop();
     assert.equal(await run.exited, 0, run.stdout() + run.stderr());
     const failed = result.samples.filter((s) => s.error !== null || s.status !== 200);

@@ -12,13 +12,19 @@ const RUN_TIMEOUT_MS = 150_000;
 
 async function runScenario(name: string, extra: string[] = []) {
   const out = tempDir(`fault-${name}-`);
+  outDirs.push(out);
   const run = startCli(DEMO_ROLLOUT, [...QUICK, '--scenario', name, '--out', out, ...extra]);
   const code = await run.exited;
+  assert.deepEqual(runningPodProcesses(out), [], 'no pod process remains');
   const report = JSON.parse(fs.readFileSync(path.join(out, 'report.json'), 'utf8'));
   return { code, report, output: run.stdout() + run.stderr() };
 }
 
-after(() => assert.deepEqual(runningPodProcesses(), [], 'a pod process outlived the harness'));
+const outDirs: string[] = [];
+after(() => {
+  for (const dir of outDirs)
+    assert.deepEqual(runningPodProcesses(dir), [], `a pod process of ${dir} outlived the harness`);
+});
 
 test(
   'v2 that never becomes ready: the rollout stalls at the surge pod, rolls back, and drops nothing',

@@ -59,18 +59,20 @@ export function tempDir(prefix: string): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
 }
 
-/** PIDs of running service processes started as pods by a harness (their POD_NAME begins with `hello-`). */
-export function runningPodProcesses(): number[] {
+/**
+ * PIDs of running pod processes of the demo run that writes its report to `outDir`: each pod's output
+ * goes to <outDir>/pods/<pod>.log, so its stdout is a file under outDir (Linux /proc). Scoped to one run
+ * because other runs (benchmarks, a matrix in another checkout) may have pods of their own right now.
+ */
+export function runningPodProcesses(outDir: string): number[] {
+  const prefix = `${fs.realpathSync(outDir)}${path.sep}`;
   const pids: number[] = [];
   for (const entry of fs.readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     try {
-      const cmdline = fs.readFileSync(`/proc/${entry}/cmdline`, 'utf8');
-      if (!cmdline.includes('service/main.js')) continue;
-      const environ = fs.readFileSync(`/proc/${entry}/environ`, 'utf8');
-      if (/(^|\0)POD_NAME=hello-/.test(environ)) pids.push(Number(entry));
+      if (fs.readlinkSync(`/proc/${entry}/fd/1`).startsWith(prefix)) pids.push(Number(entry));
     } catch {
-      // the process went away while we looked
+      // the process went away while we looked, or is not ours to inspect
     }
   }
   return pids;
