@@ -11,7 +11,7 @@ import { esc, jsonForScript, renderHtml } from '../../../scripts/report/renderHt
 import { summarizeRun } from '../../../scripts/report/summarizeRun.js';
 import { buildRunRecord } from '../../fixtures/buildRunRecord.js';
 
-const CHROMIUM = '/usr/bin/chromium';
+const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 // dist/test/scripts/report/ → the repository root; reports/ is gitignored.
 const SCREENSHOTS = fileURLToPath(new URL('../../../../reports/screenshots/', import.meta.url));
 
