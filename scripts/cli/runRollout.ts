@@ -75,7 +75,11 @@ export async function runRollout(plan: RolloutPlan): Promise<RolloutResult> {
     if (phase === 'rollout') {
       if (event.kind === 'rollout-started' && rollout.startedAt === null) rollout.startedAt = event.at;
       if (event.kind === 'rollout-complete' && rollout.completedAt === null) rollout.completedAt = event.at;
-    } else if (rollout.rollback && event.kind === 'rollout-complete' && rollout.rollback.completedAt === null) {
+    } else if (
+      rollout.rollback &&
+      event.kind === 'rollout-complete' &&
+      rollout.rollback.completedAt === null
+    ) {
       rollout.rollback.completedAt = event.at;
     }
     if (

@@ -139,7 +139,12 @@ export function createLocalTarget(options: LocalTargetOptions): Target {
       // Load must not start before the Service answers, or its first requests meet no endpoints.
       const replicas = templates.get(path.basename(overlay))?.replicas ?? 1;
       const deadline = Date.now() + options.propagationLagMs + 10_000;
-      while (outcome === 'complete' && !tornDown && endpoints.current().length < replicas && Date.now() < deadline) {
+      while (
+        outcome === 'complete' &&
+        !tornDown &&
+        endpoints.current().length < replicas &&
+        Date.now() < deadline
+      ) {
         await new Promise((resolve) => setTimeout(resolve, 20));
       }
       return outcome;
@@ -147,11 +152,19 @@ export function createLocalTarget(options: LocalTargetOptions): Target {
     rollOut: apply,
     rollBack: apply,
     async killPod(version) {
-      const victim = [...pods.values()].find((pod) => pod.version === version && !pod.terminating && pod.readySince !== null);
+      const victim = [...pods.values()].find(
+        (pod) => pod.version === version && !pod.terminating && pod.readySince !== null,
+      );
       if (!victim) throw new Error(`no ready pod of version ${version} to kill`);
       // The pod is gone at once (no preStop, no grace), as when its node dies: the endpoints lose it after
       // the usual lag and the controller creates a replacement.
-      emit({ at: Date.now(), kind: 'terminating', pod: victim.name, version, detail: 'chaos: SIGKILL, no grace' });
+      emit({
+        at: Date.now(),
+        kind: 'terminating',
+        pod: victim.name,
+        version,
+        detail: 'chaos: SIGKILL, no grace',
+      });
       await victim.kill();
       emit({ at: Date.now(), kind: 'exited', pod: victim.name, version, detail: 'killed (chaos: kill-pod)' });
       pods.delete(victim.name);

@@ -164,7 +164,8 @@ export function summarizeRun(run: RunRecord): RunReport {
       pod: incident.pod,
       what: incident.what,
       // Requests cut on the pod, or sent to it before its endpoint removal reached the balancer.
-      failedWithin5s: failed.filter((s) => s.endedAt >= incident.at && s.endedAt <= incident.at + 5000).length,
+      failedWithin5s: failed.filter((s) => s.endedAt >= incident.at && s.endedAt <= incident.at + 5000)
+        .length,
     })),
     load: {
       startedAt: iso(load.startedAt),
