@@ -3,7 +3,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'reports/', 'node_modules/', 'bench/results/', 'coverage/'] },
+  { ignores: ['dist/', 'reports/', 'node_modules/', 'bench/results/', 'coverage/', '.cache/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
