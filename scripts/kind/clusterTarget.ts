@@ -47,7 +47,18 @@ export interface ClusterTargetOptions {
  */
 export function createClusterTarget(options: ClusterTargetOptions): Target {
   const listeners: Array<(event: RolloutEvent) => void> = [];
-  const emit = (event: RolloutEvent) => listeners.forEach((listener) => listener(event));
+  // What the pod watch has said of each pod, so chaos can pick a ready one.
+  const podStates = new Map<string, { version: string; ready: boolean; gone: boolean }>();
+  const emit = (event: RolloutEvent) => {
+    if ('pod' in event) {
+      const state = podStates.get(event.pod) ?? { version: event.version, ready: false, gone: false };
+      if (event.kind === 'ready') state.ready = true;
+      if (event.kind === 'not-ready') state.ready = false;
+      if (event.kind === 'terminating' || event.kind === 'exited') state.gone = true;
+      podStates.set(event.pod, state);
+    }
+    listeners.forEach((listener) => listener(event));
+  };
   const kubectl = createKubectl(options.run, {
     context: options.context,
     repoRoot: options.repoRoot,
@@ -99,6 +110,14 @@ export function createClusterTarget(options: ClusterTargetOptions): Target {
     rollOut: (overlay) => apply(overlay, false),
     // Re-applying the earlier overlay is a rollout back to it (what `kubectl rollout undo` amounts to).
     rollBack: (overlay) => apply(overlay, false),
+    async killPod(version) {
+      const victim = [...podStates].find(
+        ([, state]) => state.version === version && state.ready && !state.gone,
+      );
+      if (!victim) throw new Error(`no ready pod of version ${version} to kill`);
+      await kubectl.deletePodNow(victim[0]);
+      return victim[0];
+    },
     async settle() {
       const timeoutMs = options.settleTimeoutMs ?? 120_000;
       if (pods && !(await pods.untilNoneTerminating(timeoutMs))) {

@@ -15,6 +15,8 @@ export interface Kubectl {
   apply(overlay: string): Promise<void>;
   /** `kubectl rollout status`: true once rolled out, false when it stalled or timed out. */
   rolloutStatus(timeoutSeconds: number): Promise<{ ok: boolean; message: string }>;
+  /** Deletes a pod at once, no grace (`--grace-period=0 --force`): chaos, as when its node dies. */
+  deletePodNow(name: string): Promise<void>;
   /** Runs a read-only kubectl command (for diagnostics) and returns what it printed. */
   read(args: readonly string[]): Promise<string>;
 }
@@ -55,6 +57,15 @@ export function createKubectl(
       const message =
         result.code === 0 ? lastLine(result.stdout) : firstLine(result.stderr) || `exit ${result.code}`;
       return { ok: result.code === 0, message };
+    },
+    async deletePodNow(name) {
+      const args = [...base, 'delete', 'pod', name, '--grace-period=0', '--force', '--wait=false'];
+      const result = await run.run('kubectl', args);
+      if (result.code !== 0) {
+        throw new Error(
+          `kubectl delete pod ${name} failed: ${firstLine(result.stderr) || `exit ${result.code}`}`,
+        );
+      }
     },
     async read(args) {
       const result = await run.run('kubectl', [...base, ...args], { timeoutMs: 60_000 });

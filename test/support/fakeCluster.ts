@@ -7,7 +7,8 @@ import path from 'node:path';
  * Just enough of a kind cluster for the stand-in kubectl to drive and the harness to observe, all on
  * 127.0.0.1: the Service (GET / answered by a ready pod, X-App-Version and X-Pod-Name headers), a
  * Kubernetes API serving a pod watch (what @kubernetes/client-node asks for), and two control routes
- * for the kubectl stand-in: POST /standin/apply?version=N and GET /standin/rollout-status.
+ * for the kubectl stand-in: POST /standin/apply?version=N, POST /standin/delete?pod=NAME and
+ * GET /standin/rollout-status.
  * A rollout replaces pods one at a time (maxSurge 1, maxUnavailable 0): new pod, ready, old pod
  * terminating, gone.
  */
@@ -133,6 +134,19 @@ export async function startFakeCluster(options: { stepMs?: number } = {}): Promi
     if (req.method === 'POST' && url.pathname === '/standin/apply') {
       const version = url.searchParams.get('version') ?? '1';
       rollout = rollout.then(() => rollTo(version));
+      res.end('ok');
+      return;
+    }
+    if (req.method === 'POST' && url.pathname === '/standin/delete') {
+      // `kubectl delete pod --force`: gone at once; the ReplicaSet replaces it with one of the same version.
+      const pod = pods.get(url.searchParams.get('pod') ?? '');
+      if (!pod) {
+        res.writeHead(404).end();
+        return;
+      }
+      pods.delete(pod.name);
+      publish('DELETED', pod);
+      void addPod(pod.version);
       res.end('ok');
       return;
     }

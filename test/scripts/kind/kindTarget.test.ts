@@ -76,6 +76,30 @@ test('turns the pod watch into the same rollout events as the local target', asy
   assert.ok(!commandLines(result.calls).some((line) => line.startsWith('kind create')), 'reuses the cluster');
 });
 
+test('--chaos kill-pod force-deletes one ready v1 pod through kubectl and names it in the report', async () => {
+  const result = await runKindCli(
+    [
+      '--target',
+      'kind',
+      '--load',
+      'builtin',
+      '--chaos',
+      'kill-pod',
+      '--lb-port',
+      String(cluster.servicePort),
+      ...FAST,
+    ],
+    { env: clusterEnv({ STANDIN_KIND_CLUSTERS: 'zero-downtime' }) },
+  );
+  const deletes = commandLines(result.calls).filter((line) => line.includes(' delete pod '));
+  assert.equal(deletes.length, 1, result.stdout + result.stderr);
+  const victim = /delete pod (\S+) --grace-period=0 --force --wait=false$/.exec(deletes[0]!)?.[1];
+  assert.match(victim ?? '', /^hello-v1-/);
+  const report = JSON.parse(fs.readFileSync(path.join(result.outDir, 'report.json'), 'utf8'));
+  assert.equal(report.incidents[0].pod, victim);
+  assert.equal(report.rollout.complete, true);
+});
+
 test('deletes the cluster at the end with --keep-cluster off', async () => {
   const result = await runKindCli(
     [
