@@ -1,4 +1,5 @@
 import path from 'node:path';
+import type { MatrixRow } from './matrixRows.js';
 import type { MatrixResult, MatrixRun } from './runMatrix.js';
 
 /** matrix.json, matrix.md and matrix.html from the results; also the table printed at the end. */
@@ -7,23 +8,19 @@ export interface MatrixSummary {
   machine: { cores: number; node: string; platform: string };
   repeat: number;
   allAsExpected: boolean;
-  rows: Array<{
-    id: string;
-    scenario: string;
-    removes: string;
-    keepAlive: boolean;
-    propagationLagS: number;
-    rate: number;
-    expected: string;
-    why: string | null;
-    matched: number;
-    runs: number;
-    failed: number[];
-    errorKinds: string[];
-    verdicts: string[];
-    asExpected: boolean;
-    reports: string[];
-  }>;
+  rows: Array<
+    Omit<MatrixRow, 'expected' | 'why'> & {
+      expected: string;
+      why: string | null;
+      matched: number;
+      runs: number;
+      failed: number[];
+      errorKinds: string[];
+      verdicts: string[];
+      asExpected: boolean;
+      reports: string[];
+    }
+  >;
 }
 
 export function summarizeMatrix(
@@ -60,6 +57,7 @@ const columns = [
   'scenario',
   'keep-alive',
   'lag',
+  'rps',
   'expected',
   'failed (per run)',
   'error kinds',
