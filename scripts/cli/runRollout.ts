@@ -1,9 +1,10 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { LoadGenerator, LoadResult } from '../../loadtest/loadGenerator.js';
-import type { RolloutEvent, RolloutOutcome, RunRecord } from '../model.js';
+import type { RolloutOutcome, RunRecord } from '../model.js';
 import { writeReports, type WrittenReports } from '../report/writeReports.js';
 import type { Target } from '../targets/target.js';
 import type { ProgressOutput } from './progressOutput.js';
+import { recordRollout } from './rolloutRecorder.js';
 
 /**
  * The story `npm run demo:rollout` tells, on any target with any load generator:
@@ -63,36 +64,9 @@ function unlessAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> 
 
 export async function runRollout(plan: RolloutPlan): Promise<RolloutResult> {
   const { target, output, signal } = plan;
-  const events: RolloutEvent[] = [];
-  const rollout: RunRecord['rollout'] = { startedAt: null, completedAt: null, outcome: 'interrupted' };
+  const recorder = recordRollout(target, output);
+  const { events, rollout } = recorder;
   const incidents: NonNullable<RunRecord['incidents']> = [];
-  // Which rollout the Deployment events belong to: the first version's deploy, the rollout under load,
-  // or a rollback after it stalled.
-  let phase: 'deploy' | 'rollout' | 'rollback' = 'deploy';
-  target.onEvent((event) => {
-    events.push(event);
-    if (phase === 'deploy') return;
-    if (phase === 'rollout') {
-      if (event.kind === 'rollout-started' && rollout.startedAt === null) rollout.startedAt = event.at;
-      if (event.kind === 'rollout-complete' && rollout.completedAt === null) rollout.completedAt = event.at;
-    } else if (
-      rollout.rollback &&
-      event.kind === 'rollout-complete' &&
-      rollout.rollback.completedAt === null
-    ) {
-      rollout.rollback.completedAt = event.at;
-    }
-    if (
-      event.kind === 'ready' ||
-      event.kind === 'terminating' ||
-      event.kind === 'exited' ||
-      event.kind === 'restarted'
-    ) {
-      output.step(
-        `  ${event.pod} ${event.kind}${event.kind === 'exited' || event.kind === 'restarted' ? `: ${event.detail ?? ''}` : ''}`,
-      );
-    }
-  });
 
   let load: LoadGenerator | null = null;
   let loadStartedAt: number | null = null;
@@ -131,18 +105,8 @@ export async function runRollout(plan: RolloutPlan): Promise<RolloutResult> {
       output.step(`no load of our own (--load none): point your load tool at ${baseUrl} now`);
     }
 
-    if (plan.chaos === 'kill-pod') {
-      await unlessAborted(sleep(plan.warmupMs / 2), signal);
-      if (!target.killPod) throw new Error(`the ${target.name} target cannot kill pods (--chaos kill-pod)`);
-      const killedAt = Date.now();
-      const pod = await unlessAborted(target.killPod('1'), signal);
-      incidents.push({ at: killedAt, pod, what: 'killed with SIGKILL, no grace (--chaos kill-pod)' });
-      output.step(`chaos: killed ${pod} with SIGKILL; the Deployment replaces it`);
-      await unlessAborted(sleep(plan.warmupMs / 2), signal);
-    } else {
-      await unlessAborted(sleep(plan.warmupMs), signal);
-    }
-    phase = 'rollout';
+    await warmUp(plan, incidents);
+    recorder.phase = 'rollout';
     output.step(`rollout started: ${shortName(plan.from)} → ${shortName(plan.to)}`);
     const outcome: RolloutOutcome = await unlessAborted(target.rollOut(plan.to), signal);
     rollout.outcome = outcome;
@@ -150,7 +114,7 @@ export async function runRollout(plan: RolloutPlan): Promise<RolloutResult> {
 
     if (outcome === 'stalled' && plan.onFail === 'rollback') {
       if (!target.rollBack) throw new Error(`the ${target.name} target cannot roll back`);
-      phase = 'rollback';
+      recorder.phase = 'rollback';
       const startedAt = Date.now();
       rollout.rollback = { startedAt, completedAt: null, outcome: 'interrupted' };
       events.push({ at: startedAt, kind: 'rollback-started', detail: `back to ${shortName(plan.from)}` });
@@ -195,6 +159,22 @@ export async function runRollout(plan: RolloutPlan): Promise<RolloutResult> {
   };
   const reports = await writeReports(plan.outDir, run);
   return { reports, exitCode: exitCodeFor(reports.verdict, interrupted) };
+}
+
+/** Load before the rollout; with --chaos kill-pod, one v1 pod is killed half-way through it. */
+async function warmUp(plan: RolloutPlan, incidents: NonNullable<RunRecord['incidents']>): Promise<void> {
+  const { target, output, signal } = plan;
+  if (plan.chaos === 'none') {
+    await unlessAborted(sleep(plan.warmupMs), signal);
+    return;
+  }
+  await unlessAborted(sleep(plan.warmupMs / 2), signal);
+  if (!target.killPod) throw new Error(`the ${target.name} target cannot kill pods (--chaos kill-pod)`);
+  const killedAt = Date.now();
+  const pod = await unlessAborted(target.killPod('1'), signal);
+  incidents.push({ at: killedAt, pod, what: 'killed with SIGKILL, no grace (--chaos kill-pod)' });
+  output.step(`chaos: killed ${pod} with SIGKILL; the Deployment replaces it`);
+  await unlessAborted(sleep(plan.warmupMs / 2), signal);
 }
 
 function exitCodeFor(verdict: WrittenReports['verdict'], interrupted: boolean): number {
