@@ -57,6 +57,8 @@ export function createLocalPod(options: LocalPodOptions): LocalPod {
   const { container: spec } = template;
   const version = spec.env.APP_VERSION ?? 'unknown';
   const createdAt = now();
+  // The container's environment (POD_NAME filled in), for the app and for an exec preStop alike.
+  const podEnv = containerEnv(spec, { name, namespace: template.namespace });
 
   let port = 0;
   let container: ContainerProcess | null = null;
@@ -115,7 +117,7 @@ export function createLocalPod(options: LocalPodOptions): LocalPod {
   }
 
   async function runContainer() {
-    const env = { ...containerEnv(spec, { name, namespace: template.namespace }), PORT: String(port) };
+    const env = { ...podEnv, PORT: String(port) };
     const current = startContainer({ entry, env, logFile: path.join(logDir, `${name}.log`) });
     container = current;
     if (spec.startupProbe) {
@@ -159,7 +161,7 @@ export function createLocalPod(options: LocalPodOptions): LocalPod {
       container: current,
       preStop: spec.preStop,
       gracePeriodSeconds: template.terminationGracePeriodSeconds,
-      env: {},
+      env: podEnv,
     });
     if (!terminating) scheduleRestart(reason);
   }
@@ -202,7 +204,7 @@ export function createLocalPod(options: LocalPodOptions): LocalPod {
             container: current,
             preStop: spec.preStop,
             gracePeriodSeconds: template.terminationGracePeriodSeconds,
-            env: containerEnv(spec, { name, namespace: template.namespace }),
+            env: podEnv,
             onStep: (step) => steps.push(step),
           });
           stopProbes();
