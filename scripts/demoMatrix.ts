@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { UsageError } from './cli/rolloutFlags.js';
 import { matrixRows } from './matrix/matrixRows.js';
 import { matrixHtml, matrixMarkdown, matrixTable, summarizeMatrix } from './matrix/renderMatrix.js';
 import { runMatrix } from './matrix/runMatrix.js';
@@ -13,8 +14,6 @@ const USAGE = `Usage: npm run demo:matrix -- [--repeat N] [--only ID,ID] [--rate
 Runs the rollout once per scenario (each removes one protection), with keep-alive on and off, and the
 hardened manifests under several endpoint propagation lags, and checks each against what it should show.
 Exit status: 0 every row as expected, 1 some row was not, 2 bad usage.`;
-
-class UsageError extends Error {}
 
 function parseFlags(argv: string[]) {
   const { values } = parseArgs({
