@@ -24,6 +24,8 @@ export interface RolloutOptions {
   /** kind/kube targets: where the images are (a registry prefix, `hello` by default). */
   image: string | null;
   keepCluster: boolean;
+  /** kube target: publish the Service on NodePort 30080 (k8s/components/node-port) and load 127.0.0.1 there. */
+  nodePort: boolean;
   /** What to do when the rollout stalls: leave it (stop), or roll back like `kubectl rollout undo`. */
   onFail: 'stop' | 'rollback';
   /** kill-pod: SIGKILL one v1 pod half-way through the warm-up (an unplanned failure). */
@@ -60,6 +62,9 @@ Rolls hello v1 → v2 under load and proves (or disproves) that no request was d
   --context NAME                  kube target: kubectl context
   --image NAME                    kind/kube targets: image repository (default hello)
   --keep-cluster on|off           kind target: keep the cluster afterwards (default on)
+  --node-port on|off              kube target: publish the Service on NodePort 30080 and send load to
+                                  127.0.0.1:30080, for a cluster whose kube-proxy serves NodePorts on loopback
+                                  (npm run cluster:up makes one); default off: expose it yourself, then --lb-port
   --dry-run                       print the plan (every command the kind target would run) and run nothing
   -h, --help                      show this help
 
@@ -114,6 +119,7 @@ export function parseRolloutFlags(argv: readonly string[]): RolloutOptions {
         context: { type: 'string' },
         image: { type: 'string' },
         'keep-cluster': { type: 'string' },
+        'node-port': { type: 'string' },
         'on-fail': { type: 'string' },
         chaos: { type: 'string' },
         'dry-run': { type: 'boolean' },
@@ -125,7 +131,7 @@ export function parseRolloutFlags(argv: readonly string[]): RolloutOptions {
     throw new UsageError(`${String((error as Error).message).split('. ')[0]}. See --help.`);
   }
   const text = (name: string) => values[name] as string | undefined;
-  return {
+  const options: RolloutOptions = {
     target: choice('target', text('target'), ['auto', 'local', 'kind', 'kube'], 'auto'),
     scenario: choice('scenario', text('scenario'), SCENARIO_NAMES, 'hardened'),
     rate: number('rate', text('rate'), 100, 1, 20_000, 'requests per second'),
@@ -141,8 +147,13 @@ export function parseRolloutFlags(argv: readonly string[]): RolloutOptions {
     context: text('context') ?? null,
     image: text('image') ?? null,
     keepCluster: choice('keep-cluster', text('keep-cluster'), ['on', 'off'], 'on') === 'on',
+    nodePort: choice('node-port', text('node-port'), ['on', 'off'], 'off') === 'on',
     onFail: choice('on-fail', text('on-fail'), ['stop', 'rollback'], 'stop'),
     chaos: choice('chaos', text('chaos'), ['none', 'kill-pod'], 'none'),
     help: values.help === true,
   };
+  if (options.nodePort && options.target !== 'kube') {
+    throw new UsageError('--node-port goes with --target kube (kind publishes its own NodePort).');
+  }
+  return options;
 }

@@ -13,19 +13,35 @@ export function scenarioOverlays(
   scenario: Scenario,
   flavour: ManifestFlavour,
   workDir: string,
+  targetComponents: readonly string[] = [],
 ): { from: string; to: string } {
-  return { from: overlayFor(scenario, 1, flavour, workDir), to: overlayFor(scenario, 2, flavour, workDir) };
+  return {
+    from: overlayFor(scenario, 1, flavour, workDir, targetComponents),
+    to: overlayFor(scenario, 2, flavour, workDir, targetComponents),
+  };
 }
 
-function overlayFor(scenario: Scenario, version: 1 | 2, flavour: ManifestFlavour, workDir: string): string {
+/** `targetComponents` are names under k8s/components/ that the target adds (the kube target's node-port). */
+function overlayFor(
+  scenario: Scenario,
+  version: 1 | 2,
+  flavour: ManifestFlavour,
+  workDir: string,
+  targetComponents: readonly string[],
+): string {
   const base = overlayDir(scenario.family, version, flavour);
-  const components = version === 1 ? scenario.components.v1 : scenario.components.v2;
+  const components = [
+    ...(version === 1 ? scenario.components.v1 : scenario.components.v2).map((name) =>
+      path.join(k8sDir(), 'scenarios', name),
+    ),
+    ...targetComponents.map((name) => path.join(k8sDir(), 'components', name)),
+  ];
   if (components.length === 0) return base;
 
   const dir = path.resolve(
     workDir,
     'manifests',
-    `${flavour === 'kind' ? 'kind-' : ''}${scenario.name}-v${version}`,
+    [flavour === 'kind' ? 'kind' : '', ...targetComponents, scenario.name, `v${version}`].filter(Boolean).join('-'),
   );
   fs.mkdirSync(dir, { recursive: true });
   const relative = (target: string) => path.relative(dir, target).split(path.sep).join('/');
@@ -36,7 +52,7 @@ function overlayFor(scenario: Scenario, version: 1 | 2, flavour: ManifestFlavour
     'resources:',
     `  - ${relative(base)}`,
     'components:',
-    ...components.map((name) => `  - ${relative(path.join(k8sDir(), 'scenarios', name))}`),
+    ...components.map((component) => `  - ${relative(component)}`),
     '',
   ];
   fs.writeFileSync(path.join(dir, 'kustomization.yaml'), lines.join('\n'));

@@ -13,6 +13,8 @@ import type { Target } from './target.js';
 export const KIND_CLUSTER_NAME = 'zero-downtime';
 /** k8s/kind/cluster.yaml maps the Service's nodePort 30080 to this port on 127.0.0.1. */
 export const KIND_HOST_PORT = 8080;
+/** k8s/components/node-port: the kube target's Service with --node-port on. */
+export const NODE_PORT = 30080;
 
 export interface TargetSetup {
   target: Target;
@@ -58,7 +60,7 @@ export function createTarget(
     outDir,
     repoRoot,
     // --lb-port names another host port (a cluster of your own, or the test stand-ins).
-    serviceUrl: `http://127.0.0.1:${options.lbPort || KIND_HOST_PORT}`,
+    serviceUrl: `http://127.0.0.1:${options.lbPort || (options.nodePort ? NODE_PORT : KIND_HOST_PORT)}`,
     run: runner,
     observer,
     // In a plan, the target's own progress lines read as comments between the commands.
@@ -81,7 +83,7 @@ export function createTarget(
   }
   return {
     target: createKubeTarget({ ...common, context: options.context }),
-    ...scenarioOverlays(scenario, 'plain', outDir),
+    ...scenarioOverlays(scenario, 'plain', outDir, options.nodePort ? ['node-port'] : []),
     runner,
   };
 }

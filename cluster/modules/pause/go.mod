@@ -1,0 +1,3 @@
+module zero-downtime-rollout/cluster/pause
+
+go 1.26.0

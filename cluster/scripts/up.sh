@@ -1,0 +1,187 @@
+#!/usr/bin/env bash
+# npm run cluster:up: a real single-node Kubernetes on this machine, from upstream binaries built by build.sh.
+#
+# Linux, as root. Starts a containerd of its own, etcd, the control plane, a kubelet and kube-proxy; imports
+# hello:v1 and hello:v2; waits until the node is Ready and kube-proxy healthy; prints how to use it. After a crash
+# it cleans up first (down.sh), so it is safe to run again. Everything it makes is listed in down.sh.
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/pki.sh"
+repo_root="$(cd "$cluster_dir/.." && pwd)"
+
+[ "$(uname -s)" = Linux ] || die "the cluster runs on Linux only"
+[ "$(id -u)" = 0 ] || die "cluster:up needs root (containerd, the kubelet and iptables do); run it with sudo"
+
+step "prerequisites"
+missing_packages=()
+command -v containerd >/dev/null || missing_packages+=("$CONTAINERD_PACKAGE")
+command -v runc >/dev/null || missing_packages+=("$RUNC_PACKAGE")
+[ -x "$ZDR_CNI_BIN_DIR/bridge" ] || missing_packages+=("$CNI_PLUGINS_PACKAGE")
+command -v conntrack >/dev/null || missing_packages+=(conntrack)
+command -v iptables >/dev/null || missing_packages+=(iptables)
+command -v openssl >/dev/null || missing_packages+=(openssl)
+if [ ${#missing_packages[@]} -gt 0 ]; then
+  command -v apt-get >/dev/null || die "missing ${missing_packages[*]}, and this is not a Debian/Ubuntu host: install them"
+  echo "    apt-get install ${missing_packages[*]}"
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+    "${missing_packages[@]}" >/dev/null || die "apt-get install ${missing_packages[*]} failed"
+fi
+command -v kubectl >/dev/null || die "kubectl is missing: install it (Debian: kubernetes-client), then run cluster:up again"
+step_done "containerd $(containerd --version | awk '{print $3}'), runc $(runc --version | awk 'NR==1{print $3}')"
+
+bash "$cluster_dir/scripts/build.sh"
+
+if [ -d "$state_dir" ] || ip link show "$ZDR_BRIDGE" >/dev/null 2>&1; then
+  step "a cluster (or what is left of one) is here: taking it down first"
+  bash "$cluster_dir/scripts/down.sh" --quiet
+fi
+
+step "host: mounts, sysctls, the bridge $ZDR_BRIDGE and isolation rules"
+mkdir -p "$state_dir" "$run_dir" "$log_dir" "$state_dir/cni/net.d"
+# Restored by down.sh: what the host had before.
+findmnt -no PROPAGATION / >"$state_dir/root-propagation"
+# The kubelet and kube-proxy set these host-wide (kubelet: protectKernelDefaults is false; kube-proxy: route_localnet
+# for NodePorts on loopback); down.sh writes the old values back.
+for key in net.bridge.bridge-nf-call-iptables net.ipv4.conf.all.route_localnet vm.overcommit_memory vm.panic_on_oom \
+  kernel.panic kernel.panic_on_oops kernel.keys.root_maxkeys kernel.keys.root_maxbytes; do
+  echo "$key $(sysctl -n "$key" 2>/dev/null)"
+done >"$state_dir/sysctls"
+# Container mounts must propagate (the kubelet and containerd need / shared; this host keeps it private).
+mount --make-rshared /
+# Pod-to-pod traffic on the bridge must pass iptables, or Service rules never see it.
+sysctl -qw net.bridge.bridge-nf-call-iptables=1
+ip link add "$ZDR_BRIDGE" type bridge
+ip addr add "$ZDR_BRIDGE_IP/${ZDR_POD_CIDR#*/}" dev "$ZDR_BRIDGE"
+ip link set "$ZDR_BRIDGE" up
+# Nothing from the pod or Service ranges leaves except over the bridge; Docker's FORWARD policy (DROP) must not
+# cut the bridge itself.
+iptables -N "$ZDR_CHAIN"
+iptables -A "$ZDR_CHAIN" -i "$ZDR_BRIDGE" -o "$ZDR_BRIDGE" -j ACCEPT
+iptables -A "$ZDR_CHAIN" -s "$ZDR_POD_CIDR" ! -o "$ZDR_BRIDGE" -j DROP
+iptables -A "$ZDR_CHAIN" -d "$ZDR_POD_CIDR" ! -o "$ZDR_BRIDGE" -j DROP
+iptables -A "$ZDR_CHAIN" -s "$ZDR_SERVICE_CIDR" ! -o "$ZDR_BRIDGE" -j DROP
+# A Service address that kube-proxy did not translate (no endpoints, or kube-proxy down) goes nowhere.
+iptables -A "$ZDR_CHAIN" -d "$ZDR_SERVICE_CIDR" -j REJECT
+iptables -I FORWARD 1 -j "$ZDR_CHAIN"
+iptables -I OUTPUT 1 -j "$ZDR_CHAIN"
+step_done
+
+step "certificates and kubeconfigs"
+make_pki
+write_kubeconfig admin "$ZDR_CONTEXT"
+for identity in kube-controller-manager kube-scheduler kube-proxy kubelet; do
+  write_kubeconfig "$identity" "$identity"
+done
+for file in containerd.toml kubelet.yaml kube-proxy.yaml; do
+  envsubst <"$cluster_dir/config/$file" >"$state_dir/$file"
+done
+envsubst <"$cluster_dir/config/cni.conflist" >"$state_dir/cni/net.d/10-zero-downtime.conflist"
+step_done
+
+# start NAME COMMAND...: runs a component in the background, detached from this script; log and pid in the state.
+start() {
+  local name=$1
+  shift
+  setsid nohup "$@" >"$log_dir/$name.log" 2>&1 </dev/null &
+  echo $! >"$run_dir/$name.pid"
+}
+# alive NAME: fails with the component's last log lines when it has exited.
+alive() {
+  pid_of "$1" >/dev/null && return 0
+  tail -n 20 "$log_dir/$1.log" >&2
+  die "$1 exited during start-up (log: $log_dir/$1.log)"
+}
+wait_until() { # wait_until SECONDS COMPONENT WHAT COMMAND...
+  local seconds=$1 component=$2 what=$3
+  shift 3
+  local deadline=$(($(date +%s) + seconds))
+  until "$@" >/dev/null 2>&1; do
+    alive "$component"
+    [ "$(date +%s)" -lt "$deadline" ] || die "$what within ${seconds}s: no (log: $log_dir/$component.log)"
+    sleep 1
+  done
+}
+
+step "containerd (socket $containerd_socket)"
+start containerd containerd --config "$state_dir/containerd.toml"
+wait_until 30 containerd "containerd answers" ctr --address "$containerd_socket" version
+step_done
+
+step "images: $ZDR_PAUSE_IMAGE, hello:v1, hello:v2 into the cluster's containerd"
+bash "$repo_root/scripts/docker/ensure-docker.sh" >/dev/null
+if ! docker image inspect hello:v1 >/dev/null 2>&1 || ! docker image inspect hello:v2 >/dev/null 2>&1; then
+  echo "    hello:v1 or hello:v2 is not built yet: building them (npm run image:base, image:build)"
+  bash "$repo_root/scripts/docker/build-offline-base.sh"
+  bash "$repo_root/scripts/docker/build-images.sh"
+fi
+pause_context="$(mktemp -d)"
+cp "$bin_dir/pause" "$pause_context/pause"
+printf 'FROM scratch\nCOPY pause /pause\nUSER 65535:65535\nENTRYPOINT ["/pause"]\n' >"$pause_context/Dockerfile"
+docker build -q -t "$ZDR_PAUSE_IMAGE" "$pause_context" >/dev/null
+rm -rf "$pause_context"
+# docker save + import: the same path that works on Docker's classic and containerd image stores.
+docker save "$ZDR_PAUSE_IMAGE" hello:v1 hello:v2 |
+  ctr --address "$containerd_socket" --namespace k8s.io images import - >/dev/null
+step_done
+
+step "etcd (127.0.0.1:$ZDR_ETCD_PORT)"
+start etcd "$bin_dir/etcd" --name zero-downtime --data-dir "$state_dir/etcd" \
+  --listen-client-urls "http://127.0.0.1:$ZDR_ETCD_PORT" --advertise-client-urls "http://127.0.0.1:$ZDR_ETCD_PORT" \
+  --listen-peer-urls "http://127.0.0.1:$((ZDR_ETCD_PORT + 1))" \
+  --initial-advertise-peer-urls "http://127.0.0.1:$((ZDR_ETCD_PORT + 1))" \
+  --initial-cluster "zero-downtime=http://127.0.0.1:$((ZDR_ETCD_PORT + 1))" \
+  --listen-metrics-urls "" --log-level warn
+wait_until 30 etcd "etcd answers" curl -sf "http://127.0.0.1:$ZDR_ETCD_PORT/health"
+step_done
+
+step "kube-apiserver (https://127.0.0.1:$ZDR_API_PORT)"
+pki="$state_dir/pki"
+start kube-apiserver "$bin_dir/kube-apiserver" \
+  --bind-address 127.0.0.1 --secure-port "$ZDR_API_PORT" --advertise-address "$ZDR_BRIDGE_IP" \
+  --etcd-servers "http://127.0.0.1:$ZDR_ETCD_PORT" \
+  --service-cluster-ip-range "$ZDR_SERVICE_CIDR" --service-node-port-range 30000-32767 \
+  --client-ca-file "$pki/ca.crt" --tls-cert-file "$pki/kube-apiserver.crt" --tls-private-key-file "$pki/kube-apiserver.key" \
+  --kubelet-client-certificate "$pki/kube-apiserver-kubelet-client.crt" \
+  --kubelet-client-key "$pki/kube-apiserver-kubelet-client.key" --kubelet-certificate-authority "$pki/ca.crt" \
+  --kubelet-preferred-address-types InternalIP \
+  --service-account-key-file "$pki/service-account.pub" --service-account-signing-key-file "$pki/service-account.key" \
+  --service-account-issuer https://kubernetes.default.svc.cluster.local \
+  --authorization-mode Node,RBAC --enable-admission-plugins NodeRestriction --allow-privileged=true \
+  --profiling=false
+wait_until 90 kube-apiserver "the API server is ready" kubectl_admin get --raw /readyz
+step_done "server $(kubectl_admin version -o json | sed -n 's/.*"gitVersion": "\(v[^"]*\)".*/\1/p' | tail -1)"
+
+step "kube-controller-manager and kube-scheduler"
+start kube-controller-manager "$bin_dir/kube-controller-manager" \
+  --kubeconfig "$state_dir/kubeconfig/kube-controller-manager.conf" \
+  --authentication-kubeconfig "$state_dir/kubeconfig/kube-controller-manager.conf" \
+  --authorization-kubeconfig "$state_dir/kubeconfig/kube-controller-manager.conf" \
+  --bind-address 127.0.0.1 --leader-elect=false --use-service-account-credentials=true \
+  --service-account-private-key-file "$pki/service-account.key" --root-ca-file "$pki/ca.crt" \
+  --service-cluster-ip-range "$ZDR_SERVICE_CIDR" --profiling=false
+start kube-scheduler "$bin_dir/kube-scheduler" \
+  --kubeconfig "$state_dir/kubeconfig/kube-scheduler.conf" \
+  --authentication-kubeconfig "$state_dir/kubeconfig/kube-scheduler.conf" \
+  --authorization-kubeconfig "$state_dir/kubeconfig/kube-scheduler.conf" \
+  --bind-address 127.0.0.1 --leader-elect=false --profiling=false
+# The service account controller makes `default` in every namespace; no pod can be created before it.
+wait_until 60 kube-controller-manager "the default service account exists" kubectl_admin get serviceaccount default
+alive kube-scheduler
+step_done
+
+step "kubelet (node $ZDR_NODE_NAME)"
+start kubelet "$bin_dir/kubelet" --config "$state_dir/kubelet.yaml" \
+  --kubeconfig "$state_dir/kubeconfig/kubelet.conf" --root-dir "$state_dir/kubelet" \
+  --hostname-override "$ZDR_NODE_NAME" --node-ip "$ZDR_BRIDGE_IP"
+wait_until 120 kubelet "the node is Ready" \
+  sh -c "kubectl --kubeconfig '$kubeconfig' get node '$ZDR_NODE_NAME' -o jsonpath='{.status.conditions[?(@.type==\"Ready\")].status}' | grep -qx True"
+step_done
+
+step "kube-proxy (iptables mode, NodePorts on 127.0.0.1)"
+start kube-proxy "$bin_dir/kube-proxy" --config "$state_dir/kube-proxy.yaml"
+wait_until 60 kube-proxy "kube-proxy is healthy" curl -sf http://127.0.0.1:10256/healthz
+step_done
+
+step "cluster ready: Kubernetes $KUBERNETES_VERSION, node $ZDR_NODE_NAME, context $ZDR_CONTEXT"
+echo "export KUBECONFIG=$kubeconfig"
+echo "npm run demo:rollout -- --target kube --context $ZDR_CONTEXT --node-port on"
