@@ -7,7 +7,7 @@ source "$(dirname "$0")/lib.sh"
 [ "${1:-}" = --quiet ] && step() { :; } && step_done() { :; }
 [ "$(id -u)" = 0 ] || die "cluster:down needs root; run it with sudo"
 
-if [ ! -d "$state_dir" ] && ! ip link show "$ZDR_BRIDGE" >/dev/null 2>&1 && ! iptables -S "$ZDR_CHAIN" >/dev/null 2>&1; then
+if [ ! -d "$state_dir" ] && ! ip link show "$ZDR_BRIDGE" >/dev/null 2>&1 && ! iptables -t mangle -S "$ZDR_ISOLATE_CHAIN" >/dev/null 2>&1; then
   [ "${1:-}" = --quiet ] || echo "cluster: nothing to take down (no state in $state_dir)"
   exit 0
 fi
@@ -66,20 +66,18 @@ if ip link show "$ZDR_BRIDGE" >/dev/null 2>&1; then
   done
   ip link delete "$ZDR_BRIDGE"
 fi
-# kube-proxy's and the kubelet's chains (KUBE-*), the portmap plugin's (CNI-*), and ours: first every rule that
+# kube-proxy's and the kubelet's chains (KUBE-*), the portmap plugin's (CNI-*), and ours (ZDR-*): first every rule that
 # jumps to one of them, then the chains themselves.
 for tool in iptables ip6tables; do
   command -v "$tool" >/dev/null || continue
   for table in filter nat mangle raw; do
     rules=$("$tool" -t "$table" -S 2>/dev/null) || continue
-    echo "$rules" | grep -E -- "^-A .* -j (KUBE-|CNI-|$ZDR_CHAIN)" | grep -vE "^-A (KUBE-|CNI-|$ZDR_CHAIN)" |
+    # Rules of the host's own chains (INPUT, FORWARD, DOCKER-USER, ...) that jump into ours.
+    echo "$rules" | awk '$1 == "-A" && $2 !~ /^(KUBE-|CNI-|ZDR-)/ && / -j (KUBE-|CNI-|ZDR-)/' |
       sed 's/^-A /-D /' | while read -r rule; do eval "$tool -t $table $rule" 2>/dev/null || true; done
-    for chain in $(echo "$rules" | awk -v z="$ZDR_CHAIN" '$1 == "-N" && ($2 ~ /^(KUBE-|CNI-)/ || $2 == z) { print $2 }'); do
-      "$tool" -t "$table" -F "$chain" 2>/dev/null || true
-    done
-    for chain in $(echo "$rules" | awk -v z="$ZDR_CHAIN" '$1 == "-N" && ($2 ~ /^(KUBE-|CNI-)/ || $2 == z) { print $2 }'); do
-      "$tool" -t "$table" -X "$chain" 2>/dev/null || true
-    done
+    chains=$(echo "$rules" | awk '$1 == "-N" && $2 ~ /^(KUBE-|CNI-|ZDR-)/ { print $2 }')
+    for chain in $chains; do "$tool" -t "$table" -F "$chain" 2>/dev/null || true; done
+    for chain in $chains; do "$tool" -t "$table" -X "$chain" 2>/dev/null || true; done
   done
 done
 # kube-proxy also keeps an nftables table of its own (and may leave one from its start-up cleanup).
@@ -96,5 +94,6 @@ if [ -f "$state_dir/sysctls" ]; then
 fi
 if [ "$(cat "$state_dir/root-propagation" 2>/dev/null)" = private ]; then mount --make-rprivate /; fi
 rm -rf "$state_dir" "$run_dir"
+rmdir --ignore-fail-on-non-empty "$(dirname "$state_dir")" 2>/dev/null || true
 step_done
 step "cluster down"

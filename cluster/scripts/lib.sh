@@ -45,8 +45,8 @@ export ZDR_API_PORT="${ZDR_API_PORT:-16443}"
 export ZDR_ETCD_PORT="${ZDR_ETCD_PORT:-12379}"
 export ZDR_PAUSE_IMAGE="zero-downtime.local/pause:${KUBERNETES_VERSION}"
 export ZDR_CNI_BIN_DIR="${ZDR_CNI_BIN_DIR:-/usr/lib/cni}"
-# The iptables chain of our own rules (isolation, and the bridge let through Docker's FORWARD policy).
-export ZDR_CHAIN=ZDR-ISOLATE
+# Our own iptables chains: isolation (mangle) and the bridge let through Docker's FORWARD policy (filter).
+export ZDR_ISOLATE_CHAIN=ZDR-ISOLATE ZDR_FORWARD_CHAIN=ZDR-FORWARD
 kubeconfig="$state_dir/kubeconfig/admin.conf"
 containerd_socket="$run_dir/containerd.sock"
 

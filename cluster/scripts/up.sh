@@ -53,17 +53,20 @@ sysctl -qw net.bridge.bridge-nf-call-iptables=1
 ip link add "$ZDR_BRIDGE" type bridge
 ip addr add "$ZDR_BRIDGE_IP/${ZDR_POD_CIDR#*/}" dev "$ZDR_BRIDGE"
 ip link set "$ZDR_BRIDGE" up
-# Nothing from the pod or Service ranges leaves except over the bridge; Docker's FORWARD policy (DROP) must not
-# cut the bridge itself.
-iptables -N "$ZDR_CHAIN"
-iptables -A "$ZDR_CHAIN" -i "$ZDR_BRIDGE" -o "$ZDR_BRIDGE" -j ACCEPT
-iptables -A "$ZDR_CHAIN" -s "$ZDR_POD_CIDR" ! -o "$ZDR_BRIDGE" -j DROP
-iptables -A "$ZDR_CHAIN" -d "$ZDR_POD_CIDR" ! -o "$ZDR_BRIDGE" -j DROP
-iptables -A "$ZDR_CHAIN" -s "$ZDR_SERVICE_CIDR" ! -o "$ZDR_BRIDGE" -j DROP
-# A Service address that kube-proxy did not translate (no endpoints, or kube-proxy down) goes nowhere.
-iptables -A "$ZDR_CHAIN" -d "$ZDR_SERVICE_CIDR" -j REJECT
-iptables -I FORWARD 1 -j "$ZDR_CHAIN"
-iptables -I OUTPUT 1 -j "$ZDR_CHAIN"
+# Nothing from the pod or Service ranges leaves except over the bridge. In mangle POSTROUTING, because only there
+# does -o name the interface a packet really leaves by: in filter OUTPUT it is still the one routed to before
+# kube-proxy's DNAT (lo for a NodePort on 127.0.0.1). A packet still addressed to a Service IP there was not
+# translated (no endpoints, or kube-proxy down) and goes nowhere.
+iptables -t mangle -N "$ZDR_ISOLATE_CHAIN"
+iptables -t mangle -A "$ZDR_ISOLATE_CHAIN" -s "$ZDR_POD_CIDR" ! -o "$ZDR_BRIDGE" -j DROP
+iptables -t mangle -A "$ZDR_ISOLATE_CHAIN" -d "$ZDR_POD_CIDR" ! -o "$ZDR_BRIDGE" -j DROP
+iptables -t mangle -A "$ZDR_ISOLATE_CHAIN" -s "$ZDR_SERVICE_CIDR" -j DROP
+iptables -t mangle -A "$ZDR_ISOLATE_CHAIN" -d "$ZDR_SERVICE_CIDR" -j DROP
+iptables -t mangle -I POSTROUTING 1 -j "$ZDR_ISOLATE_CHAIN"
+# Docker sets the FORWARD policy to DROP; pod-to-pod traffic over the bridge passes FORWARD (br_netfilter).
+iptables -N "$ZDR_FORWARD_CHAIN"
+iptables -A "$ZDR_FORWARD_CHAIN" -i "$ZDR_BRIDGE" -o "$ZDR_BRIDGE" -j ACCEPT
+iptables -I FORWARD 1 -j "$ZDR_FORWARD_CHAIN"
 step_done
 
 step "certificates and kubeconfigs"
