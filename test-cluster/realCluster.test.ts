@@ -98,7 +98,10 @@ test(
     const killed = report.pods.find((pod: { name: string }) => pod.name === incident.pod);
     assert.ok(killed, `the killed pod ${incident.pod} is in the report`);
     assert.equal(killed.version, '1');
-    assert.ok(killed.offsetsMs.exited !== null || killed.offsetsMs.terminating !== null, JSON.stringify(killed));
+    assert.ok(
+      killed.offsetsMs.exited !== null || killed.offsetsMs.terminating !== null,
+      JSON.stringify(killed),
+    );
     assert.equal(report.rollout.complete, true);
   },
 );

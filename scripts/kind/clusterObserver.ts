@@ -6,7 +6,7 @@ import { waitForVersion } from './waitForVersion.js';
 /** The real thing: a client-node pod watch and HTTP polls of the Service. */
 export function createClusterObserver(options: { answerTimeoutMs: number }): ClusterObserver {
   return {
-    watchPods: (context, onEvent) => createPodWatch({ context, onEvent }),
+    watchPods: (context, onEvent, log) => createPodWatch({ context, onEvent, log }),
     waitForVersion: (url, version) => waitForVersion(url, version, { timeoutMs: options.answerTimeoutMs }),
   };
 }

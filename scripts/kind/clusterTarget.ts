@@ -11,7 +11,7 @@ import { saveDiagnostics } from './saveDiagnostics.js';
 
 /** How the target sees the cluster besides commands: a pod watch and the Service's answers. */
 export interface ClusterObserver {
-  watchPods(context: string, onEvent: (event: RolloutEvent) => void): PodWatch;
+  watchPods(context: string, onEvent: (event: RolloutEvent) => void, log: (line: string) => void): PodWatch;
   waitForVersion(url: string, version: string): Promise<void>;
 }
 
@@ -102,7 +102,7 @@ export function createClusterTarget(options: ClusterTargetOptions): Target {
     async up() {
       await preflight(options.run, options.requiredTools);
       await options.prepare?.();
-      pods = options.observer.watchPods(options.context, emit);
+      pods = options.observer.watchPods(options.context, emit, options.log);
       await pods.start();
       return options.serviceUrl;
     },

@@ -9,6 +9,8 @@ export interface PodState {
   /** metadata.deletionTimestamp is set: the pod is shutting down (it leaves the endpoints now). */
   terminating: boolean;
   restarts: number;
+  /** The container of a terminating pod has stopped (the kubelet reports it before the object is deleted). */
+  exited: boolean;
   /** How the container last ended, for `exited` and `restarted` details ("exit 0 (Completed)"). */
   lastExit: string | null;
 }
@@ -22,6 +24,7 @@ export function podState(pod: V1Pod): PodState {
     ready: pod.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false,
     terminating: Boolean(pod.metadata?.deletionTimestamp),
     restarts: container?.restartCount ?? 0,
+    exited: Boolean(pod.metadata?.deletionTimestamp && container?.state?.terminated),
     lastExit: ended ? `exit ${ended.exitCode}${ended.reason ? ` (${ended.reason})` : ''}` : null,
   };
 }
@@ -51,7 +54,7 @@ export function podChanges(before: PodState | undefined, after: PodState | null,
 
   if (!after) {
     if (before && !before.terminating) push('terminating');
-    push('exited', before?.lastExit ?? 'pod deleted');
+    if (!before?.exited) push('exited', before?.lastExit ?? 'pod deleted');
     return events;
   }
   if (!before) push('created');
@@ -59,5 +62,7 @@ export function podChanges(before: PodState | undefined, after: PodState | null,
   if (after.ready && !before?.ready) push('ready');
   if (after.terminating && !before?.terminating) push('terminating');
   if (!after.ready && before?.ready) push('not-ready');
+  // When the container stopped, not when the API object went away (that comes later, after the kubelet's cleanup).
+  if (after.exited && !before?.exited) push('exited', after.lastExit ?? undefined);
   return events;
 }

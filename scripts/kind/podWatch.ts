@@ -1,10 +1,19 @@
-import { KubeConfig, Watch, type V1Pod } from '@kubernetes/client-node';
+import {
+  AuthorizationV1Api,
+  CoreV1Api,
+  KubeConfig,
+  Watch,
+  type V1Pod,
+  type V1PodList,
+} from '@kubernetes/client-node';
 import type { RolloutEvent } from '../model.js';
 import { NAMESPACE, POD_SELECTOR } from './kubectl.js';
 import { podChanges, podState, type PodState } from './podEvents.js';
+import { MissingPrerequisite } from './preflight.js';
 
 /** The pods of the Deployment as the API server reports them, turned into rollout events. */
 export interface PodWatch {
+  /** Lists the pods and starts watching; rejects (MissingPrerequisite) when the API refuses or is unreachable. */
   start(): Promise<void>;
   podCounts(): { ready: number; terminating: number };
   /** Resolves once no pod is terminating (old pods drained), or after timeoutMs (false). */
@@ -12,64 +21,127 @@ export interface PodWatch {
   stop(): void;
 }
 
+/** The parts of the Kubernetes API the watch uses, so tests can answer like an API server that misbehaves. */
+export interface PodApi {
+  list(): Promise<V1PodList>;
+  /** Whether this identity may watch pods in the namespace (a SelfSubjectAccessReview). */
+  canWatch(): Promise<boolean>;
+  /**
+   * One watch request from `resourceVersion`; `done` is called once when it ends, with the error if any
+   * (an HTTP status arrives as `statusCode`, e.g. 410 when the version is too old).
+   */
+  watch(
+    resourceVersion: string,
+    onEvent: (type: string, object: unknown) => void,
+    done: (error: unknown) => void,
+  ): Promise<{ abort(): void }>;
+}
+
+export interface PodWatchOptions {
+  onEvent: (event: RolloutEvent) => void;
+  /** Watch trouble that the run survives (a dropped connection, a relist), one line each. */
+  log: (line: string) => void;
+  reconnectDelayMs?: number;
+}
+
 const RECONNECT_DELAY_MS = 1000;
+const MAX_RECONNECT_DELAY_MS = 10_000;
 // The API server ends every watch after a while; ask for a bounded one and reconnect.
 const WATCH_TIMEOUT_SECONDS = 300;
 
 /**
- * A Watch (client-node, not kubectl's tables) on the pods labelled app=hello. The kubeconfig is the
- * user's (KUBECONFIG or ~/.kube/config), but the context is always the one given, never the current one.
+ * List, then watch from the list's resourceVersion: the pattern of client-go's reflector
+ * (https://kubernetes.io/docs/reference/using-api/api-concepts/#efficient-detection-of-changes).
+ * A watch that ends is resumed from the last resourceVersion seen (events and BOOKMARKs); one that is
+ * told its version is too old (410 Gone, as an ERROR event or as the HTTP status) lists again, and pods
+ * that vanished in the gap are reported as gone. A failed reconnect is retried with back-off, never given up.
  */
-export function createPodWatch(options: {
-  context: string;
-  onEvent: (event: RolloutEvent) => void;
-}): PodWatch {
-  const config = new KubeConfig();
-  config.loadFromDefault();
-  if (!config.getContextObject(options.context)) {
-    throw new Error(`the kubeconfig has no context "${options.context}" (see kubectl config get-contexts)`);
-  }
-  config.setCurrentContext(options.context);
-  const watch = new Watch(config);
+export function watchPods(api: PodApi, options: PodWatchOptions): PodWatch {
   const pods = new Map<string, PodState>();
-  const path = `/api/v1/namespaces/${NAMESPACE}/pods`;
-  let controller: AbortController | null = null;
+  let resourceVersion = '';
+  let current: { abort(): void } | null = null;
   let stopped = false;
-  let resourceVersion: string | undefined;
   let reconnectTimer: NodeJS.Timeout | undefined;
+  let failures = 0;
+  const baseDelay = options.reconnectDelayMs ?? RECONNECT_DELAY_MS;
 
-  const onChange = (type: string, object: V1Pod | { code?: number }) => {
-    if (type === 'ERROR') {
-      // 410 Gone: our resourceVersion is too old; start again from the current state.
-      resourceVersion = undefined;
-      return;
-    }
-    const pod = object as V1Pod;
-    if (type === 'BOOKMARK' || !pod.metadata?.name) return;
-    resourceVersion = pod.metadata.resourceVersion ?? resourceVersion;
-    const name = pod.metadata.name;
+  const see = (name: string, after: PodState | null) => {
     const before = pods.get(name);
-    const after = type === 'DELETED' ? null : podState(pod);
     if (after) pods.set(name, after);
     else pods.delete(name);
     for (const event of podChanges(before, after, Date.now())) options.onEvent(event);
   };
 
-  const connect = async (): Promise<void> => {
-    const query: Record<string, string | number | boolean> = {
-      labelSelector: POD_SELECTOR,
-      timeoutSeconds: WATCH_TIMEOUT_SECONDS,
-      allowWatchBookmarks: true,
-    };
-    if (resourceVersion) query.resourceVersion = resourceVersion;
-    controller = await watch.watch(path, query, onChange, () => {
-      if (stopped) return;
-      reconnectTimer = setTimeout(() => void connect().catch(() => undefined), RECONNECT_DELAY_MS);
-    });
+  const relist = async () => {
+    const list = await api.list();
+    const listed = new Set<string>();
+    for (const pod of list.items) {
+      if (!pod.metadata?.name) continue;
+      listed.add(pod.metadata.name);
+      see(pod.metadata.name, podState(pod));
+    }
+    // Deleted while no watch was open: the list is the truth now.
+    for (const name of [...pods.keys()]) if (!listed.has(name)) see(name, null);
+    resourceVersion = list.metadata?.resourceVersion ?? '';
+  };
+
+  const onChange = (type: string, object: unknown) => {
+    if (type === 'ERROR') {
+      const status = object as { code?: number; message?: string };
+      if (status.code === 410) resourceVersion = '';
+      options.log(`pod watch: the API server said ${status.code ?? '?'} ${status.message ?? ''}`.trim());
+      return;
+    }
+    const pod = object as V1Pod;
+    resourceVersion = pod.metadata?.resourceVersion ?? resourceVersion;
+    if (type === 'BOOKMARK' || !pod.metadata?.name) return;
+    see(pod.metadata.name, type === 'DELETED' ? null : podState(pod));
+  };
+
+  const scheduleReconnect = (delayMs: number) => {
+    if (stopped) return;
+    reconnectTimer = setTimeout(() => {
+      connect().then(
+        () => (failures = 0),
+        (error: unknown) => {
+          failures++;
+          options.log(`pod watch: reconnect failed (${describe(error)}); trying again`);
+          scheduleReconnect(Math.min(baseDelay * 2 ** failures, MAX_RECONNECT_DELAY_MS));
+        },
+      );
+    }, delayMs);
+  };
+
+  const onDone = (error: unknown) => {
+    current = null;
+    if (stopped) return;
+    if (error) {
+      if (statusOf(error) === 410) resourceVersion = '';
+      options.log(`pod watch ended (${describe(error)}); reconnecting`);
+    }
+    scheduleReconnect(error ? baseDelay : 0);
+  };
+
+  const connect = async () => {
+    if (!resourceVersion) await relist();
+    if (stopped) return;
+    current = await api.watch(resourceVersion, onChange, onDone);
   };
 
   return {
-    start: connect,
+    async start() {
+      try {
+        await relist();
+      } catch (error) {
+        throw new MissingPrerequisite(`cannot list pods in namespace ${NAMESPACE}: ${describe(error)}`);
+      }
+      if (!(await api.canWatch().catch(() => false))) {
+        throw new MissingPrerequisite(
+          `this kubeconfig's user may not watch pods in namespace ${NAMESPACE} (RBAC): the harness needs list and watch`,
+        );
+      }
+      await connect();
+    },
     podCounts() {
       let ready = 0;
       let terminating = 0;
@@ -90,7 +162,69 @@ export function createPodWatch(options: {
     stop() {
       stopped = true;
       clearTimeout(reconnectTimer);
-      controller?.abort();
+      current?.abort();
     },
   };
+}
+
+/**
+ * The real API through @kubernetes/client-node. The kubeconfig is the user's (KUBECONFIG or
+ * ~/.kube/config), but the context is always the one given, never the current one.
+ */
+export function kubernetesPodApi(context: string): PodApi {
+  const config = new KubeConfig();
+  config.loadFromDefault();
+  if (!config.getContextObject(context)) {
+    throw new MissingPrerequisite(
+      `the kubeconfig has no context "${context}" (see kubectl config get-contexts)`,
+    );
+  }
+  config.setCurrentContext(context);
+  const core = config.makeApiClient(CoreV1Api);
+  const authorization = config.makeApiClient(AuthorizationV1Api);
+  const watcher = new Watch(config);
+  return {
+    list: () => core.listNamespacedPod({ namespace: NAMESPACE, labelSelector: POD_SELECTOR }),
+    async canWatch() {
+      const review = await authorization.createSelfSubjectAccessReview({
+        body: { spec: { resourceAttributes: { namespace: NAMESPACE, verb: 'watch', resource: 'pods' } } },
+      });
+      return review.status?.allowed === true;
+    },
+    watch: (resourceVersion, onEvent, done) =>
+      watcher.watch(
+        `/api/v1/namespaces/${NAMESPACE}/pods`,
+        {
+          labelSelector: POD_SELECTOR,
+          resourceVersion,
+          timeoutSeconds: WATCH_TIMEOUT_SECONDS,
+          allowWatchBookmarks: true,
+        },
+        onEvent,
+        done,
+      ),
+  };
+}
+
+export function createPodWatch(options: PodWatchOptions & { context: string }): PodWatch {
+  return watchPods(kubernetesPodApi(options.context), options);
+}
+
+function statusOf(error: unknown): number | undefined {
+  const { statusCode, code } = (error ?? {}) as { statusCode?: unknown; code?: unknown };
+  if (typeof statusCode === 'number') return statusCode;
+  return typeof code === 'number' ? code : undefined;
+}
+
+function describe(error: unknown): string {
+  const status = statusOf(error);
+  const { code, message, body } = (error ?? {}) as { code?: unknown; message?: unknown; body?: unknown };
+  // client-node's ApiException carries the API server's Status object as its body.
+  const reason = typeof body === 'string' ? /"message":\s*"([^"]*)"/.exec(body)?.[1] : undefined;
+  if (status !== undefined && reason) return `HTTP ${status}: ${reason}`;
+  const text = typeof message === 'string' ? message.split('\n')[0] : String(error);
+  if (status !== undefined)
+    return `HTTP ${status}${text && !text.includes(String(status)) ? `: ${text}` : ''}`;
+  if (!text) return 'unknown error';
+  return typeof code === 'string' && !text.includes(code) ? `${code}: ${text}` : text;
 }

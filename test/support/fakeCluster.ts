@@ -6,7 +6,8 @@ import path from 'node:path';
 /**
  * Just enough of a kind cluster for the stand-in kubectl to drive and the harness to observe, all on
  * 127.0.0.1: the Service (GET / answered by a ready pod, X-App-Version and X-Pod-Name headers), a
- * Kubernetes API serving a pod watch (what @kubernetes/client-node asks for), and two control routes
+ * Kubernetes API serving a pod list, a pod watch and a SelfSubjectAccessReview (what
+ * @kubernetes/client-node asks for), and control routes
  * for the kubectl stand-in: POST /standin/apply?version=N, POST /standin/delete?pod=NAME and
  * GET /standin/rollout-status.
  * A rollout replaces pods one at a time (maxSurge 1, maxUnavailable 0): new pod, ready, old pod
@@ -125,10 +126,37 @@ export async function startFakeCluster(options: { stepMs?: number } = {}): Promi
     if (url.pathname === '/api/v1/namespaces/default/pods' && url.searchParams.get('watch') === 'true') {
       res.writeHead(200, { 'content-type': 'application/json' });
       res.flushHeaders();
+      // Like the API server: from a resourceVersion, only what changed after it.
+      const since = Number(url.searchParams.get('resourceVersion') ?? '0');
       for (const pod of pods.values())
-        res.write(`${JSON.stringify({ type: 'ADDED', object: toObject(pod) })}\n`);
+        if (pod.resourceVersion > since)
+          res.write(`${JSON.stringify({ type: 'ADDED', object: toObject(pod) })}\n`);
       watchers.add(res);
       res.on('close', () => watchers.delete(res));
+      return;
+    }
+    if (url.pathname === '/api/v1/namespaces/default/pods') {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(
+        JSON.stringify({
+          kind: 'PodList',
+          apiVersion: 'v1',
+          metadata: { resourceVersion: String(revision) },
+          items: [...pods.values()].map(toObject),
+        }),
+      );
+      return;
+    }
+    if (req.method === 'POST' && url.pathname === '/apis/authorization.k8s.io/v1/selfsubjectaccessreviews') {
+      res.writeHead(201, { 'content-type': 'application/json' });
+      res.end(
+        JSON.stringify({
+          kind: 'SelfSubjectAccessReview',
+          apiVersion: 'authorization.k8s.io/v1',
+          spec: {},
+          status: { allowed: true },
+        }),
+      );
       return;
     }
     if (req.method === 'POST' && url.pathname === '/standin/apply') {

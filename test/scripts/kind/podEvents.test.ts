@@ -7,6 +7,7 @@ function pod(options: {
   ready?: boolean;
   deleting?: boolean;
   restarts?: number;
+  stopped?: boolean;
   env?: string;
   image?: string;
 }): V1Pod {
@@ -33,6 +34,7 @@ function pod(options: {
           imageID: '',
           ready: Boolean(options.ready),
           restartCount: options.restarts ?? 0,
+          ...(options.stopped ? { state: { terminated: { exitCode: 0, reason: 'Completed' } } } : {}),
           ...(options.restarts ? { lastState: { terminated: { exitCode: 137, reason: 'OOMKilled' } } } : {}),
         },
       ],
@@ -65,6 +67,15 @@ test('a DELETED pod has exited', () => {
   const terminating = podState(pod({ deleting: true }));
   assert.deepEqual(kinds(podChanges(terminating, null, 4)), ['exited']);
   assert.deepEqual(kinds(podChanges(podState(pod({ ready: true })), null, 4)), ['terminating', 'exited']);
+});
+
+test('a terminating pod has exited when the kubelet reports its container stopped, not later when the object goes', () => {
+  const terminating = podState(pod({ deleting: true }));
+  const stopped = podState(pod({ deleting: true, stopped: true }));
+  assert.deepEqual(podChanges(terminating, stopped, 5), [
+    { at: 5, kind: 'exited', pod: 'hello-abc', version: '2', detail: 'exit 0 (Completed)' },
+  ]);
+  assert.deepEqual(kinds(podChanges(stopped, null, 6)), [], 'DELETED after that says nothing new');
 });
 
 test('a higher restartCount is a restart, with how the container ended', () => {

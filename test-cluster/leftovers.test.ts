@@ -1,0 +1,20 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { test } from 'node:test';
+
+// .ci/run proves cluster:down clean by running leftovers.sh after it, expecting nothing. That proof only
+// counts if the same script finds the cluster while it is up: every kind of thing down.sh must remove.
+
+const LEFTOVERS = path.resolve(import.meta.dirname, '../../cluster/scripts/leftovers.sh');
+
+test('while the cluster is up, the leftover check finds its processes, mounts, bridge, rules, cgroups and files', () => {
+  const result = spawnSync('bash', [LEFTOVERS], { encoding: 'utf8' });
+  assert.equal(result.status, 1, 'a running cluster is all leftovers');
+  const kinds = new Set(result.stdout.split('\n').map((line) => line.split(' ')[1]));
+  for (const kind of ['process', 'pod', 'mount', 'interface', 'iptables', 'cgroup', 'files']) {
+    assert.ok(kinds.has(kind), `no ${kind} leftover reported:\n${result.stdout}`);
+  }
+  assert.match(result.stdout, /process \d+: .*kube-apiserver/);
+  assert.match(result.stdout, /iptables -t mangle: -N ZDR-ISOLATE/);
+});
