@@ -41,7 +41,9 @@ function overlayFor(
   const dir = path.resolve(
     workDir,
     'manifests',
-    [flavour === 'kind' ? 'kind' : '', ...targetComponents, scenario.name, `v${version}`].filter(Boolean).join('-'),
+    [flavour === 'kind' ? 'kind' : '', ...targetComponents, scenario.name, `v${version}`]
+      .filter(Boolean)
+      .join('-'),
   );
   fs.mkdirSync(dir, { recursive: true });
   const relative = (target: string) => path.relative(dir, target).split(path.sep).join('/');
