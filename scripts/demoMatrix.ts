@@ -5,6 +5,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { UsageError } from './cli/rolloutFlags.js';
+import { wholeNumberFlag } from './cli/wholeNumberFlag.js';
 import { matrixRows } from './matrix/matrixRows.js';
 import { matrixHtml, matrixMarkdown, matrixTable, summarizeMatrix } from './matrix/renderMatrix.js';
 import { runMatrix } from './matrix/runMatrix.js';
@@ -29,14 +30,8 @@ function parseFlags(argv: string[]) {
       help: { type: 'boolean', short: 'h' },
     },
   });
-  const count = (name: string, fallback: number, max: number) => {
-    const raw = values[name as keyof typeof values] as string | undefined;
-    if (raw === undefined) return fallback;
-    const n = Number(raw);
-    if (!Number.isInteger(n) || n < 1 || n > max)
-      throw new UsageError(`Invalid --${name} "${raw}": expected a whole number from 1 to ${max}.`);
-    return n;
-  };
+  const count = (name: string, fallback: number, max: number) =>
+    wholeNumberFlag(name, values[name as keyof typeof values] as string | undefined, fallback, max);
   const rows = matrixRows(count('rate', 100, 5000));
   const only = values.only?.split(',').filter(Boolean);
   const unknown = only?.filter((id) => !rows.some((row) => row.id === id));

@@ -60,6 +60,14 @@ for (const keepAlive of ['on', 'off']) {
   );
 }
 
+test("the API server reaches the kubelet: kubectl logs shows the service's own log lines", () => {
+  const pod = execFileSync('kubectl', ['--context', CONTEXT, 'get', 'pods', '-l', 'app=hello', '-o', 'name'])
+    .toString()
+    .split('\n')[0]!;
+  const logs = execFileSync('kubectl', ['--context', CONTEXT, 'logs', pod]).toString();
+  assert.match(logs, /"msg":"ready"/);
+});
+
 test('the naive manifests drop requests on the real cluster', { timeout: RUN_TIMEOUT_MS }, async () => {
   const { code, report, output } = await rollout('naive', ['--scenario', 'naive', '--warmup', '5']);
   assert.equal(code, 1, output);

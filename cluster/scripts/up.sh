@@ -58,6 +58,8 @@ ip link set "$ZDR_BRIDGE" up
 # kube-proxy's DNAT (lo for a NodePort on 127.0.0.1). A packet still addressed to a Service IP there was not
 # translated (no endpoints, or kube-proxy down) and goes nowhere.
 iptables -t mangle -N "$ZDR_ISOLATE_CHAIN"
+# Loopback never leaves the machine: the API server reaching the kubelet on the bridge's own address goes by lo.
+iptables -t mangle -A "$ZDR_ISOLATE_CHAIN" -o lo -j RETURN
 iptables -t mangle -A "$ZDR_ISOLATE_CHAIN" -s "$ZDR_POD_CIDR" ! -o "$ZDR_BRIDGE" -j DROP
 iptables -t mangle -A "$ZDR_ISOLATE_CHAIN" -d "$ZDR_POD_CIDR" ! -o "$ZDR_BRIDGE" -j DROP
 iptables -t mangle -A "$ZDR_ISOLATE_CHAIN" -s "$ZDR_SERVICE_CIDR" -j DROP

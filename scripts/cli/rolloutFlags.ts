@@ -33,6 +33,14 @@ export interface RolloutOptions {
   help: boolean;
 }
 
+/**
+ * The local Service's endpoint propagation lag when --propagation-lag is not given. On the real cluster
+ * (npm run demo:fidelity, docs/fidelity.md) a deleted pod got its last new connection 0.02-0.54 s after the
+ * deletion: kube-proxy in iptables mode syncs at most once per minSyncPeriod (1 s), so 1 s is the worst case.
+ * https://kubernetes.io/docs/reference/config-api/kube-proxy-config.v1alpha1/#kubeproxy-config-k8s-io-v1alpha1-KubeProxyIPTablesConfiguration
+ */
+export const DEFAULT_PROPAGATION_LAG_S = 1;
+
 /** A bad flag: the CLI prints the message as one line and exits 2. */
 export class UsageError extends Error {
   override name = 'UsageError';
@@ -138,7 +146,8 @@ export function parseRolloutFlags(argv: readonly string[]): RolloutOptions {
     keepAlive: choice('keep-alive', text('keep-alive'), ['on', 'off'], 'on') === 'on',
     load: choice('load', text('load'), ['auto', 'builtin', 'k6', 'none'], 'auto'),
     lbPort: Math.trunc(number('lb-port', text('lb-port'), 0, 0, 65535, 'a port number')),
-    propagationLagMs: number('propagation-lag', text('propagation-lag'), 1, 0, 60, 'seconds') * 1000,
+    propagationLagMs:
+      number('propagation-lag', text('propagation-lag'), DEFAULT_PROPAGATION_LAG_S, 0, 60, 'seconds') * 1000,
     warmupMs: number('warmup', text('warmup'), 5, 1, 3600, 'seconds') * 1000,
     cooldownMs: number('cooldown', text('cooldown'), 5, 1, 3600, 'seconds') * 1000,
     requestTimeoutMs: number('timeout', text('timeout'), 10, 0.1, 600, 'seconds') * 1000,

@@ -85,6 +85,11 @@ export function createClusterTarget(options: ClusterTargetOptions): Target {
     }
     emit({ at: Date.now(), kind: 'rollout-complete', detail: status.message });
     if (waitForAnswer) {
+      // The first version counts as deployed once the pods of whatever ran before (another scenario's
+      // release, left by an earlier run) are gone: a terminating pod still serves, and would be judged.
+      if (pods && !(await pods.untilNoneTerminating(options.settleTimeoutMs ?? 120_000))) {
+        options.log('pods of an earlier deployment are still terminating; going on');
+      }
       await options.observer.waitForVersion(`${options.serviceUrl}/`, version).catch((error: Error) => {
         // kind maps the NodePort to the host (k8s/kind/cluster.yaml); any other cluster needs a hand.
         if (options.name !== 'kube') throw error;

@@ -90,7 +90,8 @@ export async function runMatrix(options: MatrixOptions): Promise<MatrixResult[]>
   return results;
 }
 
-function runDemo(entry: string, flags: string[], logFile: string): Promise<number | null> {
+/** Runs one demo:rollout process with `flags`, its output to `logFile`; resolves with its exit code. */
+export function runDemo(entry: string, flags: string[], logFile: string): Promise<number | null> {
   fs.mkdirSync(path.dirname(logFile), { recursive: true });
   const log = fs.openSync(logFile, 'w');
   const child = spawn(process.execPath, [entry, ...flags], { stdio: ['ignore', log, log] });

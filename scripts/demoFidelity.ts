@@ -1,0 +1,179 @@
+// `npm run demo:fidelity`: wiring only. flags → cluster timings → every row on local and on the cluster → files.
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { UsageError } from './cli/rolloutFlags.js';
+import { wholeNumberFlag } from './cli/wholeNumberFlag.js';
+import { fidelityRows } from './fidelity/fidelityRows.js';
+import { measureCluster } from './fidelity/measureCluster.js';
+import {
+  fidelityHtml,
+  fidelityMarkdown,
+  fidelityTable,
+  summarizeFidelity,
+} from './fidelity/renderFidelity.js';
+import { runFidelity } from './fidelity/runFidelity.js';
+import { createCommandRunner } from './kind/commandRunner.js';
+import { DEFAULT_PROPAGATION_LAG_S } from './cli/rolloutFlags.js';
+import { scenarioOverlays } from './scenarios/scenarioOverlays.js';
+import { findScenario } from './scenarios/scenarios.js';
+import { NODE_PORT } from './targets/createTarget.js';
+
+const USAGE = `Usage: npm run demo:fidelity -- --context NAME [--repeat N] [--only ID,ID] [--measure on|off] [--warmup S] [--cooldown S] [--out DIR]
+
+Runs every scenario row on the local target and on the real cluster of context NAME (the kube target with
+--node-port on: npm run cluster:up makes one), with the same flags, and shows side by side whether they agree.
+First it measures the cluster's own timings (endpoint propagation, SIGTERM, SIGKILL) beside the engine's.
+Exit status: 0 every row as expected on both targets, 1 some row was not, 2 bad usage or no cluster.`;
+
+function parseFlags(argv: string[]) {
+  const { values } = parseArgs({
+    args: argv,
+    strict: true,
+    options: {
+      context: { type: 'string' },
+      repeat: { type: 'string' },
+      only: { type: 'string' },
+      measure: { type: 'string' },
+      warmup: { type: 'string' },
+      cooldown: { type: 'string' },
+      out: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) return null;
+  if (!values.context)
+    throw new UsageError('--context NAME is required (the real cluster, e.g. zero-downtime-local)');
+  const rows = fidelityRows();
+  const only = values.only?.split(',').filter(Boolean);
+  const unknown = only?.filter((id) => !rows.some((row) => row.id === id));
+  if (unknown?.length)
+    throw new UsageError(`Unknown row "${unknown[0]}": expected one of ${rows.map((r) => r.id).join(', ')}.`);
+  if (values.measure !== undefined && !['on', 'off'].includes(values.measure))
+    throw new UsageError(`Invalid --measure "${values.measure}": expected on, off.`);
+  return {
+    context: values.context,
+    repeat: wholeNumberFlag('repeat', values.repeat, 1, 100),
+    rows: only ? rows.filter((row) => only.includes(row.id)) : rows,
+    measure: values.measure !== 'off',
+    sharedFlags: [
+      '--warmup',
+      String(wholeNumberFlag('warmup', values.warmup, 5, 600)),
+      '--cooldown',
+      String(wholeNumberFlag('cooldown', values.cooldown, 3, 600)),
+    ],
+    outDir: values.out ?? path.join('reports', `fidelity-${new Date().toISOString().replace(/[:.]/g, '-')}`),
+  };
+}
+
+/** Server version and container runtime of the cluster; a cluster that does not answer is exit 2. */
+function clusterVersions(context: string): { kubernetes: string; containerd: string } {
+  try {
+    const version = JSON.parse(
+      execFileSync('kubectl', ['--context', context, 'version', '-o', 'json'], { stdio: 'pipe' }).toString(),
+    ) as { serverVersion?: { gitVersion?: string } };
+    const runtime = execFileSync(
+      'kubectl',
+      [
+        '--context',
+        context,
+        'get',
+        'nodes',
+        '-o',
+        'jsonpath={.items[0].status.nodeInfo.containerRuntimeVersion}',
+      ],
+      { stdio: 'pipe' },
+    ).toString();
+    return { kubernetes: version.serverVersion?.gitVersion ?? 'unknown', containerd: runtime || 'unknown' };
+  } catch {
+    throw new UsageError(
+      `no cluster answers on context ${context}: run npm run cluster:up and export the KUBECONFIG it prints`,
+    );
+  }
+}
+
+async function main(argv: string[]): Promise<number> {
+  const flags = parseFlags(argv);
+  if (!flags) {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  const versions = clusterVersions(flags.context);
+  const interrupt = new AbortController();
+  process.once('SIGINT', () => interrupt.abort());
+  const print = (line: string) => process.stdout.write(`${line}\n`);
+  const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+  fs.mkdirSync(flags.outDir, { recursive: true });
+
+  let timings = null;
+  if (flags.measure) {
+    const overlay = (scenario: string) =>
+      scenarioOverlays(findScenario(scenario)!, 'plain', path.join(flags.outDir, 'measure'), ['node-port'])
+        .from;
+    timings = await measureCluster({
+      context: flags.context,
+      run: createCommandRunner({ cwd: repoRoot }),
+      hardened: overlay('hardened'),
+      shortGrace: overlay('short-grace'),
+      serviceUrl: `http://127.0.0.1:${NODE_PORT}`,
+      engine: { propagationLagMs: DEFAULT_PROPAGATION_LAG_S * 1000 },
+      log: print,
+    });
+    for (const row of timings.rows) print(`  ${row.name}: ${row.measured} (local engine: ${row.engine})`);
+  }
+
+  const started = performance.now();
+  print(`${flags.rows.length} rows × 2 targets × ${flags.repeat} run(s), 30–90 s each`);
+  const results = await runFidelity({
+    rows: flags.rows,
+    repeat: flags.repeat,
+    outDir: flags.outDir,
+    demoEntry: path.join(path.dirname(fileURLToPath(import.meta.url)), 'demoRollout.js'),
+    sharedFlags: flags.sharedFlags,
+    targetFlags: {
+      local: ['--target', 'local'],
+      kube: ['--target', 'kube', '--context', flags.context, '--node-port', 'on'],
+    },
+    signal: interrupt.signal,
+    onRunDone: (row, target, run, index, total) => {
+      const elapsed = ((performance.now() - started) / 1000).toFixed(0);
+      const errors = Object.entries(run.byError)
+        .map(([kind, n]) => `${kind} ×${n}`)
+        .join(', ');
+      print(
+        `[${String(index).padStart(3)}/${total}, ${elapsed}s] ${row.id} on ${target}: ${run.failed} of ${run.total} failed` +
+          `${errors ? ` (${errors})` : ''}, verdict ${run.verdict} — ${run.asExpected ? 'as expected' : 'UNEXPECTED'}`,
+      );
+    },
+  });
+  const summary = summarizeFidelity(
+    results,
+    flags.repeat,
+    {
+      cores: os.cpus().length,
+      node: process.version,
+      platform: `${os.platform()} ${os.arch()}`,
+      ...versions,
+    },
+    timings,
+  );
+  fs.writeFileSync(path.join(flags.outDir, 'fidelity.json'), `${JSON.stringify(summary, null, 2)}\n`);
+  fs.writeFileSync(path.join(flags.outDir, 'fidelity.md'), fidelityMarkdown(summary));
+  fs.writeFileSync(path.join(flags.outDir, 'fidelity.html'), fidelityHtml(summary, flags.outDir));
+  print(`\n${fidelityTable(summary)}\n\nfidelity: ${path.join(flags.outDir, 'fidelity.html')}`);
+  if (interrupt.signal.aborted) return 130;
+  return summary.allAsExpected ? 0 : 1;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    const usage =
+      error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
+    process.stderr.write(`demo:fidelity: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(usage ? 2 : 1);
+  },
+);
