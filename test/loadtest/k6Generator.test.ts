@@ -298,6 +298,37 @@ test('records a refused connection with its k6 error code as ECONNREFUSED', asyn
   for (const s of result.samples) assert.deepEqual([s.status, s.error], [null, 'ECONNREFUSED']);
 });
 
+test('retries a GET whose reused keep-alive connection closed before the first byte, as k6 (Go) does', async (t) => {
+  // Each connection answers its first request and closes (FIN, no answer) when a second one arrives on
+  // it: the race of a server closing an idle keep-alive connection as the client reuses it. Go's
+  // net/http sends such a GET again on a new connection (transport.go, shouldRetryRequest), so k6
+  // records nothing; undici reports it (test/loadtest/openModelGenerator.test.ts).
+  let closedUnanswered = 0;
+  const seen = new WeakSet<object>();
+  const server = http.createServer((req, res) => {
+    if (seen.has(req.socket)) {
+      closedUnanswered++;
+      req.socket.destroy();
+      return;
+    }
+    seen.add(req.socket);
+    answer('1', 'a')(req, res);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  t.after(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  const { port } = server.address() as AddressInfo;
+  const { gen } = setup(t, {}, { baseUrl: `http://127.0.0.1:${port}`, keepAlive: true });
+  gen.start();
+  const result = await stopWhenSent(gen, 10);
+  assert.ok(closedUnanswered >= 5, `${closedUnanswered} reused connections closed unanswered`);
+  assert.ok(result.samples.length >= 10);
+  assert.deepEqual(
+    result.samples.filter((s) => s.error !== null),
+    [],
+    'every closed one was sent again and answered',
+  );
+});
+
 test('says k6 is missing when it is not on PATH', async (t) => {
   const { gen } = setup(t, {}, { k6Path: 'k6-that-does-not-exist' });
   gen.start();
