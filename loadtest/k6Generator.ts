@@ -103,10 +103,12 @@ export function k6Invocation(o: K6Options): {
  * (internal/cmd/run.go, gracefulStop/onHardStop). Two consequences, both handled here:
  * - the threshold outcome comes from the summary file, since the exit code is 105 either way;
  * - requests still in flight at the SIGINT leave no point in the output (k6 drops samples of an
- *   aborted context: metrics.PushIfNotDone), so they are missing, not failed. The harness stops
- *   load after its cool-down, so the lost tail is after the window that is judged.
+ *   aborted context: metrics.PushIfNotDone), so they are missing, not failed: the result says so
+ *   (inFlightAtStop 'lost', with the request timeout that bounds how long one can have been in
+ *   flight), and the verdict judges the window that was recorded (scripts/verdict/judgedWindow.ts).
  * k6 runs in its own process group so a Ctrl-C in the terminal does not reach it as a second
- * signal: the harness stops it, once.
+ * signal: the harness stops it, once. When the harness itself exits first (a second Ctrl-C), k6
+ * is killed on the way out, or it would go on loading the Service with nobody reading.
  */
 export function createK6Generator(options: K6Options): LoadGenerator {
   return new K6Generator(options);
@@ -237,7 +239,15 @@ class K6Generator implements LoadGenerator {
       if (s.error !== 'dropped') sent++;
     }
     if (samples.length === 0) first = this.spawnedAt;
-    const windowMs = Math.max(0, Math.min(stoppedBy, exit?.at ?? stoppedBy) - first);
+    // Stopped by us: the requests of the last moments (up to the longest one seen, the timeout at
+    // most) may be missing, so they count neither as sent nor as window.
+    const lost = this.stopRequestedAt !== null;
+    let longest = 0;
+    for (const s of samples) longest = Math.max(longest, s.latencyMs);
+    const recordedUntil =
+      Math.min(stoppedBy, exit?.at ?? stoppedBy) - (lost ? Math.min(this.o.timeoutMs, longest) : 0);
+    if (lost) sent = samples.filter((s) => s.error !== 'dropped' && s.startedAt <= recordedUntil).length;
+    const windowMs = Math.max(0, recordedUntil - first);
     const achievedRate = windowMs > 0 ? (sent * 1000) / windowMs : 0;
     const result: LoadResult = {
       samples,
@@ -245,6 +255,8 @@ class K6Generator implements LoadGenerator {
       endedAt: Math.max(last, first),
       rate: this.o.rate,
       keepAlive: this.o.keepAlive,
+      inFlightAtStop: lost ? 'lost' : 'settled',
+      requestTimeoutMs: this.o.timeoutMs,
       achievedRate,
       shortfall: Math.max(0, 1 - achievedRate / this.o.rate),
       // k6 does not say when an iteration was scheduled: one it could not start on time shows up

@@ -34,6 +34,13 @@ export interface LoadResult {
   /** Requested requests per second. */
   rate: number;
   keepAlive: boolean;
+  /**
+   * What became of requests still in flight at stop(): 'settled' (waited for, each has its sample)
+   * or 'lost' (the tool ended them unrecorded, as k6 does on SIGINT). Absent: settled.
+   */
+  inFlightAtStop?: 'settled' | 'lost';
+  /** The per-request timeout in ms: how long a request can have been in flight. */
+  requestTimeoutMs?: number;
   /** Requests actually sent per second of the schedule window. */
   achievedRate: number;
   /** Fraction below the requested rate (0 when delivered in full): max(0, 1 - achievedRate / rate). */

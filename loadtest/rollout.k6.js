@@ -1,5 +1,6 @@
 // Load for a rolling update, for k6 (https://grafana.com/docs/k6/latest/). Plain JavaScript run by
-// k6 itself, not by Node: not compiled by tsc. The harness runs it as
+// k6 itself, not by Node: not compiled by tsc. k6 versions: v1.x and v2.x (written against v2.2; what it
+// relies on is listed in loadtest/k6Versions.ts). The harness runs it as
 //   k6 run --out json=FILE -e BASE_URL=... -e RATE=... -e DURATION=... loadtest/rollout.k6.js
 // and turns the JSON output into the same request samples as the built-in generator
 // (loadtest/k6Samples.ts). Run it by hand the same way; thresholds are always on: a run with

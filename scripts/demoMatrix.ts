@@ -64,7 +64,7 @@ async function main(argv: string[]): Promise<number> {
   const demoEntry = path.join(path.dirname(fileURLToPath(import.meta.url)), 'demoRollout.js');
   const started = performance.now();
   process.stdout.write(
-    `${flags.rows.length} rows × ${flags.repeat} run(s), about 25 s each, on the local target\n`,
+    `${flags.rows.length} rows × ${flags.repeat} run(s), about 25 s each, on the local target with the built-in load generator\n`,
   );
   const results = await runMatrix({
     rows: flags.rows,

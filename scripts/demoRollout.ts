@@ -2,6 +2,7 @@
 import path from 'node:path';
 import { createLoad, pickLoad } from './cli/createLoad.js';
 import { printPlan } from './cli/printPlan.js';
+import { interruptOnSignals } from './cli/interruptOnSignals.js';
 import { createProgressOutput, formatSummary } from './cli/progressOutput.js';
 import { parseRolloutFlags, USAGE, UsageError, type RolloutOptions } from './cli/rolloutFlags.js';
 import { runRollout } from './cli/runRollout.js';
@@ -39,8 +40,7 @@ async function main(argv: string[]): Promise<number> {
       : { target: options.target, reason: 'chosen with --target' };
   output.step(`target: ${choice.target} (${choice.reason}); load: ${load}`);
   const { target, from, to } = createTarget(choice.target, options, outDir, (line) => output.step(line));
-  const interrupt = new AbortController();
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => interrupt.abort());
+  const interrupted = interruptOnSignals((line) => output.note(`\n${line}`));
 
   const { reports, exitCode } = await runRollout({
     target,
@@ -58,7 +58,7 @@ async function main(argv: string[]): Promise<number> {
     outDir,
     settings: settingsOf(options, from, to),
     output,
-    signal: interrupt.signal,
+    signal: interrupted,
   });
   output.note(`\n${formatSummary(reports.report)}\n`);
   output.note(`report: ${reports.html}\n        ${reports.md}\n        ${reports.json}`);

@@ -59,7 +59,16 @@ export interface RunRecord {
     rate: number;
     keepAlive: boolean;
     startedAt: number | null;
+    /** When the harness stopped the load (sending stopped), not when the last answer came back. */
     endedAt: number | null;
+    /**
+     * What became of the requests still in flight at the stop: 'settled' (the generator waited for
+     * them, so every request sent has its sample) or 'lost' (the tool ended them and wrote nothing, as
+     * k6 does on SIGINT). Absent: settled.
+     */
+    inFlightAtStop?: 'settled' | 'lost';
+    /** The per-request timeout in ms: no request is in flight longer. */
+    requestTimeoutMs?: number;
     /** Whether the tool's own pass criteria held (k6 thresholds); absent when the tool has none. */
     thresholdsPassed?: boolean;
     /** Which of them failed ("http_req_failed: rate==0"). */

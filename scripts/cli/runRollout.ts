@@ -150,6 +150,8 @@ export async function runRollout(plan: RolloutPlan): Promise<RolloutResult> {
       startedAt: result?.startedAt ?? loadStartedAt,
       // When sending stopped, not when the last answer came back: the delivered rate is measured over it.
       endedAt: loadStoppedAt,
+      ...(result?.inFlightAtStop === undefined ? {} : { inFlightAtStop: result.inFlightAtStop }),
+      ...(result?.requestTimeoutMs === undefined ? {} : { requestTimeoutMs: result.requestTimeoutMs }),
       ...(result?.thresholdsPassed === undefined ? {} : { thresholdsPassed: result.thresholdsPassed }),
       ...(result?.failedThresholds ? { failedThresholds: result.failedThresholds } : {}),
     },

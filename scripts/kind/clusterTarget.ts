@@ -74,7 +74,8 @@ export function createClusterTarget(options: ClusterTargetOptions): Target {
     await kubectl.apply(overlay);
     emit({ at: Date.now(), kind: 'rollout-started', detail: path.basename(overlay) });
     const status = await kubectl.rolloutStatus(options.rolloutTimeoutSeconds ?? 300);
-    if (tornDown) return 'interrupted';
+    // A Ctrl-C ended `rollout status` along with the harness: no stall, nothing to diagnose.
+    if (tornDown || status.interrupted) return 'interrupted';
     if (!status.ok) {
       emit({ at: Date.now(), kind: 'rollout-stalled', detail: status.message });
       const folder = await saveDiagnostics(kubectl, options.outDir);

@@ -3,6 +3,7 @@ import { stringify } from 'yaml';
 import { renderKustomization } from '../manifests/renderKustomization.js';
 import { setImages } from '../manifests/setImages.js';
 import type { CommandRunner } from './commandRunner.js';
+import { interruptedWhile } from './interruptedWhile.js';
 import { firstLine, lastLine } from './textLines.js';
 
 /** The Deployment and namespace the overlays create (k8s/base). */
@@ -13,8 +14,11 @@ export const POD_SELECTOR = 'app=hello';
 export interface Kubectl {
   /** `kubectl apply -k overlay`; with another image repository, the overlay rendered with it. */
   apply(overlay: string): Promise<void>;
-  /** `kubectl rollout status`: true once rolled out, false when it stalled or timed out. */
-  rolloutStatus(timeoutSeconds: number): Promise<{ ok: boolean; message: string }>;
+  /**
+   * `kubectl rollout status`: ok once rolled out, not ok when it stalled or timed out, or when a
+   * Ctrl-C ended it (then `interrupted`: the rollout's outcome is unknown, not a stall).
+   */
+  rolloutStatus(timeoutSeconds: number): Promise<{ ok: boolean; message: string; interrupted: boolean }>;
   /** Deletes a pod at once, no grace (`--grace-period=0 --force`): chaos, as when its node dies. */
   deletePodNow(name: string): Promise<void>;
   /** Runs a read-only kubectl command (for diagnostics) and returns what it printed. */
@@ -49,14 +53,17 @@ export function createKubectl(
       }
     },
     async rolloutStatus(timeoutSeconds) {
-      const result = await run.run(
-        'kubectl',
-        [...base, 'rollout', 'status', `deployment/${DEPLOYMENT}`, `--timeout=${timeoutSeconds}s`],
-        { timeoutMs: (timeoutSeconds + 30) * 1000 },
+      const { value: result, interrupted } = await interruptedWhile(() =>
+        run.run(
+          'kubectl',
+          [...base, 'rollout', 'status', `deployment/${DEPLOYMENT}`, `--timeout=${timeoutSeconds}s`],
+          { timeoutMs: (timeoutSeconds + 30) * 1000 },
+        ),
       );
+      if (interrupted && result.code !== 0) return { ok: false, message: 'interrupted', interrupted };
       const message =
         result.code === 0 ? lastLine(result.stdout) : firstLine(result.stderr) || `exit ${result.code}`;
-      return { ok: result.code === 0, message };
+      return { ok: result.code === 0, message, interrupted: false };
     },
     async deletePodNow(name) {
       const args = [...base, 'delete', 'pod', name, '--grace-period=0', '--force', '--wait=false'];

@@ -9,7 +9,7 @@ export interface MatrixSummary {
   repeat: number;
   allAsExpected: boolean;
   rows: Array<
-    Omit<MatrixRow, 'expected' | 'why'> & {
+    Omit<MatrixRow, 'expected' | 'why' | 'loadSpecific'> & {
       expected: string;
       why: string | null;
       matched: number;
@@ -40,7 +40,8 @@ export function summarizeMatrix(
       keepAlive: row.keepAlive,
       propagationLagS: row.propagationLagS,
       rate: row.rate,
-      expected: row.expected === 'none' ? '0 dropped' : 'some dropped',
+      load: row.load,
+      expected: `${row.expected === 'none' ? '0 dropped' : 'some dropped'}${row.loadSpecific ? ` (${LOAD_NAMES[row.load]})` : ''}`,
       why: row.why ?? null,
       matched: runs.filter((r) => r.asExpected).length,
       runs: runs.length,
@@ -52,6 +53,8 @@ export function summarizeMatrix(
     })),
   };
 }
+
+const LOAD_NAMES: Record<MatrixRow['load'], string> = { builtin: 'built-in generator' };
 
 const columns = [
   'scenario',
@@ -92,11 +95,16 @@ export function matrixTable(summary: MatrixSummary): string {
     .join('\n');
 }
 
+/** The generators the rows ran with, in words ('built-in generator'). */
+function loads(summary: MatrixSummary): string {
+  return [...new Set(summary.rows.map((row) => LOAD_NAMES[row.load]))].join(', ') || '-';
+}
+
 export function matrixMarkdown(summary: MatrixSummary): string {
   const lines = [
     `# Rollout matrix: ${summary.allAsExpected ? 'every row as expected' : 'UNEXPECTED rows'}`,
     '',
-    `${summary.generatedAt} · ${summary.machine.cores} cores · Node.js ${summary.machine.node} · ${summary.repeat} run(s) per row`,
+    `${summary.generatedAt} · ${summary.machine.cores} cores · Node.js ${summary.machine.node} · ${summary.repeat} run(s) per row · load: ${loads(summary)}`,
     '',
     '| Scenario | What it removes | Keep-alive | Lag | Rate | Expected | Failed (per run) | Error kinds | Matched | |',
     '|---|---|---|---|---|---|---|---|---|---|',
@@ -140,7 +148,7 @@ export function matrixHtml(summary: MatrixSummary, outDir: string): string {
 <style>body{font:14px system-ui,sans-serif;margin:24px;color:#1f2328}table{border-collapse:collapse}td,th{border:1px solid #d0d7de;padding:4px 8px;text-align:left}
 .ok{color:#1a7f37;font-weight:600}.bad{color:#cf222e;font-weight:700}</style></head><body>
 <h1>Rollout matrix: ${summary.allAsExpected ? 'every row as expected' : 'UNEXPECTED rows'}</h1>
-<p>${esc(summary.generatedAt)} · ${summary.machine.cores} cores · Node.js ${esc(summary.machine.node)} · ${summary.repeat} run(s) per row. Each run links to its report with charts.</p>
+<p>${esc(summary.generatedAt)} · ${summary.machine.cores} cores · Node.js ${esc(summary.machine.node)} · ${summary.repeat} run(s) per row · load: ${esc(loads(summary))}. Each run links to its report with charts.</p>
 <table><tr><th>Scenario</th><th>What it removes</th><th>Keep-alive</th><th>Lag</th><th>Rate</th><th>Expected</th><th>Failed (per run)</th><th>Error kinds</th><th>Matched</th><th></th><th>Reports</th></tr>
 ${rows}</table></body></html>
 `;

@@ -72,6 +72,9 @@ export async function runMatrix(options: MatrixOptions): Promise<MatrixResult[]>
         String(row.propagationLagS),
         '--rate',
         String(row.rate),
+        // Never --load auto: with k6 installed it would judge the row with a generator it was not measured with.
+        '--load',
+        row.load,
         '--out',
         dir,
       ];

@@ -1,8 +1,20 @@
 import type { RunReport } from './summarizeRun.js';
 
-/** Summary rows that only some runs have: a rollback after a stall, and what --chaos did. */
+/**
+ * Summary rows that only some runs have: a rollback after a stall, what --chaos did, and a judged
+ * window shorter than the load's.
+ */
 export function extraSummaryRows(report: RunReport): [string, string][] {
   const rows: [string, string][] = [];
+  const { load } = report;
+  if (load.tailCutMs > 0) {
+    rows.push([
+      'Judged window',
+      `up to ${(load.tailCutMs / 1000).toFixed(1)} s before the load stopped (${load.judgedUntil ?? 'never'}): ` +
+        'the load tool records nothing for requests in flight when it is stopped, so delivery and coverage ' +
+        'count only up to there',
+    ]);
+  }
   const { rollback } = report.rollout;
   if (rollback) {
     const took = rollback.durationMs === null ? '' : ` in ${(rollback.durationMs / 1000).toFixed(1)} s`;

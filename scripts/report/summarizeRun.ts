@@ -7,6 +7,7 @@ import {
   type Check,
   type VerdictValue,
 } from '../verdict/judgeRun.js';
+import { judgedWindow } from '../verdict/judgedWindow.js';
 import { latencyPercentiles } from './nearestRank.js';
 import { perSecond, type PerSecond } from './perSecond.js';
 import { describePodStates, podStatesAt, type PodState } from './podStatesAt.js';
@@ -62,11 +63,18 @@ export interface RunReport {
     achievedRate: number | null;
     keepAlive: boolean;
     generator: RunRecord['load']['generator'];
+    /**
+     * Where the judged window ends: `endedAt`, or earlier when the load tool wrote nothing for the
+     * requests in flight when it was stopped (then delivery and coverage count only up to here).
+     */
+    judgedUntil: Iso;
+    /** endedAt - judgedUntil: 0 when nothing was lost. */
+    tailCutMs: number;
   };
   coverage: {
     /** How long the load ran before the rollout started (negative: it started late). */
     loadBeforeRolloutMs: number | null;
-    /** How long the load ran after the rollout completed (negative: it stopped early). */
+    /** How long the judged load ran after the rollout completed (negative: it stopped early). */
     loadAfterRolloutMs: number | null;
     requestsBeforeRollout: number;
     requestsAfterRollout: number;
@@ -124,6 +132,8 @@ export function summarizeRun(run: RunRecord): RunReport {
   const ok = samples.filter((s) => !isFailed(s));
   const diff = (a: number | null, b: number | null): number | null =>
     a === null || b === null ? null : Math.round(a - b);
+  const judged = judgedWindow(run);
+  const judgedEnd = judged?.endedAt ?? null;
 
   return {
     verdict,
@@ -175,14 +185,18 @@ export function summarizeRun(run: RunRecord): RunReport {
       achievedRate: roundTo(achievedRate(run), 10),
       keepAlive: load.keepAlive,
       generator: load.generator,
+      judgedUntil: iso(judgedEnd),
+      tailCutMs: Math.round(judged?.cutMs ?? 0),
     },
     coverage: {
       loadBeforeRolloutMs: diff(rollout.startedAt, load.startedAt),
-      loadAfterRolloutMs: diff(load.endedAt, rollout.completedAt),
+      loadAfterRolloutMs: diff(judgedEnd, rollout.completedAt),
       requestsBeforeRollout:
         rollout.startedAt === null ? 0 : samples.filter((s) => s.scheduledAt < rollout.startedAt!).length,
       requestsAfterRollout:
-        rollout.completedAt === null ? 0 : samples.filter((s) => s.scheduledAt > rollout.completedAt!).length,
+        rollout.completedAt === null || judgedEnd === null
+          ? 0
+          : samples.filter((s) => s.scheduledAt > rollout.completedAt! && s.scheduledAt <= judgedEnd).length,
     },
     reasons,
     checks,

@@ -1,4 +1,5 @@
 import { isFailed, type RequestSample, type RunRecord } from '../model.js';
+import { judgedWindow } from './judgedWindow.js';
 
 /**
  * - pass: every check passed, requests included.
@@ -33,7 +34,8 @@ export const MIN_DELIVERED_SHARE = 0.99;
  *
  * Time conventions it relies on (scripts/model.ts): `load.startedAt`..`load.endedAt` is the window in which
  * the generator scheduled new requests (not including the wait for the last answers), and a sample belongs
- * to the moment it was scheduled (`scheduledAt`).
+ * to the moment it was scheduled (`scheduledAt`). A generator that loses its requests in flight at the stop
+ * is judged on the part of that window it recorded in full (judgedWindow.ts).
  */
 export function judgeRun(run: RunRecord): Verdict {
   const checks: Check[] = [];
@@ -149,22 +151,29 @@ function judgeRequests(run: RunRecord, add: Add): void {
           : 'No request was sent before the rollout started, so its beginning was not measured.',
   );
 
+  // Past the judged end, requests may be missing unseen: coverage counts only up to it.
+  const window = judgedWindow(run);
+  const judgedEnd = window?.endedAt ?? null;
+  const cut = window?.cutMs ?? 0;
   const after =
-    rollout.completedAt === null ? [] : samples.filter((s) => s.scheduledAt > rollout.completedAt!);
-  const endedInTime =
-    load.endedAt !== null && rollout.completedAt !== null && load.endedAt >= rollout.completedAt;
+    rollout.completedAt === null || judgedEnd === null
+      ? []
+      : samples.filter((s) => s.scheduledAt > rollout.completedAt! && s.scheduledAt <= judgedEnd);
+  const endedInTime = judgedEnd !== null && rollout.completedAt !== null && judgedEnd >= rollout.completedAt;
+  const ended = cut > 0 ? 'load was judged until' : 'load ended';
+  const why = cut > 0 ? ` (${seconds(cut)} before it stopped: ${LOST_TAIL})` : '';
   add(
     'load ran past rollout completion',
     endedInTime && after.length > 0,
-    load.endedAt === null || rollout.completedAt === null
+    judgedEnd === null || rollout.completedAt === null
       ? `load ended ${iso(load.endedAt)}, rollout completed ${iso(rollout.completedAt)}`
-      : `load ended ${seconds(load.endedAt - rollout.completedAt)} after completion, ${after.length} requests after it`,
+      : `${ended} ${seconds(judgedEnd - rollout.completedAt)} after completion${why}, ${after.length} requests after it`,
     rollout.completedAt === null
       ? 'The rollout never completed, so no load after completion could be measured.'
-      : load.endedAt === null
+      : judgedEnd === null
         ? 'The load never ended cleanly, so its end was not measured.'
         : !endedInTime
-          ? `The load ended ${seconds(rollout.completedAt - load.endedAt)} before the rollout completed, so its end was not measured.`
+          ? `The ${ended} ${seconds(rollout.completedAt - judgedEnd)} before the rollout completed${why}, so its end was not measured.`
           : 'No request was sent after the rollout completed, so its end was not measured.',
   );
 
@@ -188,15 +197,20 @@ function judgeRequests(run: RunRecord, add: Add): void {
     delivered,
     achieved === null
       ? 'no load window'
-      : `${achieved.toFixed(1)} rps achieved of ${load.rate} requested (${share.toFixed(1)}%)`,
+      : `${achieved.toFixed(1)} rps achieved of ${load.rate} requested (${share.toFixed(1)}%)` +
+          (cut > 0 ? `, over the window up to ${seconds(cut)} before the stop (${LOST_TAIL})` : ''),
     `Load not delivered: ${achieved === null ? 'no load window was recorded' : `${achieved.toFixed(1)} rps achieved of ${load.rate} requested (${share.toFixed(1)}%, needs at least ${MIN_DELIVERED_SHARE * 100}%)`}; a quiet generator must not look like a healthy service.`,
   );
 }
 
-/** Requests scheduled inside the load window per second of that window; null without a window. */
+/** What the report and the checks say of a cut window, in the words of neither generator nor target. */
+const LOST_TAIL = 'the load tool records nothing for requests in flight when it is stopped';
+
+/** Requests scheduled inside the judged load window per second of that window; null without a window. */
 export function achievedRate(run: RunRecord): number | null {
-  const { startedAt, endedAt } = run.load;
-  if (startedAt === null || endedAt === null || endedAt <= startedAt) return null;
+  const window = judgedWindow(run);
+  if (window === null || window.endedAt <= window.startedAt) return null;
+  const { startedAt, endedAt } = window;
   const inWindow = run.samples.filter((s) => s.scheduledAt >= startedAt && s.scheduledAt <= endedAt).length;
   return inWindow / ((endedAt - startedAt) / 1000);
 }

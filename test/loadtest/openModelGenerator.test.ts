@@ -153,6 +153,23 @@ test('records a server closing the socket (FIN) mid-request as socket_closed', a
   for (const s of result.samples) assert.deepEqual([s.status, s.error], [null, 'socket_closed']);
 });
 
+test('records a reused keep-alive connection closed before the answer as socket_closed, where k6 retries', async (t) => {
+  // Each connection answers its first request and closes (FIN) when a second one arrives on it. undici
+  // does not send the request again, so the failure is seen; k6's Go client retries such a GET on a new
+  // connection and records a 200 (test/loadtest/k6Generator.test.ts).
+  const seen = new WeakSet<object>();
+  const server = await serve((req, res) => {
+    if (seen.has(req.socket)) return void req.socket.destroy();
+    seen.add(req.socket);
+    ok(req, res);
+  });
+  t.after(server.close);
+  const result = await runToEnd(options(server.url, { rate: 50, maxRequests: 10 }));
+  const failed = result.samples.filter((s) => s.error !== null);
+  assert.ok(failed.length >= 3, `${failed.length} of 10 failed`);
+  assert.ok(failed.every((s) => s.error === 'socket_closed' && s.status === null));
+});
+
 test('gives up on a request after timeoutMs and records it as timeout', async (t) => {
   const server = await serve(() => undefined); // never answers
   t.after(server.close);

@@ -32,7 +32,13 @@ interface FakePod {
 
 const REPLICAS = 3;
 
-export async function startFakeCluster(options: { stepMs?: number } = {}): Promise<FakeCluster> {
+export async function startFakeCluster(
+  options: {
+    stepMs?: number;
+    /** How long each version takes to answer GET / (the real service: v1 2 s, v2 1 s); default at once. */
+    answerMs?: Record<string, number>;
+  } = {},
+): Promise<FakeCluster> {
   const stepMs = options.stepMs ?? 60;
   const pods = new Map<string, FakePod>();
   const watchers = new Set<http.ServerResponse>();
@@ -113,12 +119,17 @@ export async function startFakeCluster(options: { stepMs?: number } = {}): Promi
       res.writeHead(503).end();
       return;
     }
-    res.writeHead(200, {
-      'content-type': 'application/json',
-      'x-app-version': pod.version,
-      'x-pod-name': pod.name,
-    });
-    res.end(JSON.stringify({ message: `Hello from version ${pod.version}!` }));
+    const answer = () => {
+      res.writeHead(200, {
+        'content-type': 'application/json',
+        'x-app-version': pod.version,
+        'x-pod-name': pod.name,
+      });
+      res.end(JSON.stringify({ message: `Hello from version ${pod.version}!` }));
+    };
+    const delay = options.answerMs?.[pod.version] ?? 0;
+    if (delay > 0) setTimeout(answer, delay);
+    else answer();
   });
 
   const api = http.createServer((req, res) => {

@@ -50,3 +50,18 @@ test('row ids are unique, and every expectation that is not "drops" or "holds" b
     assert.ok(row.why, `${row.id} expects no drops without saying why`);
   }
 });
+
+test("expects no-connection-close's keep-alive drops from the built-in generator only, and says why k6 sees fewer", () => {
+  const rows = matrixRows();
+  const row = rows.find((r) => r.id === 'no-connection-close-keepalive-on')!;
+  assert.equal(row.expected, 'some');
+  assert.equal(row.load, 'builtin');
+  assert.equal(row.loadSpecific, true);
+  assert.match(row.why ?? '', /k6 \(Go's net\/http\) silently sends a GET again .* fewer drops, often none/);
+  assert.deepEqual(
+    rows.filter((r) => r.loadSpecific).map((r) => r.id),
+    ['no-connection-close-keepalive-on'],
+    'with keep-alive off nothing is reused, so nothing is retried',
+  );
+  assert.ok(rows.every((r) => r.load === 'builtin'));
+});

@@ -47,3 +47,27 @@ test('matrix.md and matrix.html say whether every row was as expected, and link 
   const html = matrixHtml(summary, '/tmp/m');
   assert.match(html, /<a href="runs\/hardened-keepalive-on-1\/report.html">run 1<\/a>/);
 });
+
+test('names the generator in the expectation of the row whose drops depend on it, and the load of every run', () => {
+  const row = matrixRows().find((r) => r.id === 'no-connection-close-keepalive-on')!;
+  const control = matrixRows().find((r) => r.id === 'hardened-keepalive-on')!;
+  const summary = summarizeMatrix(
+    [row, control].map((r) => ({ row: r, runs: [], asExpected: false })),
+    1,
+    machine,
+  );
+  assert.deepEqual(
+    summary.rows.map((r) => r.expected),
+    ['some dropped (built-in generator)', '0 dropped'],
+  );
+  const md = matrixMarkdown(summary);
+  assert.match(md, / · load: built-in generator\n/);
+  assert.match(
+    md,
+    /\| no-connection-close \| .* \| on \| 1 s \| 400 \| some dropped \(built-in generator\) \|/,
+  );
+  assert.match(
+    md,
+    /- \*\*no-connection-close-keepalive-on\*\*: .*; k6 \(Go's net\/http\) silently sends a GET again/,
+  );
+});

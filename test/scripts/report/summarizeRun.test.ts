@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { isFailed, type RunRecord } from '../../../scripts/model.js';
+import { renderMarkdown } from '../../../scripts/report/renderMarkdown.js';
 import { summarizeRun } from '../../../scripts/report/summarizeRun.js';
 import { buildRunRecord, T0 } from '../../fixtures/buildRunRecord.js';
 
@@ -67,6 +68,32 @@ test('shows how long the load covered the rollout on each side', () => {
   assert.equal(report.rollout.startedOffsetMs, 10_000);
   assert.equal(report.load.achievedRate, 100);
   assert.equal(report.load.durationMs, 40_000);
+});
+
+test('shows a judged window that ends before the load stopped when the load tool lost its tail', () => {
+  const built = buildRunRecord();
+  const stop = built.load.endedAt!;
+  // As k6 records a SIGINT stop: no sample for the requests in flight then (v2 answers in 1 s).
+  const run: RunRecord = {
+    ...built,
+    samples: built.samples.filter((s) => s.scheduledAt + s.latencyMs <= stop),
+    load: { ...built.load, inFlightAtStop: 'lost', requestTimeoutMs: 10_000 },
+  };
+  const longest = Math.max(...run.samples.map((s) => s.latencyMs));
+  const report = summarizeRun(run);
+  assert.equal(report.verdict, 'pass', report.reasons.join(' '));
+  assert.equal(report.load.tailCutMs, Math.round(longest));
+  assert.equal(report.load.judgedUntil, new Date(stop - longest).toISOString());
+  assert.equal(report.load.endedAt, new Date(stop).toISOString());
+  assert.equal(report.load.achievedRate, 100);
+  assert.equal(report.coverage.loadAfterRolloutMs, Math.round(stop - longest - built.rollout.completedAt!));
+  assert.match(
+    renderMarkdown(report),
+    /\| Judged window \| up to 2\.\d s before the load stopped \(\S+\): the load tool records nothing for requests in flight when it is stopped, so delivery and coverage count only up to there \|/,
+  );
+  const plain = summarizeRun(built);
+  assert.deepEqual([plain.load.tailCutMs, plain.load.judgedUntil], [0, plain.load.endedAt]);
+  assert.doesNotMatch(renderMarkdown(plain), /Judged window/);
 });
 
 test('lists every pod with its created, ready, terminating and exited times', () => {

@@ -95,6 +95,54 @@ test('passes at exactly 99% of the requested rate', () => {
   assert.equal(judgeRun(run).verdict, 'pass');
 });
 
+/**
+ * The run as k6 records it when stopped by SIGINT: every request still in flight at the stop left no
+ * sample (here v2's 1 s answers: the last second of requests).
+ */
+function losingTail(run: RunRecord, requestTimeoutMs = 10_000): RunRecord {
+  const stop = run.load.endedAt!;
+  return {
+    ...run,
+    samples: run.samples.filter((s) => s.scheduledAt + s.latencyMs <= stop),
+    load: { ...run.load, inFlightAtStop: 'lost', requestTimeoutMs },
+  };
+}
+
+test('judges a generator that loses its requests in flight at the stop on the window it recorded', () => {
+  const run = losingTail(buildRunRecord());
+  assert.ok(run.samples.length <= 3910, `${run.samples.length} of 4000 recorded`);
+  // The same samples from a generator that waited for its requests would be load not delivered.
+  assert.deepEqual(failedChecks({ ...run, load: { ...run.load, inFlightAtStop: 'settled' } }), [
+    'load delivered',
+  ]);
+  const verdict = judgeRun(run);
+  assert.equal(verdict.verdict, 'pass', verdict.reasons.join(' '));
+  const delivered = verdict.checks.find((c) => c.name === 'load delivered')!;
+  assert.match(
+    delivered.detail,
+    /^100\.0 rps achieved of 100 requested \(100\.0%\), over the window up to 2\.\d s before the stop \(the load tool records nothing for requests in flight when it is stopped\)$/,
+  );
+});
+
+test('ends the judged window no earlier than the request timeout before the stop', () => {
+  // A 0.5 s timeout: no request could have been in flight longer, so the window ends 0.5 s before the
+  // stop; the 1 s answers lost before that count as not delivered.
+  const run = losingTail(buildRunRecord(), 500);
+  const verdict = judgeRun(run);
+  assert.deepEqual(failedChecks(run), ['load delivered']);
+  assert.match(verdict.reasons.join(' '), /^Load not delivered: 98\.7 rps achieved of 100 requested/);
+});
+
+test('does not take a lost tail as coverage: the judged window must reach past the rollout completion', () => {
+  const built = buildRunRecord();
+  const run = losingTail(loadOnly(built, T0, built.rollout.completedAt! + 1000));
+  assert.deepEqual(failedChecks(run), ['load ran past rollout completion']);
+  assert.match(
+    judgeRun(run).reasons.join(' '),
+    /^The load was judged until 1\.\d s before the rollout completed \(2\.\d s before it stopped: the load tool records nothing for requests in flight when it is stopped\), so its end was not measured\.$/,
+  );
+});
+
 test('fails when no request was recorded at all', () => {
   const run = { ...buildRunRecord(), samples: [] };
   const verdict = judgeRun(run);

@@ -1,5 +1,5 @@
 // Shared by the stand-in docker, kind and kubectl: records each call as one JSON line in $STANDIN_LOG
-// ({ tool, argv, env }), and reads earlier calls back (the stand-ins are stateless processes).
+// ({ tool, argv, env, pid }), and reads earlier calls back (the stand-ins are stateless processes).
 import fs from 'node:fs';
 
 /** Environment variables worth asserting on (the harness passes NODE_IMAGE through to docker build). */
@@ -12,7 +12,7 @@ export function record(tool) {
     const env = Object.fromEntries(
       RECORDED_ENV.filter((name) => process.env[name]).map((name) => [name, process.env[name]]),
     );
-    fs.appendFileSync(file, `${JSON.stringify({ tool, argv, env })}\n`);
+    fs.appendFileSync(file, `${JSON.stringify({ tool, argv, env, pid: process.pid })}\n`);
   }
   return argv;
 }
