@@ -59,7 +59,10 @@ function parseFlags(argv: string[]) {
     repeat: wholeNumberFlag('repeat', values.repeat, 1, 100),
     rows: only ? rows.filter((row) => only.includes(row.id)) : rows,
     measure: values.measure !== 'off',
+    // The expectations hold for the built-in generator (k6 retries some failures silently: README).
     sharedFlags: [
+      '--load',
+      'builtin',
       '--warmup',
       String(wholeNumberFlag('warmup', values.warmup, 5, 600)),
       '--cooldown',
