@@ -1,5 +1,5 @@
 import type { DeploymentSettings, ProbeSettings } from '../scripts/manifests/deploymentSettings.js';
-import { resolveRollingUpdate } from '../scripts/local/rollingUpdate.js';
+import { resolveRollingUpdate } from '../scripts/manifests/rollingUpdate.js';
 
 export interface RolloutMinimum {
   /** Surge steps on the critical path: ceil(replicas / maxSurge). */

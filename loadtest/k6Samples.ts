@@ -1,6 +1,6 @@
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
-import type { RequestSample } from '../scripts/model.js';
+import type { RequestSample } from './requestSample.js';
 
 /**
  * Turns k6's JSON output (`k6 run --out json=FILE`, one JSON object a line, documented at

@@ -1,4 +1,4 @@
-import type { RequestSample } from '../scripts/model.js';
+import type { RequestSample } from './requestSample.js';
 
 /**
  * What the harness needs from any load generator (the builtin open-model one, or k6 later):

@@ -1,6 +1,6 @@
 import type { Client, Dispatcher } from 'undici';
 import type { IncomingHttpHeaders } from 'node:http';
-import type { RequestSample } from '../scripts/model.js';
+import type { RequestSample } from './requestSample.js';
 import { ClientPool } from './clientPool.js';
 import { errorCode, LoadAbort } from './errorCode.js';
 import type { LoadGenerator, LoadProgress, LoadResult } from './loadGenerator.js';

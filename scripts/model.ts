@@ -12,28 +12,10 @@
  * performance.now()).
  */
 
-/** One request as the load generator saw it. */
-export interface RequestSample {
-  /** When the open model meant to send it. Latency counts from here, so a stalled sender can't hide. */
-  scheduledAt: number;
-  startedAt: number;
-  endedAt: number;
-  /** endedAt - scheduledAt. */
-  latencyMs: number;
-  /** HTTP status, or null when no response arrived. */
-  status: number | null;
-  /** Why it failed, or null: 'ECONNREFUSED', 'ECONNRESET', 'timeout', 'http_503', ... */
-  error: string | null;
-  /** X-App-Version of the answer. */
-  version: string | null;
-  /** X-Pod-Name of the answer. */
-  pod: string | null;
-}
+import type { RequestSample } from '../loadtest/requestSample.js';
 
-/** A request failed unless it came back 200 with no error. */
-export function isFailed(sample: RequestSample): boolean {
-  return sample.error !== null || sample.status !== 200;
-}
+// A request sample is the load generators' output; they live below the harness (loadtest/), so the type is theirs.
+export { isFailed, type RequestSample } from '../loadtest/requestSample.js';
 
 export type PodEventKind = 'created' | 'ready' | 'not-ready' | 'terminating' | 'exited' | 'restarted';
 export type DeploymentEventKind =

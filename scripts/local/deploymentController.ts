@@ -1,5 +1,5 @@
 import type { DeploymentEventKind } from '../model.js';
-import { resolveRollingUpdate, type IntOrPercent } from './rollingUpdate.js';
+import { resolveRollingUpdate, type IntOrPercent } from '../manifests/rollingUpdate.js';
 
 /**
  * The Deployment controller's rolling update, as pkg/controller/deployment/rolling.go does it:

@@ -1,4 +1,4 @@
-import { resolveRollingUpdate } from '../../local/rollingUpdate.js';
+import { resolveRollingUpdate } from '../../manifests/rollingUpdate.js';
 import type { Rule } from '../rule.js';
 
 /**

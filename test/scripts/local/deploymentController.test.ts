@@ -8,7 +8,7 @@ import {
   type DeploymentSpec,
   type PodControl,
 } from '../../../scripts/local/deploymentController.js';
-import { resolveRollingUpdate } from '../../../scripts/local/rollingUpdate.js';
+import { resolveRollingUpdate } from '../../../scripts/manifests/rollingUpdate.js';
 
 /**
  * Pods that do nothing on their own: the test makes them ready, and makes terminating ones exit, on a

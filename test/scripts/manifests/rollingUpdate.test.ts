@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
-import { resolveRollingUpdate, type IntOrPercent } from '../../../scripts/local/rollingUpdate.js';
+import { resolveRollingUpdate, type IntOrPercent } from '../../../scripts/manifests/rollingUpdate.js';
 
 /**
  * The rules, written out again here from the Kubernetes docs rather than taken from the module:
