@@ -1,4 +1,4 @@
-import { extraSummaryRows } from '../report/extraSummaryRows.js';
+import { summaryRows } from '../report/summaryRows.js';
 import type { RunReport } from '../report/summarizeRun.js';
 
 /**
@@ -51,40 +51,9 @@ export function createProgressOutput(stream: NodeJS.WriteStream = process.stdout
   };
 }
 
-/** The final table: what a reader needs to believe (or doubt) the verdict. */
+/** The final table: what a reader needs to believe (or doubt) the verdict (the report's summary rows). */
 export function formatSummary(report: RunReport): string {
-  const ms = (value: number | null) => (value === null ? '-' : `${Math.round(value)} ms`);
-  const seconds = (value: number | null) => (value === null ? '-' : `${(value / 1000).toFixed(1)} s`);
-  const versions = Object.entries(report.requests.byVersion)
-    .map(([version, count]) => `v${version}: ${count}`)
-    .join(', ');
-  const errors = Object.entries(report.requests.byError)
-    .map(([kind, count]) => `${kind}: ${count}`)
-    .join(', ');
-  const rows: Array<[string, string]> = [
-    ['verdict', report.verdict.toUpperCase()],
-    ['target / scenario', `${report.target} / ${report.scenario}`],
-    ['requests', `${report.requests.total} sent, ${report.requests.ok} ok, ${report.requests.failed} failed`],
-    ['answers by version', versions || '-'],
-    ['failures by kind', errors || 'none'],
-    [
-      'latency p50 / p95 / p99',
-      `${ms(report.latencyMs.p50)} / ${ms(report.latencyMs.p95)} / ${ms(report.latencyMs.p99)}`,
-    ],
-    [
-      'load',
-      `${report.load.generator}, ${report.load.rate} rps requested, ` +
-        `${report.load.achievedRate === null ? '-' : report.load.achievedRate.toFixed(1)} achieved, ` +
-        `keep-alive ${report.load.keepAlive ? 'on' : 'off'}`,
-    ],
-    ['rollout', `${report.rollout.outcome}, ${seconds(report.rollout.durationMs)}`],
-    ...extraSummaryRows(report).map(([label, value]): [string, string] => [label.toLowerCase(), value]),
-    [
-      'coverage',
-      `load from ${seconds(report.coverage.loadBeforeRolloutMs)} before the rollout ` +
-        `to ${seconds(report.coverage.loadAfterRolloutMs)} after it`,
-    ],
-  ];
-  const width = Math.max(...rows.map(([label]) => label.length));
-  return rows.map(([label, value]) => `  ${label.padEnd(width)}  ${value}`).join('\n');
+  const rows = summaryRows(report).filter((row) => !row.filesOnly);
+  const width = Math.max(...rows.map((row) => row.label.length));
+  return rows.map((row) => `  ${row.label.toLowerCase().padEnd(width)}  ${row.value}`).join('\n');
 }

@@ -11,8 +11,6 @@ export interface PodState {
 
 /** Pods that exited this recently still show: a refused connection often follows one. */
 const RECENTLY_EXITED_MS = 3000;
-/** Kubernetes endpoint propagation typically lags about a second (kube-proxy sync); the local engine defaults to 1 s. */
-const PROPAGATION_HINT_MS = 1000;
 
 /** The state of every pod at instant `at`, replayed from the rollout events. */
 export function podStatesAt(events: readonly RolloutEvent[], at: number): PodState[] {
@@ -35,15 +33,17 @@ export function podStatesAt(events: readonly RolloutEvent[], at: number): PodSta
     .filter((s) => s.state !== 'exited' || s.forMs <= RECENTLY_EXITED_MS);
 }
 
-/** "hello-v1-2 terminating for 0.8 s, hello-v2-1 ready for 0.3 s (maybe not in endpoints yet)". */
-export function describePodStates(states: readonly PodState[]): string {
+/**
+ * "hello-v1-2 terminating for 0.8 s, hello-v2-1 ready for 0.3 s (maybe not in endpoints yet)": a pod ready for
+ * less than the endpoint propagation lag of the run (its --propagation-lag) may not receive traffic yet.
+ */
+export function describePodStates(states: readonly PodState[], propagationLagMs: number): string {
   if (states.length === 0) return 'no pods';
   return states
     .map((s) => {
       const time = `${(s.forMs / 1000).toFixed(1)} s`;
       const phrase = s.state === 'exited' ? `exited ${time} ago` : `${s.state} for ${time}`;
-      const hint =
-        s.state === 'ready' && s.forMs < PROPAGATION_HINT_MS ? ' (maybe not in endpoints yet)' : '';
+      const hint = s.state === 'ready' && s.forMs < propagationLagMs ? ' (maybe not in endpoints yet)' : '';
       return `${s.pod} ${phrase}${hint}`;
     })
     .join(', ');

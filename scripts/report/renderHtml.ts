@@ -1,8 +1,8 @@
-import { extraSummaryRows } from './extraSummaryRows.js';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { reportPageScript } from './reportPageScript.js';
+import { CHARTS } from './charts/charts.js';
+import { summaryRows } from './summaryRows.js';
 import type { RunReport } from './summarizeRun.js';
 
 const BANNER: Record<RunReport['verdict'], { word: string; line: string; color: string }> = {
@@ -27,28 +27,6 @@ const BANNER: Record<RunReport['verdict'], { word: string; line: string; color: 
 /** report.html: self-contained (Chart.js inlined, data in a JSON island), so it opens from file:// offline. */
 export function renderHtml(report: RunReport): string {
   const banner = BANNER[report.verdict];
-  const { requests: r, latencyMs: l, rollout, load, coverage: c } = report;
-  const summary: [string, string][] = [
-    ['Requests', `${r.total} sent, ${r.ok} ok, ${r.failed} failed`],
-    ['Answers by version', entries(r.byVersion, 'v')],
-    ['Failures by error', entries(r.byError)],
-    ['Latency p50 / p95 / p99', [l.p50, l.p95, l.p99].map((v) => (v === null ? '–' : `${v} ms`)).join(' / ')],
-    [
-      'Rollout',
-      `${rollout.outcome}${rollout.durationMs === null ? '' : ` in ${seconds(rollout.durationMs)}`}`,
-    ],
-    ...extraSummaryRows(report),
-    [
-      'Load',
-      `${load.generator}, ${load.rate} rps requested, ${load.achievedRate ?? '–'} rps achieved, keep-alive ${load.keepAlive ? 'on' : 'off'}`,
-    ],
-    [
-      'Coverage',
-      `load ran ${maybeSeconds(c.loadBeforeRolloutMs)} before the rollout (${c.requestsBeforeRollout} requests), ` +
-        `${maybeSeconds(c.loadAfterRolloutMs)} after it completed (${c.requestsAfterRollout} requests)`,
-    ],
-  ];
-
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -71,7 +49,9 @@ ${
         .map((reason) => `<li>${esc(reason)}</li>`)
         .join('')}</ul></section>`
 }
-<section><h2>Summary</h2><table class="kv">${summary.map(([k, v]) => `<tr><th>${esc(k)}</th><td>${esc(v)}</td></tr>`).join('')}</table></section>
+<section><h2>Summary</h2><table class="kv">${summaryRows(report)
+    .map((row) => `<tr><th>${esc(row.label)}</th><td>${esc(row.value)}</td></tr>`)
+    .join('')}</table></section>
 <section><h2>Checks</h2><table><tr><th>Check</th><th>Result</th><th>Detail</th></tr>${report.checks
     .map((check) => {
       const [cls, word] =
@@ -79,17 +59,21 @@ ${
       return `<tr><td>${esc(check.name)}</td><td class="${cls}">${word}</td><td>${esc(check.detail)}</td></tr>`;
     })
     .join('')}</table></section>
-<section><h2>Requests per second</h2><p class="note">Stacked by the version that answered; failures in red. Dashed lines: rollout started / complete.</p><div class="chart"><canvas id="chart-rps"></canvas></div></section>
-<section><h2>Latency per second</h2><p class="note">p50 and p99 of the requests scheduled in each second, counted from the scheduled send time.</p><div class="chart"><canvas id="chart-latency"></canvas></div></section>
-<section><h2>Pods</h2><p class="note">Each pod's life: starting (grey), ready (its version's color), terminating (orange).</p><div class="chart" style="height:${Math.max(180, 60 + 32 * report.pods.length)}px"><canvas id="chart-pods"></canvas></div></section>
+${CHARTS.map(
+  (chart) =>
+    `<section><h2>${esc(chart.title)}</h2><p class="note">${esc(chart.note)}</p><div class="chart"${
+      chart.height ? ` style="height:${chart.height(report)}px"` : ''
+    }><canvas id="chart-${chart.id}"></canvas></div></section>`,
+).join('\n')}
 ${firstFailures(report)}
 <section><h2>Settings</h2><table class="kv">${Object.entries(report.settings)
     .map(([k, v]) => `<tr><th>${esc(k)}</th><td>${esc(String(v))}</td></tr>`)
     .join('')}</table></section>
 </main>
 <script type="application/json" id="report-data">${jsonForScript(report)}</script>
+<script type="application/json" id="report-charts">${jsonForScript(CHARTS.map((chart) => ({ id: chart.id, config: chart.build(report) })))}</script>
 <script>${chartJsSource()}</script>
-<script>${reportPageScript}</script>
+<script type="module">${reportPageSource()}</script>
 </body>
 </html>
 `;
@@ -123,6 +107,16 @@ export function jsonForScript(value: unknown): string {
     .replace(/\u2029/g, '\\u2029');
 }
 
+let pageSource: string | undefined;
+
+/** page/reportPage.ts as compiled next to this file. */
+function reportPageSource(): string {
+  pageSource ??= readFileSync(new URL('./page/reportPage.js', import.meta.url), 'utf8')
+    .replace(/\/\/# sourceMappingURL=.*$/m, '')
+    .replace(/<\/script/gi, '<\\/script');
+  return pageSource;
+}
+
 let chartJs: string | undefined;
 
 /** Chart.js's UMD bundle, read from node_modules at render time (its package exports don't expose the file). */
@@ -132,19 +126,6 @@ function chartJsSource(): string {
     chartJs = readFileSync(join(dirname(main), 'chart.umd.js'), 'utf8').replace(/<\/script/gi, '<\\/script');
   }
   return chartJs;
-}
-
-function entries(counts: Record<string, number>, prefix = ''): string {
-  const list = Object.entries(counts);
-  return list.length === 0 ? 'none' : list.map(([k, n]) => `${prefix}${k}: ${n}`).join(', ');
-}
-
-function seconds(ms: number): string {
-  return `${(ms / 1000).toFixed(1)} s`;
-}
-
-function maybeSeconds(ms: number | null): string {
-  return ms === null ? '(not measured)' : seconds(ms);
 }
 
 const STYLE = `

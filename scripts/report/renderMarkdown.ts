@@ -1,4 +1,4 @@
-import { extraSummaryRows } from './extraSummaryRows.js';
+import { summaryRows } from './summaryRows.js';
 import type { RunReport } from './summarizeRun.js';
 
 const HEADLINE: Record<RunReport['verdict'], string> = {
@@ -19,33 +19,8 @@ export function renderMarkdown(report: RunReport): string {
     lines.push('');
   }
 
-  const { requests: r, latencyMs: l, rollout, load, coverage: c } = report;
   lines.push('## Summary', '', '| | |', '|---|---|');
-  const row = (k: string, v: string): number => lines.push(`| ${k} | ${cell(v)} |`);
-  row('Verdict', report.verdict);
-  row('Requests', `${r.total} sent, ${r.ok} ok, ${r.failed} failed`);
-  row('Answers by version', entries(r.byVersion, 'v'));
-  row('Failures by error', entries(r.byError));
-  row(
-    'Latency p50 / p95 / p99',
-    [l.p50, l.p95, l.p99].map((v) => (v === null ? '–' : `${v} ms`)).join(' / '),
-  );
-  row(
-    'Rollout',
-    `${rollout.outcome}${rollout.durationMs === null ? '' : ` in ${seconds(rollout.durationMs)}`}`,
-  );
-  row('Rollout started / completed', `${rollout.startedAt ?? 'never'} / ${rollout.completedAt ?? 'never'}`);
-  for (const [label, value] of extraSummaryRows(report)) row(label, value);
-  row(
-    'Load',
-    `${load.generator}, ${load.rate} rps requested, ${load.achievedRate ?? '–'} rps achieved, keep-alive ${load.keepAlive ? 'on' : 'off'}`,
-  );
-  row('Load started / ended', `${load.startedAt ?? 'never'} / ${load.endedAt ?? 'never'}`);
-  row(
-    'Coverage',
-    `load ran ${signedSeconds(c.loadBeforeRolloutMs)} before the rollout (${c.requestsBeforeRollout} requests) and ` +
-      `${signedSeconds(c.loadAfterRolloutMs)} after it completed (${c.requestsAfterRollout} requests)`,
-  );
+  for (const row of summaryRows(report)) lines.push(`| ${row.label} | ${cell(row.value)} |`);
   lines.push('');
 
   lines.push('## Checks', '', '| Check | Result | Detail |', '|---|---|---|');
@@ -57,7 +32,7 @@ export function renderMarkdown(report: RunReport): string {
 
   if (report.firstFailures.length > 0) {
     lines.push(
-      `## First failures (${report.firstFailures.length} of ${r.failed})`,
+      `## First failures (${report.firstFailures.length} of ${report.requests.failed})`,
       '',
       '| Time (s) | Error | Pod | Version | Phase | What the pods were doing |',
       '|---|---|---|---|---|---|',
@@ -101,17 +76,4 @@ function cell(value: string): string {
 
 function text(value: string): string {
   return value.replace(/[<>&]/g, (ch) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;' })[ch] ?? ch);
-}
-
-function entries(counts: Record<string, number>, prefix = ''): string {
-  const list = Object.entries(counts);
-  return list.length === 0 ? 'none' : list.map(([k, n]) => `${prefix}${k}: ${n}`).join(', ');
-}
-
-function seconds(ms: number): string {
-  return `${(ms / 1000).toFixed(1)} s`;
-}
-
-function signedSeconds(ms: number | null): string {
-  return ms === null ? '(not measured)' : seconds(ms);
 }

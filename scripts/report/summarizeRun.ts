@@ -16,6 +16,8 @@ import { isPodEvent } from './podLifetimes.js';
 
 /** How many failures the report details, earliest first. */
 export const FIRST_FAILURES = 20;
+/** For a run whose settings do not say (kube-proxy syncs at most once a second). */
+const DEFAULT_PROPAGATION_LAG_MS = 1000;
 
 type Iso = string | null;
 
@@ -123,6 +125,7 @@ export interface RunReport {
 }
 
 export function summarizeRun(run: RunRecord): RunReport {
+  const propagationLagMs = Number(run.settings.propagationLagMs ?? DEFAULT_PROPAGATION_LAG_MS);
   const { verdict, pass, reasons, checks } = judgeRun(run);
   const { samples, load, rollout, events } = run;
   const [origin, timeOriginIs] = timeOrigin(run);
@@ -232,7 +235,7 @@ export function summarizeRun(run: RunRecord): RunReport {
           status: s.status,
           latencyMs: Math.round(s.latencyMs * 10) / 10,
           phase: phaseAt(run, at),
-          podsDoing: describePodStates(podStates),
+          podsDoing: describePodStates(podStates, propagationLagMs),
           podStates,
         };
       }),

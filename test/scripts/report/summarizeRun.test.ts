@@ -127,6 +127,16 @@ test('shows the first failures with what every pod was doing at that moment', ()
   assert.equal(refused!.offsetMs, 12_000);
 });
 
+test('"maybe not in endpoints yet" is judged against the run\'s own propagation lag, not a fixed second', () => {
+  const record = buildRunRecord({ failures });
+  const refusedAt = (lagMs: number) =>
+    summarizeRun({ ...record, settings: { ...record.settings, propagationLagMs: lagMs } }).firstFailures[0]!
+      .podsDoing;
+  assert.match(refusedAt(1000), /hello-v2-1 ready for 0\.0 s \(maybe not in endpoints yet\)/);
+  assert.match(refusedAt(0), /hello-v2-1 ready for 0\.0 s(?! \(maybe)/);
+  assert.match(refusedAt(20_000), /hello-v1-1 ready for 17\.9 s \(maybe not in endpoints yet\)/);
+});
+
 test('keeps at most 20 first failures, earliest first', () => {
   const many = Array.from({ length: 30 }, (_, i) => ({ atMs: 30_000 - i * 100, error: 'timeout' }));
   const report = summarizeRun(buildRunRecord({ failures: many }));

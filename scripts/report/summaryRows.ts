@@ -1,0 +1,72 @@
+import { counts, milliseconds, seconds } from './format.js';
+import type { RunReport } from './summarizeRun.js';
+
+export interface SummaryRow {
+  label: string;
+  value: string;
+  /** Only in report.md and report.html; the terminal summary stays one screen. */
+  filesOnly?: boolean;
+}
+
+/**
+ * The summary of a run, row by row: built once here, shown by the terminal summary, report.md and report.html.
+ * Rows that only some runs have (a judged window shorter than the load, a rollback, chaos) appear when they apply.
+ */
+export function summaryRows(report: RunReport): SummaryRow[] {
+  const { requests: r, latencyMs: l, rollout, load, coverage: c } = report;
+  const rows: SummaryRow[] = [
+    { label: 'Verdict', value: report.verdict.toUpperCase() },
+    { label: 'Target / scenario', value: `${report.target} / ${report.scenario}` },
+    { label: 'Requests', value: `${r.total} sent, ${r.ok} ok, ${r.failed} failed` },
+    { label: 'Answers by version', value: counts(r.byVersion, 'v') },
+    { label: 'Failures by kind', value: counts(r.byError) },
+    { label: 'Latency p50 / p95 / p99', value: [l.p50, l.p95, l.p99].map(milliseconds).join(' / ') },
+    {
+      label: 'Load',
+      value:
+        `${load.generator}, ${load.rate} rps requested, ` +
+        `${load.achievedRate === null ? '–' : load.achievedRate.toFixed(1)} achieved, keep-alive ${load.keepAlive ? 'on' : 'off'}`,
+    },
+    {
+      label: 'Load started / ended',
+      value: `${load.startedAt ?? 'never'} / ${load.endedAt ?? 'never'}`,
+      filesOnly: true,
+    },
+    {
+      label: 'Rollout',
+      value: `${rollout.outcome}${rollout.durationMs === null ? '' : `, ${seconds(rollout.durationMs)}`}`,
+    },
+    {
+      label: 'Rollout started / completed',
+      value: `${rollout.startedAt ?? 'never'} / ${rollout.completedAt ?? 'never'}`,
+      filesOnly: true,
+    },
+  ];
+  if (load.tailCutMs > 0) {
+    rows.push({
+      label: 'Judged window',
+      value:
+        `up to ${seconds(load.tailCutMs)} before the load stopped (${load.judgedUntil ?? 'never'}): ` +
+        'the load tool records nothing for requests in flight when it is stopped, so delivery and coverage ' +
+        'count only up to there',
+    });
+  }
+  if (rollout.rollback) {
+    const took = rollout.rollback.durationMs === null ? '' : ` in ${seconds(rollout.rollback.durationMs)}`;
+    rows.push({ label: 'Rollback', value: `${rollout.rollback.outcome}${took} (--on-fail rollback)` });
+  }
+  for (const incident of report.incidents) {
+    const when = incident.offsetMs === null ? '' : ` at ${seconds(incident.offsetMs)}`;
+    rows.push({
+      label: 'Chaos',
+      value: `${incident.pod} ${incident.what}${when}; ${incident.failedWithin5s} request(s) failed within 5 s after`,
+    });
+  }
+  rows.push({
+    label: 'Coverage',
+    value:
+      `load ran ${seconds(c.loadBeforeRolloutMs, '(not measured)')} before the rollout (${c.requestsBeforeRollout} requests), ` +
+      `${seconds(c.loadAfterRolloutMs, '(not measured)')} after it completed (${c.requestsAfterRollout} requests)`,
+  });
+  return rows;
+}
