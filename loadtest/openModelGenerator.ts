@@ -227,7 +227,7 @@ class OpenModelGenerator implements LoadGenerator {
       const v = req.version ?? 'unknown';
       this.byVersion[v] = (this.byVersion[v] ?? 0) + 1;
     }
-    this.samples[req.index] = {
+    const sample = {
       scheduledAt: timeOrigin + req.scheduledAt,
       startedAt: timeOrigin + req.startedAt,
       endedAt: timeOrigin + endedAt,
@@ -237,6 +237,8 @@ class OpenModelGenerator implements LoadGenerator {
       version: req.version,
       pod: req.pod,
     };
+    this.samples[req.index] = sample;
+    this.o.onSample?.(sample);
     if (!this.scheduling && this.inFlight === 0) this.resolveFinished?.();
   }
 

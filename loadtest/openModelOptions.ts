@@ -1,3 +1,5 @@
+import type { RequestSample } from './requestSample.js';
+
 export interface OpenModelOptions {
   /** Where to send: only its origin is used (http://127.0.0.1:PORT). */
   baseUrl: string;
@@ -12,6 +14,8 @@ export interface OpenModelOptions {
   /** ...or after this many requests, whichever comes first. */
   maxRequests: number;
   path?: string;
+  /** Called once per request as it settles (the `load` tool streams each to its NDJSON file). */
+  onSample?: (sample: RequestSample) => void;
 }
 
 /** Validates the settings (one plain line per bad value) and returns the parsed base URL. */

@@ -1,6 +1,7 @@
+import path from 'node:path';
 import { createK6Generator } from '../../loadtest/k6Generator.js';
 import type { LoadGenerator } from '../../loadtest/loadGenerator.js';
-import { createOpenModelGenerator } from '../../loadtest/openModelGenerator.js';
+import { createProcessLoadGenerator } from '../../loadtest/processLoadGenerator.js';
 import { findOnPath } from '../targets/pickTarget.js';
 import { UsageError, type RolloutOptions } from './rolloutFlags.js';
 
@@ -34,10 +35,7 @@ export function createLoad(
   return (baseUrl) => {
     if (name === 'none') return null;
     if (name === 'k6') return createK6Generator({ ...common, baseUrl, outDir });
-    return createOpenModelGenerator({
-      ...common,
-      baseUrl,
-      maxRequests: Math.ceil((options.rate * maxDurationMs) / 1000),
-    });
+    // The built-in generator runs as a process of its own (npm run load), read through its NDJSON like k6.
+    return createProcessLoadGenerator({ ...common, baseUrl, outDir: path.join(outDir, 'load') });
   };
 }

@@ -1,0 +1,43 @@
+// `npm run load`: wiring only. flags → open-model generator → one NDJSON line per request → summary.
+import { createWriteStream, writeFileSync } from 'node:fs';
+import { once } from 'node:events';
+import { LOAD_USAGE, LoadUsageError, parseLoadFlags } from './loadFlags.js';
+import { formatLoadSummary, loadFigures } from './loadSummary.js';
+import { createOpenModelGenerator } from './openModelGenerator.js';
+
+async function main(argv: string[]): Promise<number> {
+  const flags = parseLoadFlags(argv);
+  if (flags.help) {
+    process.stdout.write(`${LOAD_USAGE}\n`);
+    return 0;
+  }
+  const out = createWriteStream(flags.out);
+  const generator = createOpenModelGenerator({
+    baseUrl: flags.url,
+    path: new URL(flags.url).pathname,
+    rate: flags.rate,
+    keepAlive: flags.keepAlive,
+    timeoutMs: flags.timeoutMs,
+    maxDurationMs: flags.durationMs,
+    maxRequests: Math.ceil((flags.rate * flags.durationMs) / 1000),
+    onSample: (sample) => out.write(`${JSON.stringify(sample)}\n`),
+  });
+  // Stopping ends the schedule; requests in flight still settle and are written (bounded by --timeout).
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void generator.stop());
+  generator.start();
+  await generator.finished();
+  const result = await generator.stop();
+  out.end();
+  await once(out, 'finish');
+  if (flags.summary) writeFileSync(flags.summary, `${JSON.stringify(loadFigures(result))}\n`);
+  process.stdout.write(`${formatLoadSummary(result, flags.out)}\n`);
+  return 0;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    process.stderr.write(`load: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(error instanceof LoadUsageError ? 2 : 1);
+  },
+);

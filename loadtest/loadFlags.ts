@@ -1,0 +1,106 @@
+import { parseArgs } from 'node:util';
+
+/** What `npm run load -- ...` was asked to do, validated. */
+export interface LoadFlags {
+  url: string;
+  rate: number;
+  durationMs: number;
+  keepAlive: boolean;
+  timeoutMs: number;
+  /** One NDJSON line per request (a RequestSample), written as each settles. */
+  out: string;
+  /** The run's figures as JSON (schedule start, achieved rate, send lag), written at the end; optional. */
+  summary: string | null;
+  help: boolean;
+}
+
+export const LOAD_USAGE = `Usage: npm run load -- --url URL --rate N --duration S [--keep-alive on|off] [--timeout MS] --out FILE [--summary FILE]
+
+Sends open-model load (N requests a second, whatever the server does) to URL for S seconds and writes one
+NDJSON line per request to FILE: scheduled/started/ended times, latency, status or error, and the version and
+pod that answered (X-App-Version, X-Pod-Name). SIGINT or SIGTERM stops the schedule; requests in flight still
+finish (bounded by --timeout) and are written. Then a one-screen summary.
+Exit status: 0 done, 2 bad usage.`;
+
+/** A bad flag: one plain line, exit 2. */
+export class LoadUsageError extends Error {
+  override name = 'LoadUsageError';
+}
+
+function number(
+  flag: string,
+  raw: string | undefined,
+  fallback: number | null,
+  min: number,
+  max: number,
+): number {
+  if (raw === undefined) {
+    if (fallback === null) throw new LoadUsageError(`--${flag} is required. See --help.`);
+    return fallback;
+  }
+  const n = Number(raw);
+  if (raw.trim() === '' || !Number.isFinite(n) || n < min || n > max)
+    throw new LoadUsageError(`Invalid --${flag} "${raw}": expected a number from ${min} to ${max}.`);
+  return n;
+}
+
+export function parseLoadFlags(argv: readonly string[]): LoadFlags {
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    ({ values } = parseArgs({
+      args: [...argv],
+      strict: true,
+      allowPositionals: false,
+      options: {
+        url: { type: 'string' },
+        rate: { type: 'string' },
+        duration: { type: 'string' },
+        'keep-alive': { type: 'string' },
+        timeout: { type: 'string' },
+        out: { type: 'string' },
+        summary: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }));
+  } catch (error) {
+    throw new LoadUsageError(`${String((error as Error).message).split('. ')[0]}. See --help.`);
+  }
+  const text = (name: string) => values[name] as string | undefined;
+  if (values.help === true) {
+    return {
+      url: '',
+      rate: 0,
+      durationMs: 0,
+      keepAlive: true,
+      timeoutMs: 0,
+      out: '',
+      summary: null,
+      help: true,
+    };
+  }
+  const url = text('url');
+  if (!url) throw new LoadUsageError('--url is required (e.g. http://127.0.0.1:8080/). See --help.');
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new LoadUsageError(`Invalid --url "${url}": expected an http:// URL.`);
+  }
+  if (parsed.protocol !== 'http:')
+    throw new LoadUsageError(`Invalid --url "${url}": expected an http:// URL.`);
+  const keepAlive = text('keep-alive') ?? 'on';
+  if (keepAlive !== 'on' && keepAlive !== 'off')
+    throw new LoadUsageError(`Invalid --keep-alive "${keepAlive}": expected on, off.`);
+  const out = text('out');
+  if (!out) throw new LoadUsageError('--out FILE is required (one NDJSON line per request). See --help.');
+  return {
+    url,
+    rate: number('rate', text('rate'), null, 0.1, 100_000),
+    durationMs: number('duration', text('duration'), null, 0.1, 86_400) * 1000,
+    keepAlive: keepAlive === 'on',
+    timeoutMs: number('timeout', text('timeout'), 10_000, 1, 600_000),
+    out,
+    summary: text('summary') ?? null,
+    help: false,
+  };
+}
