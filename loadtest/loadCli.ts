@@ -1,7 +1,7 @@
 // `npm run load`: wiring only. flags → open-model generator → one NDJSON line per request → summary.
 import { createWriteStream, writeFileSync } from 'node:fs';
 import { once } from 'node:events';
-import { LOAD_USAGE, LoadUsageError, parseLoadFlags } from './loadFlags.js';
+import { LOAD_USAGE, LoadUsageError, parseLoadFlags, STARTED_LINE } from './loadFlags.js';
 import { formatLoadSummary, loadFigures } from './loadSummary.js';
 import { createOpenModelGenerator } from './openModelGenerator.js';
 
@@ -25,6 +25,8 @@ async function main(argv: string[]): Promise<number> {
   // Stopping ends the schedule; requests in flight still settle and are written (bounded by --timeout).
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void generator.stop());
   generator.start();
+  // For a parent that stops this tool: from here a SIGTERM is handled (before, it would kill the process).
+  process.stdout.write(`${STARTED_LINE}\n`);
   await generator.finished();
   const result = await generator.stop();
   out.end();

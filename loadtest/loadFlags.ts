@@ -22,6 +22,9 @@ pod that answered (X-App-Version, X-Pod-Name). SIGINT or SIGTERM stops the sched
 finish (bounded by --timeout) and are written. Then a one-screen summary.
 Exit status: 0 done, 2 bad usage.`;
 
+/** What the tool prints once its signal handlers are in place and the schedule has begun. */
+export const STARTED_LINE = 'load: started';
+
 /** A bad flag: one plain line, exit 2. */
 export class LoadUsageError extends Error {
   override name = 'LoadUsageError';

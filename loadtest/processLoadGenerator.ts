@@ -1,8 +1,17 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, mkdirSync, openSync, readFileSync, rmSync } from 'node:fs';
+import {
+  closeSync,
+  createWriteStream,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { LoadGenerator, LoadProgress, LoadResult } from './loadGenerator.js';
+import { STARTED_LINE } from './loadFlags.js';
 import type { LoadFigures } from './loadSummary.js';
 import { NdjsonTail } from './ndjsonTail.js';
 import type { RequestSample } from './requestSample.js';
@@ -50,6 +59,8 @@ export function createProcessLoadGenerator(options: ProcessLoadOptions): LoadGen
   let exit: { code: number | null; signal: NodeJS.Signals | null } | null = null;
   let resolveExited: () => void = () => undefined;
   const exited = new Promise<void>((resolve) => (resolveExited = resolve));
+  let resolveStarted: () => void = () => undefined;
+  const started = new Promise<void>((resolve) => (resolveStarted = resolve));
   let stopping: Promise<LoadResult> | null = null;
   // The harness exiting first (a second Ctrl-C) must not leave the tool loading the Service.
   const killOnExit = () => child?.kill('SIGKILL');
@@ -74,7 +85,9 @@ export function createProcessLoadGenerator(options: ProcessLoadOptions): LoadGen
       if (child !== null) throw new Error('load generator already started');
       mkdirSync(options.outDir, { recursive: true });
       for (const file of [files.samples, files.summary]) rmSync(file, { force: true });
-      const log = openSync(files.log, 'w');
+      // Two writers append to the log (the tool's stderr, and its stdout relayed below).
+      writeFileSync(files.log, '');
+      const log = openSync(files.log, 'a');
       try {
         const args = [
           LOAD_CLI,
@@ -94,13 +107,21 @@ export function createProcessLoadGenerator(options: ProcessLoadOptions): LoadGen
           files.summary,
         ];
         // Its own process group: a Ctrl-C in the terminal reaches the harness, which stops the tool once.
-        child = spawn(process.execPath, args, { stdio: ['ignore', log, log], detached: true });
+        child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', log], detached: true });
       } finally {
         closeSync(log);
       }
+      // A SIGTERM before the tool has its handlers would kill it without its samples: stop() waits for this.
+      const logStream = createWriteStream(files.log, { flags: 'a' });
+      child.stdout?.on('data', (chunk: Buffer) => {
+        if (chunk.toString().includes(STARTED_LINE)) resolveStarted();
+        logStream.write(chunk);
+      });
+      child.stdout?.on('end', () => logStream.end());
       child.once('exit', (code, signal) => {
         exit = { code, signal };
         process.removeListener('exit', killOnExit);
+        resolveStarted();
         resolveExited();
       });
       process.once('exit', killOnExit);
@@ -113,6 +134,7 @@ export function createProcessLoadGenerator(options: ProcessLoadOptions): LoadGen
       if (child === null) return Promise.reject(new Error('load generator was never started'));
       const running = child;
       stopping ??= (async () => {
+        await Promise.race([started, new Promise((resolve) => setTimeout(resolve, 10_000))]);
         if (exit === null) {
           running.kill('SIGTERM');
           // The tool waits at most one request timeout for what is in flight; then some margin.

@@ -132,8 +132,12 @@ export async function runRollout(plan: RolloutPlan): Promise<RolloutResult> {
     interrupted = true;
     output.note('\ninterrupted: stopping load and every pod, writing a partial report');
   } finally {
-    await stopLoad();
-    await target.teardown();
+    // The pods go whatever the load did: a generator that fails to stop must not leave them running.
+    try {
+      await stopLoad();
+    } finally {
+      await target.teardown();
+    }
   }
 
   const result = loadResult as LoadResult | null;

@@ -131,3 +131,21 @@ test('the harness runs the generator as a process of its own and gets every requ
   for (let i = 1; i < result.samples.length; i++)
     assert.ok(result.samples[i]!.scheduledAt >= result.samples[i - 1]!.scheduledAt, 'in schedule order');
 });
+
+test('stopped the moment it started, the process generator still ends cleanly with what it sent', async () => {
+  const { url, server } = await backend(10);
+  const generator = createProcessLoadGenerator({
+    baseUrl: url,
+    rate: 100,
+    keepAlive: true,
+    timeoutMs: 5000,
+    maxDurationMs: 60_000,
+    outDir: tempDir('load-early-stop-'),
+  });
+  generator.start();
+  // Before the tool has even loaded its modules: a bare SIGTERM now would kill it without its summary.
+  const result = await generator.stop();
+  server.close();
+  assert.equal(result.inFlightAtStop, 'settled');
+  assert.ok(result.samples.every((s) => s.status === 200));
+});
