@@ -5,7 +5,7 @@ import { deploymentSettings, type DeploymentSettings } from '../manifests/deploy
 import { renderKustomization } from '../manifests/renderKustomization.js';
 import type { RolloutEvent, RolloutOutcome } from '../model.js';
 import type { Target } from '../targets/target.js';
-import { createBalancer } from './balancer.js';
+import { createServiceProxy } from './serviceProxy.js';
 import { createDeploymentController, type PodControl } from './deploymentController.js';
 import { createEndpoints } from './endpoints.js';
 import { createLocalPod, type LocalPod } from './localPod.js';
@@ -44,8 +44,13 @@ export function createLocalTarget(options: LocalTargetOptions): Target {
 
   const listeners: Array<(event: RolloutEvent) => void> = [];
   const emit = (event: RolloutEvent) => listeners.forEach((listener) => listener(event));
-  const endpoints = createEndpoints({ propagationLagMs: options.propagationLagMs });
-  const balancer = createBalancer({ port: options.lbPort, host: '127.0.0.1', endpoints });
+  // The Service's balancer runs as a process of its own (kube-proxy's place); it learns each endpoint change
+  // once the change has propagated.
+  const proxy = createServiceProxy({ port: options.lbPort, host: '127.0.0.1' });
+  const endpoints = createEndpoints({
+    propagationLagMs: options.propagationLagMs,
+    onChange: (current) => proxy.setEndpoints(current),
+  });
   const pods = new Map<string, LocalPod>();
   const templates = new Map<string, DeploymentSettings>();
   let podCounter = 0;
@@ -130,7 +135,7 @@ export function createLocalTarget(options: LocalTargetOptions): Target {
   return {
     name: 'local',
     async up() {
-      const port = await balancer.listen();
+      const port = await proxy.listen();
       return `http://127.0.0.1:${port}`;
     },
     async deploy(overlay) {
@@ -195,7 +200,7 @@ export function createLocalTarget(options: LocalTargetOptions): Target {
       outcomeWaiter?.('interrupted');
       await Promise.all([...pods.values()].map((pod) => pod.kill()));
       endpoints.close();
-      await balancer.close();
+      await proxy.close();
     },
   };
 }
