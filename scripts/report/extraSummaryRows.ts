@@ -1,8 +1,13 @@
 import type { RunReport } from './summarizeRun.js';
 
-/** Summary rows that only some runs have: a rollback after a stall, and what --chaos did. */
+/**
+ * Summary rows that only some runs have: what the error kinds mean on this target when requests failed,
+ * a rollback after a stall, and what --chaos did.
+ */
 export function extraSummaryRows(report: RunReport): [string, string][] {
   const rows: [string, string][] = [];
+  const { errorKindsNote } = report.requests;
+  if (errorKindsNote && report.requests.failed > 0) rows.push(['Error kinds', errorKindsNote]);
   const { rollback } = report.rollout;
   if (rollback) {
     const took = rollback.durationMs === null ? '' : ` in ${(rollback.durationMs / 1000).toFixed(1)} s`;
