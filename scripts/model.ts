@@ -65,6 +65,8 @@ export interface RunRecord {
   };
   /** What the harness itself did to the pods (chaos), so failures can be traced to it. */
   incidents?: Array<{ at: number; pod: string; what: string }>;
+  /** How the target's dropped requests reach the client, where that hides ECONNREFUSED (kind). */
+  errorKindsNote?: string;
   /** Settings shown in the report as they were (flags, manifest values). */
   settings: Record<string, string | number | boolean>;
 }

@@ -24,6 +24,8 @@ export interface RolloutOptions {
   /** kind/kube targets: where the images are (a registry prefix, `hello` by default). */
   image: string | null;
   keepCluster: boolean;
+  /** kind target: delete an existing cluster of that name first and create it afresh. */
+  recreateCluster: boolean;
   /** kube target: publish the Service on NodePort 30080 (k8s/components/node-port) and load 127.0.0.1 there. */
   nodePort: boolean;
   /** What to do when the rollout stalls: leave it (stop), or roll back like `kubectl rollout undo`. */
@@ -60,8 +62,9 @@ Rolls hello v1 → v2 under load and proves (or disproves) that no request was d
   --keep-alive on|off             reuse connections (default on)
   --load auto|builtin|k6|none     load generator (default auto: k6 when installed, else builtin;
                                   none: bring your own tool, pointed at the Service's port)
-  --lb-port P                     the Service's port on 127.0.0.1 (local: default a free port; kind/kube:
-                                  default 8080, where k8s/kind/cluster.yaml maps the NodePort)
+  --lb-port P                     the Service's port on 127.0.0.1 (local: default a free port; kind: the host
+                                  port the cluster maps NodePort 30080 to, default 8080 as in
+                                  k8s/kind/cluster.yaml; kube: where you exposed it, default 8080)
   --propagation-lag S             local target: seconds for an endpoint change to reach the balancer (default 1)
   --warmup S                      seconds of load before the rollout (default 5)
   --cooldown S                    seconds of load after the old pods are gone (default 5)
@@ -70,6 +73,8 @@ Rolls hello v1 → v2 under load and proves (or disproves) that no request was d
   --context NAME                  kube target: kubectl context
   --image NAME                    kind/kube targets: image repository (default hello)
   --keep-cluster on|off           kind target: keep the cluster afterwards (default on)
+  --recreate-cluster              kind target: delete an existing cluster zero-downtime and create it afresh
+                                  (for a stopped or half-made one, or one with another --lb-port)
   --node-port on|off              kube target: publish the Service on NodePort 30080 and send load to
                                   127.0.0.1:30080, for a cluster whose kube-proxy serves NodePorts on loopback
                                   (npm run cluster:up makes one); default off: expose it yourself, then --lb-port
@@ -127,6 +132,7 @@ export function parseRolloutFlags(argv: readonly string[]): RolloutOptions {
         context: { type: 'string' },
         image: { type: 'string' },
         'keep-cluster': { type: 'string' },
+        'recreate-cluster': { type: 'boolean' },
         'node-port': { type: 'string' },
         'on-fail': { type: 'string' },
         chaos: { type: 'string' },
@@ -156,6 +162,7 @@ export function parseRolloutFlags(argv: readonly string[]): RolloutOptions {
     context: text('context') ?? null,
     image: text('image') ?? null,
     keepCluster: choice('keep-cluster', text('keep-cluster'), ['on', 'off'], 'on') === 'on',
+    recreateCluster: values['recreate-cluster'] === true,
     nodePort: choice('node-port', text('node-port'), ['on', 'off'], 'off') === 'on',
     onFail: choice('on-fail', text('on-fail'), ['stop', 'rollback'], 'stop'),
     chaos: choice('chaos', text('chaos'), ['none', 'kill-pod'], 'none'),
@@ -163,6 +170,11 @@ export function parseRolloutFlags(argv: readonly string[]): RolloutOptions {
   };
   if (options.nodePort && options.target !== 'kube') {
     throw new UsageError('--node-port goes with --target kube (kind publishes its own NodePort).');
+  }
+  if (options.recreateCluster && (options.target === 'local' || options.target === 'kube')) {
+    throw new UsageError(
+      '--recreate-cluster goes with --target kind (the only target that makes its cluster).',
+    );
   }
   return options;
 }

@@ -161,6 +161,7 @@ export async function runRollout(plan: RolloutPlan): Promise<RolloutResult> {
     },
     rollout,
     incidents,
+    ...(target.errorKindsNote ? { errorKindsNote: target.errorKindsNote } : {}),
     settings: plan.settings,
   };
   const reports = await writeReports(plan.outDir, run);
@@ -176,10 +177,10 @@ async function warmUp(plan: RolloutPlan, incidents: NonNullable<RunRecord['incid
   }
   await unlessAborted(sleep(plan.warmupMs / 2), signal);
   if (!target.killPod) throw new Error(`the ${target.name} target cannot kill pods (--chaos kill-pod)`);
-  const killedAt = Date.now();
-  const pod = await unlessAborted(target.killPod('1'), signal);
-  incidents.push({ at: killedAt, pod, what: 'killed with SIGKILL, no grace (--chaos kill-pod)' });
-  output.step(`chaos: killed ${pod} with SIGKILL; the Deployment replaces it`);
+  // The target says what it did and when: the moment of the kill, not of the lookup before it.
+  const kill = await unlessAborted(target.killPod('1'), signal);
+  incidents.push({ at: kill.at, pod: kill.pod, what: kill.what });
+  output.step(`chaos: ${kill.pod} ${kill.what}`);
   await unlessAborted(sleep(plan.warmupMs / 2), signal);
 }
 

@@ -4,9 +4,10 @@ import { renderKustomization } from '../manifests/renderKustomization.js';
 import type { RolloutEvent, RolloutOutcome } from '../model.js';
 import type { Target } from '../targets/target.js';
 import type { CommandRunner } from './commandRunner.js';
-import { createKubectl } from './kubectl.js';
+import { createKubectl, type Kubectl } from './kubectl.js';
+import { forceDeletePod, type PodKillRecord } from './podKills.js';
 import type { PodWatch } from './podWatch.js';
-import { preflight } from './preflight.js';
+import { preflight, type PreflightFacts } from './preflight.js';
 import { saveDiagnostics } from './saveDiagnostics.js';
 
 /** How the target sees the cluster besides commands: a pod watch and the Service's answers. */
@@ -32,9 +33,13 @@ export interface ClusterTargetOptions {
   observer: ClusterObserver;
   log: (line: string) => void;
   /** Runs after preflight, before the pod watch (kind: cluster and images). */
-  prepare?: () => Promise<void>;
+  prepare?: (facts: PreflightFacts) => Promise<void>;
   /** Runs last in teardown (kind: keep or delete the cluster). */
   finish?: () => Promise<void>;
+  /** --chaos kill-pod on this cluster; by default the pod is force-deleted (and the report says so). */
+  killPod?: (pod: string, kubectl: Kubectl) => Promise<PodKillRecord>;
+  /** Target.errorKindsNote: how dropped requests reach the client through this cluster's port. */
+  errorKindsNote?: string;
   rolloutTimeoutSeconds?: number;
   settleTimeoutMs?: number;
 }
@@ -105,9 +110,10 @@ export function createClusterTarget(options: ClusterTargetOptions): Target {
 
   return {
     name: options.name,
+    ...(options.errorKindsNote ? { errorKindsNote: options.errorKindsNote } : {}),
     async up() {
-      await preflight(options.run, options.requiredTools);
-      await options.prepare?.();
+      const facts = await preflight(options.run, options.requiredTools);
+      await options.prepare?.(facts);
       pods = options.observer.watchPods(options.context, emit, options.log);
       await pods.start();
       return options.serviceUrl;
@@ -121,8 +127,9 @@ export function createClusterTarget(options: ClusterTargetOptions): Target {
         ([, state]) => state.version === version && state.ready && !state.gone,
       );
       if (!victim) throw new Error(`no ready pod of version ${version} to kill`);
-      await kubectl.deletePodNow(victim[0]);
-      return victim[0];
+      const pod = victim[0];
+      const kill = options.killPod ?? ((name: string) => forceDeletePod(kubectl, name));
+      return { pod, ...(await kill(pod, kubectl)) };
     },
     async settle() {
       const timeoutMs = options.settleTimeoutMs ?? 120_000;

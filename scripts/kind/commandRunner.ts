@@ -19,6 +19,12 @@ export interface CommandOptions {
   timeoutMs?: number;
   /** Shown instead of the input in a dry-run plan ("< rendered overlay"). */
   inputLabel?: string;
+  /**
+   * Called with each line the command prints, stdout and stderr alike, as soon as the line is complete:
+   * progress of the long ones (`kind create cluster`, `docker build`), which would otherwise be minutes
+   * of silence. The result still holds the whole output.
+   */
+  onLine?: (line: string) => void;
 }
 
 export interface CommandRunner {
@@ -59,10 +65,28 @@ export function createCommandRunner(options: { cwd: string }): CommandRunner {
             resolve({ code, stdout, stderr: stderr || failure.message });
           },
         );
+        if (runOptions.onLine) {
+          for (const stream of [child.stdout, child.stderr])
+            if (stream) forEachLine(stream, runOptions.onLine);
+        }
         if (runOptions.input !== undefined) child.stdin?.end(runOptions.input);
       });
     },
   };
+}
+
+/** Calls `onLine` with each complete line of `stream`, and with the unterminated rest when it ends. */
+function forEachLine(stream: NodeJS.ReadableStream, onLine: (line: string) => void): void {
+  let pending = '';
+  stream.on('data', (chunk: Buffer | string) => {
+    const lines = (pending + String(chunk)).split(/\r?\n/);
+    pending = lines.pop() ?? '';
+    for (const line of lines) onLine(line);
+  });
+  stream.on('end', () => {
+    if (pending) onLine(pending);
+    pending = '';
+  });
 }
 
 /** Prints `$ command args` for each command and answers with `answer(command, args)`. */

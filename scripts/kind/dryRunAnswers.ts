@@ -6,6 +6,7 @@ import type { CommandResult } from './commandRunner.js';
  */
 export function dryRunAnswer(command: string, args: readonly string[]): CommandResult {
   const ok = (stdout = ''): CommandResult => ({ code: 0, stdout, stderr: '' });
+  if (command === 'kind' && args[0] === 'version') return ok('kind v0.32.0 go1.26.0 linux/amd64\n');
   if (command === 'kind' && args[0] === 'get' && args[1] === 'clusters') {
     return { code: 0, stdout: '', stderr: 'No kind clusters found.\n' };
   }

@@ -1,58 +1,131 @@
+import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { Target } from '../targets/target.js';
 import { createClusterTarget, type ClusterObserver } from './clusterTarget.js';
 import type { CommandRunner } from './commandRunner.js';
-import { buildAndLoadImages, deleteKindCluster, ensureKindCluster, kindContext } from './kindCluster.js';
+import {
+  checkReusable,
+  createKindCluster,
+  deleteKindCluster,
+  kindClusterExists,
+  kindContext,
+  type KindClusterSpec,
+} from './kindCluster.js';
+import { withHostPort, type KindClusterConfig } from './kindClusterConfig.js';
+import { buildAndLoadImages } from './kindImages.js';
+import { checkKindVersion } from './kindVersion.js';
+import { killContainerInNode } from './podKills.js';
 
 export interface KindTargetOptions {
   clusterName: string;
   image: string;
   keepCluster: boolean;
+  /** Delete an existing cluster of that name first, and create it afresh. */
+  recreateCluster: boolean;
   outDir: string;
   repoRoot: string;
   /** Base image build argument for the Dockerfile (NODE_IMAGE), passed through when set. */
   nodeImage: string | null;
-  /** k8s/kind/cluster.yaml maps the NodePort to 127.0.0.1:8080. */
-  serviceUrl: string;
+  /** k8s/kind/cluster.yaml, and the host port the NodePort is to reach (--lb-port, else the file's). */
+  clusterConfig: KindClusterConfig;
+  hostPort: number;
   run: CommandRunner;
   observer: ClusterObserver;
   log: (line: string) => void;
 }
 
+/**
+ * Requests reach a kind cluster through the host port of its node container, which Docker's userland
+ * proxy (docker-proxy) serves for 127.0.0.1: it accepts every connection itself, then dials the node. When
+ * the node refuses (no ready endpoint) or the pod goes away, the client's connection, already accepted,
+ * is closed or reset: never refused.
+ */
+export const KIND_ERROR_KINDS_NOTE =
+  "On kind, requests go through Docker's userland proxy (docker-proxy) on the host port, which accepts " +
+  'every connection itself: a backend that refuses or goes away (no ready endpoint, a killed pod) reaches ' +
+  'the client as a closed (socket_closed) or reset (ECONNRESET) connection, never as ECONNREFUSED.';
+
+/** What this run did with the cluster, so teardown says only that. */
+type ClusterState = 'untouched' | 'creating' | 'created' | 'reused';
+
 /** kind: create (or reuse) the cluster, build and load both images, then the shared cluster path. */
 export function createKindTarget(options: KindTargetOptions): Target {
-  const { run, clusterName } = options;
+  const { run, clusterName: name } = options;
+  let state: ClusterState = 'untouched';
+  const ownPort = options.hostPort !== options.clusterConfig.hostPort;
+  const spec: KindClusterSpec = {
+    name,
+    hostPort: options.hostPort,
+    configPath: options.clusterConfig.path,
+    configText: ownPort ? withHostPort(options.clusterConfig, options.hostPort) : null,
+    log: options.log,
+  };
   return createClusterTarget({
     name: 'kind',
     run,
-    context: kindContext(clusterName),
+    context: kindContext(name),
     repoRoot: options.repoRoot,
     image: options.image,
-    serviceUrl: options.serviceUrl,
+    serviceUrl: `http://127.0.0.1:${options.hostPort}`,
     outDir: options.outDir,
     requiredTools: ['docker', 'kind', 'kubectl'],
     observer: options.observer,
     log: options.log,
-    async prepare() {
-      const config = path.join('k8s', 'kind', 'cluster.yaml');
-      const created = await ensureKindCluster(run, clusterName, config);
-      options.log(created ? `created kind cluster ${clusterName}` : `reusing kind cluster ${clusterName}`);
+    errorKindsNote: KIND_ERROR_KINDS_NOTE,
+    killPod: (pod, kubectl) => killContainerInNode(run, kubectl, pod),
+    async prepare(facts) {
+      await checkKindVersion(run);
+      const exists = await kindClusterExists(run, name);
+      if (exists && options.recreateCluster) {
+        await deleteKindCluster(run, name);
+        options.log(`deleted kind cluster ${name} to create it afresh (--recreate-cluster)`);
+      } else if (exists) {
+        await checkReusable(run, spec);
+        state = 'reused';
+        options.log(
+          `reusing kind cluster ${name} (its API answers; NodePort on 127.0.0.1:${options.hostPort})`,
+        );
+      }
+      if (state !== 'reused') {
+        options.log(
+          `creating kind cluster ${name} (NodePort on 127.0.0.1:${options.hostPort}; ` +
+            'the first time, pulling the node image takes minutes)',
+        );
+        state = 'creating';
+        try {
+          await createKindCluster(run, spec, () => (state = 'created'));
+        } catch (error) {
+          // A failed create leaves nothing behind (kind deletes its nodes unless --retain).
+          if (state === 'creating') state = 'untouched';
+          throw error;
+        }
+        options.log(`created kind cluster ${name}`);
+      }
+      const archive = path.resolve(options.outDir, 'kind-images.tar');
+      if (!run.dryRun) await fs.mkdir(options.outDir, { recursive: true });
       const tags = await buildAndLoadImages(run, {
         image: options.image,
-        clusterName,
+        clusterName: name,
         nodeImage: options.nodeImage,
         context: '.',
+        dockerVersion: facts.dockerVersion,
+        archive,
+        log: options.log,
       });
       options.log(`built and loaded ${tags.join(', ')}`);
     },
     async finish() {
-      if (options.keepCluster) {
+      const remove = `\`kind delete cluster --name ${name}\``;
+      if (state === 'untouched') return;
+      if (state === 'creating') {
         options.log(
-          `kept cluster ${clusterName}: delete it with \`kind delete cluster --name ${clusterName}\``,
+          `stopped while kind was creating cluster ${name}: it may be half-made; delete it with ${remove}`,
         );
+      } else if (options.keepCluster) {
+        options.log(`kept cluster ${name}: delete it with ${remove}`);
       } else {
-        await deleteKindCluster(run, clusterName);
-        options.log(`deleted kind cluster ${clusterName}`);
+        await deleteKindCluster(run, name);
+        options.log(`deleted kind cluster ${name}`);
       }
     },
   });

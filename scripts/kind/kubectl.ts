@@ -19,8 +19,15 @@ export interface Kubectl {
    * Ctrl-C ended it (then `interrupted`: the rollout's outcome is unknown, not a stall).
    */
   rolloutStatus(timeoutSeconds: number): Promise<{ ok: boolean; message: string; interrupted: boolean }>;
-  /** Deletes a pod at once, no grace (`--grace-period=0 --force`): chaos, as when its node dies. */
+  /**
+   * `delete pod --grace-period=0 --force`: the API object goes at once, but the kubelet still stops the
+   * container with preStop and SIGTERM (scripts/kind/podKills.ts says what that means for chaos).
+   */
   deletePodNow(name: string): Promise<void>;
+  /** Where a pod's container runs: its node, and the container's runtime id (without `containerd://`). */
+  podContainer(name: string): Promise<{ node: string; containerId: string }>;
+  /** The names of the Deployment's pods (`pod/hello-...`), as `kubectl get -o name` prints them. */
+  podNames(): Promise<string[]>;
   /** Runs a read-only kubectl command (for diagnostics) and returns what it printed. */
   read(args: readonly string[]): Promise<string>;
 }
@@ -73,6 +80,32 @@ export function createKubectl(
           `kubectl delete pod ${name} failed: ${firstLine(result.stderr) || `exit ${result.code}`}`,
         );
       }
+    },
+    async podContainer(name) {
+      const jsonpath = `{.spec.nodeName} {.status.containerStatuses[?(@.name=="${DEPLOYMENT}")].containerID}`;
+      const result = await run.run('kubectl', [...base, 'get', 'pod', name, '-o', `jsonpath=${jsonpath}`], {
+        timeoutMs: 30_000,
+      });
+      const [node, id] = result.stdout.trim().split(/\s+/);
+      const containerId = id?.replace(/^\w+:\/\//, '');
+      if (result.code !== 0 || !node || !containerId) {
+        const why =
+          firstLine(result.stderr) || (result.code === 0 ? 'no running container' : `exit ${result.code}`);
+        throw new Error(`could not find the container of pod ${name}: ${why}`);
+      }
+      return { node, containerId };
+    },
+    async podNames() {
+      const result = await run.run('kubectl', [...base, 'get', 'pods', '-l', POD_SELECTOR, '-o', 'name'], {
+        timeoutMs: 60_000,
+      });
+      if (result.code !== 0) {
+        throw new Error(`kubectl get pods failed: ${firstLine(result.stderr) || `exit ${result.code}`}`);
+      }
+      return result.stdout
+        .split('\n')
+        .map((line) => line.trim())
+        .filter(Boolean);
     },
     async read(args) {
       const result = await run.run('kubectl', [...base, ...args], { timeoutMs: 60_000 });

@@ -14,11 +14,17 @@ const WHERE_TO_GET: Record<string, string> = {
   kubectl: 'install it from https://kubernetes.io/docs/tasks/tools/',
 };
 
+/** What preflight learnt on the way. */
+export interface PreflightFacts {
+  /** The Docker daemon's version (`docker info`'s ServerVersion), when docker is among the tools. */
+  dockerVersion: string | null;
+}
+
 /**
  * Checks, in order, that each tool is on PATH and (when docker is among them) that the Docker daemon
  * answers. A dry run skips the PATH check (it runs nothing) but still shows `docker info` in the plan.
  */
-export async function preflight(run: CommandRunner, tools: readonly string[]): Promise<void> {
+export async function preflight(run: CommandRunner, tools: readonly string[]): Promise<PreflightFacts> {
   if (!run.dryRun) {
     for (const tool of tools) {
       if (findOnPath(tool) === null) {
@@ -26,7 +32,7 @@ export async function preflight(run: CommandRunner, tools: readonly string[]): P
       }
     }
   }
-  if (!tools.includes('docker')) return;
+  if (!tools.includes('docker')) return { dockerVersion: null };
   const info = await run.run('docker', ['info', '--format', '{{.ServerVersion}}'], { timeoutMs: 20_000 });
   if (info.code !== 0) {
     const why = firstLine(info.stderr) || `exit ${info.code}`;
@@ -34,4 +40,5 @@ export async function preflight(run: CommandRunner, tools: readonly string[]): P
       `the Docker daemon does not answer (docker info: ${why}): start Docker and try again`,
     );
   }
+  return { dockerVersion: info.stdout.trim() || null };
 }

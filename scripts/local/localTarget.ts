@@ -163,18 +163,17 @@ export function createLocalTarget(options: LocalTargetOptions): Target {
       if (!victim) throw new Error(`no ready pod of version ${version} to kill`);
       // The pod is gone at once (no preStop, no grace), as when its node dies: the endpoints lose it after
       // the usual lag and the controller creates a replacement.
-      emit({
-        at: Date.now(),
-        kind: 'terminating',
-        pod: victim.name,
-        version,
-        detail: 'chaos: SIGKILL, no grace',
-      });
+      const at = Date.now();
+      emit({ at, kind: 'terminating', pod: victim.name, version, detail: 'chaos: SIGKILL, no grace' });
       await victim.kill();
       emit({ at: Date.now(), kind: 'exited', pod: victim.name, version, detail: 'killed (chaos: kill-pod)' });
       pods.delete(victim.name);
       requestSync();
-      return victim.name;
+      return {
+        pod: victim.name,
+        at,
+        what: 'killed with SIGKILL, no grace; the Deployment replaces it (--chaos kill-pod)',
+      };
     },
     async settle() {
       while (!tornDown && [...pods.values()].some((pod) => pod.terminating)) {

@@ -41,6 +41,8 @@ export interface RunReport {
     byVersion: Record<string, number>;
     /** Failed requests by error kind ('ECONNREFUSED', 'timeout', 'http_503', ...). */
     byError: Record<string, number>;
+    /** How a dropped request reaches the client on this target, when that hides a refusal (kind). */
+    errorKindsNote: string | null;
   };
   /** Nearest-rank percentiles over every sample, failed ones included (latency counts from the scheduled time). */
   latencyMs: { p50: number | null; p95: number | null; p99: number | null };
@@ -152,6 +154,7 @@ export function summarizeRun(run: RunRecord): RunReport {
       failed: failed.length,
       byVersion: sortKeys(countBy(ok, (s) => s.version ?? 'unknown')),
       byError: sortKeys(countBy(failed, errorKind)),
+      errorKindsNote: run.errorKindsNote ?? null,
     },
     latencyMs: latencyPercentiles(samples.map((s) => s.latencyMs)),
     rollout: {

@@ -42,6 +42,8 @@ export function summaryRows(report: RunReport): SummaryRow[] {
       filesOnly: true,
     },
   ];
+  // What the error kinds mean on this target (kind: docker-proxy turns a refusal into a close or reset).
+  if (r.errorKindsNote && r.failed > 0) rows.push({ label: 'Error kinds', value: r.errorKindsNote });
   if (load.tailCutMs > 0) {
     rows.push({
       label: 'Judged window',

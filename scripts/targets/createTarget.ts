@@ -3,6 +3,7 @@ import { UsageError, type RolloutOptions } from '../cli/rolloutFlags.js';
 import { createClusterObserver, createPlanObserver } from '../kind/clusterObserver.js';
 import { createCommandRunner, createDryRunner, type CommandRunner } from '../kind/commandRunner.js';
 import { dryRunAnswer } from '../kind/dryRunAnswers.js';
+import { readKindClusterConfig } from '../kind/kindClusterConfig.js';
 import { createKindTarget, createKubeTarget } from '../kind/kindTarget.js';
 import { createLocalTarget } from '../local/localTarget.js';
 import { k8sDir } from '../manifests/overlays.js';
@@ -11,8 +12,8 @@ import { findScenario } from '../scenarios/scenarios.js';
 import type { Target } from './target.js';
 
 export const KIND_CLUSTER_NAME = 'zero-downtime';
-/** k8s/kind/cluster.yaml maps the Service's nodePort 30080 to this port on 127.0.0.1. */
-export const KIND_HOST_PORT = 8080;
+/** kube target without --lb-port: where a Service exposed by hand usually answers. */
+export const KUBE_DEFAULT_PORT = 8080;
 /** k8s/components/node-port: the kube target's Service with --node-port on. */
 export const NODE_PORT = 30080;
 
@@ -59,20 +60,23 @@ export function createTarget(
     image: options.image ?? 'hello',
     outDir,
     repoRoot,
-    // --lb-port names another host port (a cluster of your own, or the test stand-ins).
-    serviceUrl: `http://127.0.0.1:${options.lbPort || (options.nodePort ? NODE_PORT : KIND_HOST_PORT)}`,
     run: runner,
     observer,
     // In a plan, the target's own progress lines read as comments between the commands.
     log: options.dryRun ? (line: string) => print(`# ${line}`) : print,
   };
   if (which === 'kind') {
+    const clusterConfig = readKindClusterConfig(repoRoot);
     return {
       target: createKindTarget({
         ...common,
         clusterName: KIND_CLUSTER_NAME,
         keepCluster: options.keepCluster,
+        recreateCluster: options.recreateCluster,
         nodeImage: process.env.NODE_IMAGE || null,
+        clusterConfig,
+        // --lb-port on kind changes the cluster's port mapping (k8s/kind/cluster.yaml's by default).
+        hostPort: options.lbPort || clusterConfig.hostPort,
       }),
       ...scenarioOverlays(scenario, 'kind', outDir),
       runner,
@@ -82,7 +86,12 @@ export function createTarget(
     throw new UsageError('--target kube needs --context NAME (one of `kubectl config get-contexts`)');
   }
   return {
-    target: createKubeTarget({ ...common, context: options.context }),
+    target: createKubeTarget({
+      ...common,
+      context: options.context,
+      // Where the Service answers on this machine: --lb-port, else the NodePort with --node-port on.
+      serviceUrl: `http://127.0.0.1:${options.lbPort || (options.nodePort ? NODE_PORT : KUBE_DEFAULT_PORT)}`,
+    }),
     ...scenarioOverlays(scenario, 'plain', outDir, options.nodePort ? ['node-port'] : []),
     runner,
   };

@@ -4,8 +4,20 @@ import type { RolloutEvent, RolloutOutcome } from '../model.js';
  * Where a rollout runs: the embedded local engine, a kind cluster, or any cluster (kube). The harness
  * drives every target through this, and sees only rollout events come back.
  */
+/** What --chaos kill-pod did: to which pod, when, and in words the report repeats. */
+export interface PodKill {
+  pod: string;
+  at: number;
+  what: string;
+}
+
 export interface Target {
   readonly name: 'local' | 'kind' | 'kube';
+  /**
+   * How a request dropped here reaches the client, when that differs from a client talking to
+   * kube-proxy directly (which refuses connections with no endpoint: ECONNREFUSED). For the report.
+   */
+  readonly errorKindsNote?: string;
   /** Brings up the cluster and its Service; resolves with the URL load goes to (always 127.0.0.1). */
   up(): Promise<string>;
   /** Applies an overlay and waits until it is fully rolled out (the starting version). */
@@ -18,10 +30,10 @@ export interface Target {
    */
   rollBack?(overlay: string): Promise<RolloutOutcome>;
   /**
-   * Chaos: kills one running pod of `version` with SIGKILL, no grace, as when its node dies; the
-   * Deployment replaces it. Resolves with the pod's name.
+   * Chaos: kills one ready pod of `version` with SIGKILL, no grace, as when its node dies or the OOM
+   * killer strikes; where a target cannot, it does the nearest thing and `what` says so honestly.
    */
-  killPod?(version: string): Promise<string>;
+  killPod?(version: string): Promise<PodKill>;
   /** Waits until no pod is terminating (old pods drain after the rollout counts as complete). */
   settle(): Promise<void>;
   /** For the live status line. */

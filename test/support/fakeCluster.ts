@@ -7,11 +7,13 @@ import path from 'node:path';
  * Just enough of a kind cluster for the stand-in kubectl to drive and the harness to observe, all on
  * 127.0.0.1: the Service (GET / answered by a ready pod, X-App-Version and X-Pod-Name headers), a
  * Kubernetes API serving a pod list, a pod watch and a SelfSubjectAccessReview (what
- * @kubernetes/client-node asks for), and control routes
- * for the kubectl stand-in: POST /standin/apply?version=N, POST /standin/delete?pod=NAME and
- * GET /standin/rollout-status.
+ * @kubernetes/client-node asks for), and control routes for the stand-in kubectl and docker:
+ * POST /standin/apply?version=N, POST /standin/delete?pod=NAME, GET /standin/rollout-status,
+ * GET /standin/pods (names and restarts), and POST /standin/kill-container?id=ID (what
+ * `crictl stop --timeout 0` in the node does).
  * A rollout replaces pods one at a time (maxSurge 1, maxUnavailable 0): new pod, ready, old pod
- * terminating, gone.
+ * terminating, gone. A killed container is restarted in the same pod, as the kubelet does: the pod turns
+ * not ready with its container terminated (exit 137), then runs again with one restart more, then ready.
  */
 export interface FakeCluster {
   serviceUrl: string;
@@ -28,9 +30,18 @@ interface FakePod {
   ready: boolean;
   terminating: boolean;
   resourceVersion: number;
+  containerId: string;
+  restarts: number;
+  /** The container was killed and has not been restarted yet. */
+  killed: boolean;
 }
 
+/** The kind node every pod runs on (one control-plane node, as k8s/kind/cluster.yaml makes). */
+export const FAKE_NODE = 'zero-downtime-control-plane';
+
 const REPLICAS = 3;
+/** How a container stopped with SIGKILL shows in its status. */
+const KILLED = { exitCode: 137, reason: 'Error' };
 
 export async function startFakeCluster(
   options: {
@@ -59,13 +70,23 @@ export async function startFakeCluster(
       ...(pod.terminating ? { deletionTimestamp: new Date().toISOString() } : {}),
     },
     spec: {
+      nodeName: FAKE_NODE,
       containers: [
         { name: 'hello', image: `hello:v${pod.version}`, env: [{ name: 'APP_VERSION', value: pod.version }] },
       ],
     },
     status: {
       conditions: [{ type: 'Ready', status: pod.ready ? 'True' : 'False' }],
-      containerStatuses: [{ name: 'hello', restartCount: 0, ready: pod.ready, state: { running: {} } }],
+      containerStatuses: [
+        {
+          name: 'hello',
+          restartCount: pod.restarts,
+          ready: pod.ready,
+          containerID: `containerd://${pod.containerId}`,
+          state: pod.killed ? { terminated: KILLED } : { running: {} },
+          ...(pod.restarts > 0 ? { lastState: { terminated: KILLED } } : {}),
+        },
+      ],
     },
   });
   const publish = (type: 'ADDED' | 'MODIFIED' | 'DELETED', pod: FakePod) => {
@@ -74,13 +95,18 @@ export async function startFakeCluster(
     for (const watcher of watchers) watcher.write(line);
   };
   const wait = () => new Promise((resolve) => setTimeout(resolve, stepMs));
+  const containerId = (seed: string) => Buffer.from(seed.padEnd(32, '.')).toString('hex').slice(0, 64);
   const addPod = async (version: string) => {
+    const name = `hello-v${version}-${++counter}`;
     const pod: FakePod = {
-      name: `hello-v${version}-${++counter}`,
+      name,
       version,
       ready: false,
       terminating: false,
       resourceVersion: 0,
+      containerId: containerId(name),
+      restarts: 0,
+      killed: false,
     };
     pods.set(pod.name, pod);
     publish('ADDED', pod);
@@ -187,6 +213,41 @@ export async function startFakeCluster(
       publish('DELETED', pod);
       void addPod(pod.version);
       res.end('ok');
+      return;
+    }
+    if (req.method === 'POST' && url.pathname === '/standin/kill-container') {
+      const pod = [...pods.values()].find(
+        (candidate) => candidate.containerId === url.searchParams.get('id'),
+      );
+      if (!pod || pod.killed) {
+        res.writeHead(404).end();
+        return;
+      }
+      pod.killed = true;
+      pod.ready = false;
+      publish('MODIFIED', pod);
+      void (async () => {
+        await wait();
+        pod.killed = false;
+        pod.restarts++;
+        pod.containerId = containerId(`${pod.name}-${pod.restarts}`);
+        publish('MODIFIED', pod);
+        await wait();
+        pod.ready = true;
+        publish('MODIFIED', pod);
+      })();
+      res.end('ok');
+      return;
+    }
+    if (url.pathname === '/standin/pods') {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      const listed = [...pods.values()].map((pod) => ({
+        name: pod.name,
+        node: FAKE_NODE,
+        containerId: pod.containerId,
+        restarts: pod.restarts,
+      }));
+      res.end(JSON.stringify(listed));
       return;
     }
     if (url.pathname === '/standin/rollout-status') {

@@ -10,6 +10,8 @@ export interface RecordedCall {
   tool: string;
   argv: string[];
   env: Record<string, string>;
+  /** What the harness wrote to the stand-in's stdin, where the stand-in reads it (kind's `--config -`). */
+  input?: string;
 }
 
 export interface KindCliResult {

@@ -1,10 +1,13 @@
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
 import { test } from 'node:test';
 import {
   createCommandRunner,
   createDryRunner,
   quoteForDisplay,
 } from '../../../scripts/kind/commandRunner.js';
+import { tempDir } from '../../support/runCli.js';
 
 test('runs a command without a shell and records it', async () => {
   const runner = createCommandRunner({ cwd: process.cwd() });
@@ -50,4 +53,27 @@ test('quotes only what a shell would misread', () => {
   assert.equal(quoteForDisplay('--timeout=300s'), '--timeout=300s');
   assert.equal(quoteForDisplay('{{.ServerVersion}}'), "'{{.ServerVersion}}'");
   assert.equal(quoteForDisplay("it's"), "'it'\\''s'");
+});
+
+test('hands each line to onLine as the command prints it, while the command still runs', async () => {
+  // The command prints "one", then waits until the test has seen that line (a file appears), then ends:
+  // if lines came only at the end, it would wait until it is killed.
+  const seenOne = path.join(tempDir('runner-'), 'seen-one');
+  const script = `process.stdout.write("one\\n");process.stderr.write("two\\n");
+    const wait=()=>require("fs").existsSync(${JSON.stringify(seenOne)})?process.stdout.write("three"):setTimeout(wait,10);wait()`;
+  const lines: string[] = [];
+  const result = await createCommandRunner({ cwd: process.cwd() }).run(process.execPath, ['-e', script], {
+    timeoutMs: 20_000,
+    onLine(line) {
+      lines.push(line);
+      if (line === 'one') fs.writeFileSync(seenOne, '');
+    },
+  });
+  assert.equal(result.code, 0, 'ended on its own, after the test saw its first line');
+  assert.deepEqual(
+    [...lines].sort(),
+    ['one', 'three', 'two'],
+    'stdout and stderr lines, the unterminated last one too',
+  );
+  assert.equal(result.stdout, 'one\nthree', 'the result still holds the whole output');
 });
