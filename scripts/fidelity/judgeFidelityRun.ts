@@ -1,3 +1,4 @@
+import type { CheckId } from '../verdict/judgeRun.js';
 import type { FidelityExpectation } from './fidelityRows.js';
 
 /** The fields of report.json a fidelity row is judged on. */
@@ -5,7 +6,7 @@ export interface FidelityReportFields {
   verdict: string;
   requests: { total: number; failed: number; byError: Record<string, number> };
   rollout: { complete: boolean; outcome?: string; rollback?: { outcome: string } | null };
-  checks: Array<{ name: string; passed: boolean | null }>;
+  checks: Array<{ id: CheckId; passed: boolean | null }>;
   incidents?: Array<{ failedWithin5s: number }>;
 }
 
@@ -14,7 +15,7 @@ export interface FidelityReportFields {
  * delivered load, so the drops are the scenario's doing and not a broken run's.
  */
 export function judgeFidelityRun(expected: FidelityExpectation, report: FidelityReportFields): boolean {
-  const delivered = report.checks.find((check) => check.name === 'load delivered')?.passed !== false;
+  const delivered = report.checks.find((check) => check.id === 'load-delivered')?.passed !== false;
   switch (expected.kind) {
     case 'drops':
       if (expected.drops === 'none') return report.verdict === 'pass' && report.requests.failed === 0;

@@ -1,3 +1,4 @@
+import type { CheckId } from '../verdict/judgeRun.js';
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -41,7 +42,7 @@ export interface MatrixOptions {
  */
 export function judgeAgainstExpectation(row: MatrixRow, report: ReportFields): boolean {
   if (row.expected === 'none') return report.verdict === 'pass' && report.requests.failed === 0;
-  const delivered = report.checks.find((c) => c.name === 'load delivered')?.passed !== false;
+  const delivered = report.checks.find((c) => c.id === 'load-delivered')?.passed !== false;
   return report.requests.failed > 0 && report.rollout.complete && delivered;
 }
 
@@ -49,7 +50,7 @@ interface ReportFields {
   verdict: string;
   requests: { total: number; failed: number; byError: Record<string, number> };
   rollout: { complete: boolean };
-  checks: Array<{ name: string; passed: boolean | null }>;
+  checks: Array<{ id: CheckId; passed: boolean | null }>;
 }
 
 /** Runs every row `repeat` times, one demo:rollout process at a time (they would share the cores). */
@@ -133,7 +134,7 @@ function readRun(row: MatrixRow, dir: string, exitCode: number | null): MatrixRu
     total: report.requests.total,
     byError: report.requests.byError,
     rolloutComplete: report.rollout.complete,
-    loadDelivered: report.checks.find((c) => c.name === 'load delivered')?.passed !== false,
+    loadDelivered: report.checks.find((c) => c.id === 'load-delivered')?.passed !== false,
     asExpected: judgeAgainstExpectation(row, report),
   };
 }

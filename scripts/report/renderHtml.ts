@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { CHARTS } from './charts/charts.js';
+import { failureKinds } from './failureKinds.js';
 import { summaryRows } from './summaryRows.js';
 import type { RunReport } from './summarizeRun.js';
 
@@ -65,6 +66,7 @@ ${CHARTS.map(
       chart.height ? ` style="height:${chart.height(report)}px"` : ''
     }><canvas id="chart-${chart.id}"></canvas></div></section>`,
 ).join('\n')}
+${failureKindsTable(report)}
 ${firstFailures(report)}
 <section><h2>Settings</h2><table class="kv">${Object.entries(report.settings)
     .map(([k, v]) => `<tr><th>${esc(k)}</th><td>${esc(String(v))}</td></tr>`)
@@ -77,6 +79,15 @@ ${firstFailures(report)}
 </body>
 </html>
 `;
+}
+
+function failureKindsTable(report: RunReport): string {
+  const kinds = failureKinds(report);
+  if (kinds.length === 0) return '';
+  const rows = kinds
+    .map((k) => `<tr><td class="bad">${esc(k.kind)}</td><td>${k.count}</td><td>${esc(k.meaning)}</td></tr>`)
+    .join('');
+  return `<section><h2>Failure kinds</h2><table><tr><th>Kind</th><th>Requests</th><th>What it means</th></tr>${rows}</table></section>`;
 }
 
 function firstFailures(report: RunReport): string {

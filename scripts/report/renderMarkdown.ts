@@ -1,3 +1,4 @@
+import { failureKinds } from './failureKinds.js';
 import { summaryRows } from './summaryRows.js';
 import type { RunReport } from './summarizeRun.js';
 
@@ -29,6 +30,13 @@ export function renderMarkdown(report: RunReport): string {
     lines.push(`| ${cell(check.name)} | ${result} | ${cell(check.detail)} |`);
   }
   lines.push('');
+
+  const kinds = failureKinds(report);
+  if (kinds.length > 0) {
+    lines.push('## Failure kinds', '', '| Kind | Requests | What it means |', '|---|---|---|');
+    for (const k of kinds) lines.push(`| ${cell(k.kind)} | ${k.count} | ${cell(k.meaning)} |`);
+    lines.push('');
+  }
 
   if (report.firstFailures.length > 0) {
     lines.push(

@@ -11,7 +11,22 @@ import { judgedWindow } from './judgedWindow.js';
  */
 export type VerdictValue = 'pass' | 'fail' | 'rollout-only' | 'incomplete';
 
+/** Every check by its stable id (what tools such as the matrix match on), with the words a reader sees. */
+export const CHECK_NAMES = {
+  'requests-recorded': 'requests recorded',
+  'no-failed-requests': 'no failed requests',
+  'both-versions-answered': 'both versions answered',
+  'load-before-rollout': 'load started before the rollout',
+  'load-past-completion': 'load ran past rollout completion',
+  'load-tool-thresholds': 'load tool thresholds held',
+  'load-delivered': 'load delivered',
+  'rollout-completed': 'rollout completed',
+  'run-finished': 'run finished',
+} as const;
+export type CheckId = keyof typeof CHECK_NAMES;
+
 export interface Check {
+  id: CheckId;
   name: string;
   /** null: not measured (the load came from an outside tool). */
   passed: boolean | null;
@@ -40,8 +55,8 @@ export const MIN_DELIVERED_SHARE = 0.99;
 export function judgeRun(run: RunRecord): Verdict {
   const checks: Check[] = [];
   const reasons: string[] = [];
-  const add = (name: string, passed: boolean | null, detail: string, reason?: string): void => {
-    checks.push({ name, passed, detail });
+  const add = (id: CheckId, passed: boolean | null, detail: string, reason?: string): void => {
+    checks.push({ id, name: CHECK_NAMES[id], passed, detail });
     if (passed === false) reasons.push(reason ?? detail);
   };
 
@@ -55,7 +70,7 @@ export function judgeRun(run: RunRecord): Verdict {
   const { outcome, completedAt } = run.rollout;
   const complete = outcome === 'complete' && completedAt !== null;
   add(
-    'rollout completed',
+    'rollout-completed',
     complete,
     complete && run.rollout.startedAt !== null
       ? `completed ${seconds(completedAt - run.rollout.startedAt)} after it started`
@@ -66,7 +81,7 @@ export function judgeRun(run: RunRecord): Verdict {
   );
 
   add(
-    'run finished',
+    'run-finished',
     !run.interrupted,
     run.interrupted ? 'interrupted' : 'ran to the end',
     'The run was interrupted before it finished, so this report is partial.',
@@ -89,20 +104,20 @@ export function judgeRun(run: RunRecord): Verdict {
   return { verdict, pass: verdict === 'pass', reasons, checks };
 }
 
-const REQUEST_CHECKS = [
-  'requests recorded',
-  'no failed requests',
-  'both versions answered',
-  'load started before the rollout',
-  'load ran past rollout completion',
-  'load delivered',
+const REQUEST_CHECKS: readonly CheckId[] = [
+  'requests-recorded',
+  'no-failed-requests',
+  'both-versions-answered',
+  'load-before-rollout',
+  'load-past-completion',
+  'load-delivered',
 ];
 
-type Add = (name: string, passed: boolean, detail: string, reason?: string) => void;
+type Add = (id: CheckId, passed: boolean, detail: string, reason?: string) => void;
 
 function judgeRequests(run: RunRecord, add: Add): void {
   const { samples, load, rollout } = run;
-  add('requests recorded', samples.length > 0, `${samples.length} requests`, 'No requests were recorded.');
+  add('requests-recorded', samples.length > 0, `${samples.length} requests`, 'No requests were recorded.');
 
   const failed = samples.filter(isFailed);
   const kinds = countBy(failed, errorKind);
@@ -111,7 +126,7 @@ function judgeRequests(run: RunRecord, add: Add): void {
     .map(([kind, n]) => `${kind} ×${n}`)
     .join(', ');
   add(
-    'no failed requests',
+    'no-failed-requests',
     failed.length === 0,
     `${failed.length} of ${samples.length} failed${kindText ? ` (${kindText})` : ''}`,
     `${failed.length} of ${samples.length} requests failed (${kindText}).`,
@@ -125,7 +140,7 @@ function judgeRequests(run: RunRecord, add: Add): void {
   const v2 = answered['2'] ?? 0;
   const missing = [v1 === 0 ? 'version 1' : null, v2 === 0 ? 'version 2' : null].filter(Boolean);
   add(
-    'both versions answered',
+    'both-versions-answered',
     missing.length === 0,
     `v1 answered ${v1}, v2 answered ${v2}`,
     `${capitalize(missing.join(' and '))} never answered a request successfully.`,
@@ -137,7 +152,7 @@ function judgeRequests(run: RunRecord, add: Add): void {
   const startedInTime =
     load.startedAt !== null && rollout.startedAt !== null && load.startedAt <= rollout.startedAt;
   add(
-    'load started before the rollout',
+    'load-before-rollout',
     startedInTime && before.length > 0,
     load.startedAt === null || rollout.startedAt === null
       ? `load started ${iso(load.startedAt)}, rollout started ${iso(rollout.startedAt)}`
@@ -163,7 +178,7 @@ function judgeRequests(run: RunRecord, add: Add): void {
   const ended = cut > 0 ? 'load was judged until' : 'load ended';
   const why = cut > 0 ? ` (${seconds(cut)} before it stopped: ${LOST_TAIL})` : '';
   add(
-    'load ran past rollout completion',
+    'load-past-completion',
     endedInTime && after.length > 0,
     judgedEnd === null || rollout.completedAt === null
       ? `load ended ${iso(load.endedAt)}, rollout completed ${iso(rollout.completedAt)}`
@@ -182,7 +197,7 @@ function judgeRequests(run: RunRecord, add: Add): void {
   if (load.thresholdsPassed !== undefined) {
     const failedText = (load.failedThresholds ?? []).join(', ') || 'see the load tool summary';
     add(
-      'load tool thresholds held',
+      'load-tool-thresholds',
       load.thresholdsPassed,
       load.thresholdsPassed ? 'every threshold held' : `crossed: ${failedText}`,
       `The load tool's thresholds were crossed: ${failedText}.`,
@@ -193,7 +208,7 @@ function judgeRequests(run: RunRecord, add: Add): void {
   const delivered = achieved !== null && achieved >= MIN_DELIVERED_SHARE * load.rate;
   const share = achieved === null || load.rate <= 0 ? 0 : (100 * achieved) / load.rate;
   add(
-    'load delivered',
+    'load-delivered',
     delivered,
     achieved === null
       ? 'no load window'

@@ -7,7 +7,7 @@ function report(overrides: Partial<FidelityReportFields> = {}): FidelityReportFi
     verdict: 'pass',
     requests: { total: 2000, failed: 0, byError: {} },
     rollout: { complete: true, outcome: 'complete' },
-    checks: [{ name: 'load delivered', passed: true }],
+    checks: [{ id: 'load-delivered' as const, passed: true }],
     ...overrides,
   };
 }
@@ -36,7 +36,11 @@ test('"some dropped" needs drops in a rollout that completed under delivered loa
   assert.equal(
     judgeFidelityRun(
       some,
-      report({ verdict: 'fail', requests: failing(5), checks: [{ name: 'load delivered', passed: false }] }),
+      report({
+        verdict: 'fail',
+        requests: failing(5),
+        checks: [{ id: 'load-delivered' as const, passed: false }],
+      }),
     ),
     false,
   );

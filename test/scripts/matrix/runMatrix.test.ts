@@ -30,7 +30,7 @@ function report(
       byError: (failed ? { ECONNRESET: failed } : {}) as Record<string, number>,
     },
     rollout: { complete },
-    checks: [{ name: 'load delivered', passed: delivered }],
+    checks: [{ id: 'load-delivered' as const, passed: delivered }],
   };
 }
 

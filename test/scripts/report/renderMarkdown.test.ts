@@ -40,3 +40,18 @@ test('keeps table rows intact when a value holds a pipe or markup', () => {
   const md = renderMarkdown(summarizeRun(run));
   assert.match(md, /\| odd\\\|key \| a &lt;b&gt;\\\|c \|/);
 });
+
+test('names each kind of failure with how many requests it took and what it means', () => {
+  const md = renderMarkdown(
+    summarizeRun(
+      buildRunRecord({
+        failures: [
+          { atMs: 12_000, error: 'ECONNREFUSED' },
+          { atMs: 13_000, error: null, status: 503 },
+        ],
+      }),
+    ),
+  );
+  assert.match(md, /\| ECONNREFUSED \| 1 \| connection refused: nothing listening/);
+  assert.match(md, /\| http_503 \| 1 \| the pod answered HTTP 503 instead of 200 \|/);
+});
