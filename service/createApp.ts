@@ -7,7 +7,7 @@ import type { Metrics } from './metrics.js';
 import type { ServiceState } from './serviceState.js';
 
 export interface AppDependencies {
-  config: Pick<Config, 'appVersion' | 'workDelayMs' | 'podName'> & Partial<Pick<Config, 'fault'>>;
+  config: Pick<Config, 'appVersion' | 'workDelayMs' | 'podName'>;
   metrics: Metrics;
   state: ServiceState;
   logger: Logger;
@@ -21,8 +21,8 @@ export function createApp({ config, metrics, state, logger }: AppDependencies): 
 
   app.use(trackRequest({ config, metrics, state, logger }));
 
-  // The work is a timer, not a blocking sleep: the original FastAPI sample called time.sleep() inside an
-  // async handler, which froze its event loop and served about one request per second per pod.
+  // The work is a timer, never a blocking wait: a synchronous sleep (or any long computation) in a handler
+  // freezes the event loop, and the pod serves one request at a time while the rest queue behind it.
   app
     .route('/')
     .get(async (_req, res) => {
@@ -37,8 +37,6 @@ export function createApp({ config, metrics, state, logger }: AppDependencies): 
     .route('/health')
     .get((_req, res) => {
       if (state.shuttingDown) res.status(503).json({ status: 'shutting down' });
-      else if (config.fault === 'never-ready')
-        res.status(503).json({ status: 'not ready (FAULT=never-ready)' });
       else res.json({ status: 'ok' });
     })
     .all(methodNotAllowed);
@@ -74,7 +72,7 @@ function trackRequest({ config, metrics, state }: AppDependencies): RequestHandl
     // through the Service and land on a pod that is staying. Decided when the headers go out, not when
     // the request came in: a request that arrived before SIGTERM may be answered during the drain.
     onHeaders(res, () => {
-      if (state.shuttingDown && config.fault !== 'no-connection-close') res.setHeader('Connection', 'close');
+      if (state.shuttingDown) res.setHeader('Connection', 'close');
     });
 
     const request = { method: req.method, url: req.originalUrl, startedAt: Date.now() };

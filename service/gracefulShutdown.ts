@@ -8,7 +8,7 @@ import type { ServiceState } from './serviceState.js';
 
 export interface ShutdownDependencies {
   server: http.Server;
-  config: Pick<Config, 'shutdownDelayMs' | 'shutdownTimeoutMs' | 'gracefulShutdown'>;
+  config: Pick<Config, 'shutdownDelayMs' | 'shutdownTimeoutMs'>;
   state: ServiceState;
   metrics: Metrics;
   logger: Logger;
@@ -16,7 +16,8 @@ export interface ShutdownDependencies {
   exit?: (code: number) => never;
 }
 
-const SIGNALS = ['SIGTERM', 'SIGINT'] as const;
+/** The signals that begin the shutdown: SIGTERM from the kubelet, SIGINT from Ctrl-C. */
+export const SIGNALS = ['SIGTERM', 'SIGINT'] as const;
 
 /**
  * SIGTERM or SIGINT → readiness 503 at once → keep serving for shutdownDelayMs, every response with
@@ -32,18 +33,6 @@ const SIGNALS = ['SIGTERM', 'SIGINT'] as const;
 export function installGracefulShutdown(deps: ShutdownDependencies): void {
   const { server, config, state, metrics, logger } = deps;
   const exit = deps.exit ?? ((code: number) => process.exit(code));
-
-  if (!config.gracefulShutdown) {
-    // GRACEFUL_SHUTDOWN=false: behave like an app with no handler, which dies on SIGTERM and cuts
-    // whatever it was serving. It exists only so the harness can show what that loses.
-    for (const signal of SIGNALS) {
-      process.once(signal, () => {
-        logger.warn({ signal }, 'signal received; GRACEFUL_SHUTDOWN=false, exiting at once');
-        exit(128 + (signal === 'SIGTERM' ? 15 : 2));
-      });
-    }
-    return;
-  }
 
   createTerminus(server, {
     signals: [...SIGNALS],

@@ -3,14 +3,16 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { ConfigError, loadConfig } from './config.js';
 import { createApp } from './createApp.js';
 import { createServer } from './createServer.js';
+import { installDemoFault, loadDemoFault } from './demoFaults.js';
 import { installGracefulShutdown } from './gracefulShutdown.js';
 import { createLogger } from './logger.js';
 import { createMetrics } from './metrics.js';
 import { createServiceState } from './serviceState.js';
 
-function readConfig() {
+/** Settings from the environment; a bad value stops the process here, with one line per bad variable. */
+function fromEnvironment<T>(load: (env: NodeJS.ProcessEnv) => T): T {
   try {
-    return loadConfig(process.env);
+    return load(process.env);
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     process.stderr.write(`${error.message}\n`);
@@ -18,22 +20,16 @@ function readConfig() {
   }
 }
 
-const config = readConfig();
+const config = fromEnvironment(loadConfig);
 const logger = createLogger(config);
 const metrics = createMetrics();
 const state = createServiceState();
 const app = createApp({ config, metrics, state, logger });
 const server = createServer(app);
 installGracefulShutdown({ server, config, state, metrics, logger });
+installDemoFault(fromEnvironment(loadDemoFault), { server, logger }); // test only: see demoFaults.ts
 
-logger.info(
-  { workDelayMs: config.workDelayMs, gracefulShutdown: config.gracefulShutdown, fault: config.fault },
-  'started',
-);
-if (config.fault === 'crash-at-start') {
-  logger.fatal('FAULT=crash-at-start: exiting 1');
-  process.exit(1);
-}
+logger.info({ workDelayMs: config.workDelayMs, startupDelayMs: config.startupDelayMs }, 'started');
 await sleep(config.startupDelayMs);
 // A deep accept queue: Node's default backlog (511) overflows when a burst of new connections arrives at
 // once (a pod entering the Service under load), and the kernel silently drops the overflow, which clients

@@ -7,9 +7,10 @@ import {
   resources,
   runAsNonRoot,
 } from './rules/containerSafety.js';
+import { demoFault } from './rules/demoFault.js';
 import { livenessProbe, probeTiming, readinessProbe } from './rules/probes.js';
 import { maxUnavailable } from './rules/rollout.js';
-import { drain, gracefulShutdown, terminationGracePeriod } from './rules/shutdown.js';
+import { drain, terminationGracePeriod } from './rules/shutdown.js';
 
 /** Every rule, in the order findings are listed: rollout safety first, then pod safety. */
 export const RULES: readonly Rule[] = [
@@ -17,7 +18,7 @@ export const RULES: readonly Rule[] = [
   livenessProbe,
   maxUnavailable,
   drain,
-  gracefulShutdown,
+  demoFault,
   terminationGracePeriod,
   probeTiming,
   imageTag,

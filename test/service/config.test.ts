@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { ConfigError, loadConfig } from '../../service/config.js';
+import { z } from 'zod';
+import { ConfigError, loadConfig, loadVariables } from '../../service/config.js';
 
 test('defaults to port 8080, version 1 and 2 s of work', () => {
   const config = loadConfig({});
   assert.equal(config.port, 8080);
   assert.equal(config.appVersion, '1');
   assert.equal(config.workDelayMs, 2000);
-  assert.equal(config.gracefulShutdown, true);
   assert.ok(config.podName.length > 0, 'POD_NAME defaults to the hostname');
 });
 
@@ -22,11 +22,9 @@ test('reads every variable it documents', () => {
     WORK_DELAY_MS: '10',
     SHUTDOWN_DELAY_MS: '20',
     SHUTDOWN_TIMEOUT_MS: '30',
-    GRACEFUL_SHUTDOWN: 'false',
     POD_NAME: 'hello-abc',
     LOG_LEVEL: 'warn',
     STARTUP_DELAY_MS: '40',
-    FAULT: 'never-ready',
   });
   assert.deepEqual(config, {
     port: 9000,
@@ -34,11 +32,9 @@ test('reads every variable it documents', () => {
     workDelayMs: 10,
     shutdownDelayMs: 20,
     shutdownTimeoutMs: 30,
-    gracefulShutdown: false,
     podName: 'hello-abc',
     logLevel: 'warn',
     startupDelayMs: 40,
-    fault: 'never-ready',
   });
 });
 
@@ -53,13 +49,7 @@ const badValues: Array<[string, string, RegExp]> = [
   ['WORK_DELAY_MS', '-1', /^Invalid WORK_DELAY_MS="-1": expected a whole number of milliseconds/],
   ['SHUTDOWN_DELAY_MS', '1.5', /^Invalid SHUTDOWN_DELAY_MS="1.5"/],
   ['SHUTDOWN_TIMEOUT_MS', 'soon', /^Invalid SHUTDOWN_TIMEOUT_MS="soon"/],
-  ['GRACEFUL_SHUTDOWN', 'yes', /^Invalid GRACEFUL_SHUTDOWN="yes": expected true or false\.$/],
   ['LOG_LEVEL', 'loud', /^Invalid LOG_LEVEL="loud": expected one of fatal, error/],
-  [
-    'FAULT',
-    'gremlins',
-    /^Invalid FAULT="gremlins": expected one of none, never-ready, crash-at-start, no-connection-close\.$/,
-  ],
 ];
 
 for (const [name, value, message] of badValues) {
@@ -76,5 +66,16 @@ test('names every bad variable, one line each', () => {
   assert.throws(
     () => loadConfig({ PORT: 'x', APP_VERSION: '9' }),
     (error: unknown) => error instanceof ConfigError && error.message.split('\n').length === 2,
+  );
+});
+
+test('checks the variables a module of its own declares the same way, one line each', () => {
+  const declared = { COLOUR: z.enum(['red', 'blue']).default('red').describe('red or blue') };
+  assert.deepEqual(loadVariables({ COLOUR: '' }, declared), { COLOUR: 'red' });
+  assert.deepEqual(loadVariables({ COLOUR: 'blue', PORT: 'x' }, declared), { COLOUR: 'blue' });
+  assert.throws(
+    () => loadVariables({ COLOUR: 'green' }, declared),
+    (error: unknown) =>
+      error instanceof ConfigError && error.message === 'Invalid COLOUR="green": expected red or blue.',
   );
 });

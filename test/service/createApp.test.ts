@@ -1,22 +1,17 @@
 import assert from 'node:assert/strict';
-import { once } from 'node:events';
-import type { AddressInfo } from 'node:net';
 import { test } from 'node:test';
 import { pino } from 'pino';
 import request from 'supertest';
-import { Agent, request as undiciRequest } from 'undici';
-import type { Fault } from '../../service/config.js';
 import { createApp } from '../../service/createApp.js';
 import { createMetrics } from '../../service/metrics.js';
 import { createServiceState } from '../../service/serviceState.js';
 
-function makeApp(overrides: { appVersion?: '1' | '2'; workDelayMs?: number; fault?: Fault } = {}) {
+function makeApp(overrides: { appVersion?: '1' | '2'; workDelayMs?: number } = {}) {
   const state = createServiceState();
   const config = {
     appVersion: overrides.appVersion ?? '1',
     workDelayMs: overrides.workDelayMs ?? 20,
     podName: 'pod-a',
-    fault: overrides.fault ?? 'none',
   };
   const app = createApp({ config, metrics: createMetrics(), state, logger: pino({ level: 'silent' }) });
   return { app, state };
@@ -144,28 +139,5 @@ test('no answer to bad input carries a stack trace or X-Powered-By', async () =>
     assert.doesNotMatch(response.text ?? '', /\bat .*\.(js|ts):\d+/);
     assert.equal(response.headers['x-powered-by'], undefined);
     assert.ok(response.status < 500, `status ${response.status}`);
-  }
-});
-
-test('FAULT=never-ready (test only) keeps /health at 503 while / still answers', async () => {
-  const { app } = makeApp({ fault: 'never-ready' });
-  assert.equal((await request(app).get('/health')).status, 503);
-  assert.equal((await request(app).get('/')).status, 200);
-});
-
-test('FAULT=no-connection-close (test only) leaves keep-alive connections open during the drain', async () => {
-  const { app, state } = makeApp({ fault: 'no-connection-close' });
-  const server = app.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const agent = new Agent({ keepAliveTimeout: 10_000 });
-  try {
-    state.beginShutdown();
-    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
-    const response = await undiciRequest(url, { dispatcher: agent });
-    await response.body.text();
-    assert.equal(response.headers.connection, 'keep-alive');
-  } finally {
-    await agent.close();
-    server.close();
   }
 });

@@ -21,8 +21,9 @@ export interface ServiceProcess {
 export async function startService(
   env: Record<string, string> = {},
   timeoutMs = 10_000,
+  entry = SERVICE_ENTRY,
 ): Promise<ServiceProcess> {
-  const child = spawn(process.execPath, [SERVICE_ENTRY], {
+  const child = spawn(process.execPath, [entry], {
     env: { PATH: process.env.PATH, PORT: '0', LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -55,13 +56,16 @@ export async function startService(
 /** Runs the service to completion (for settings that stop it at start-up). */
 export async function runServiceToExit(
   env: Record<string, string>,
-): Promise<{ code: number | null; stderr: string }> {
+): Promise<{ code: number | null; stderr: string; stdout: string }> {
   const child = spawn(process.execPath, [SERVICE_ENTRY], {
     env: { PATH: process.env.PATH, PORT: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stderr = '';
+  let stdout = '';
   child.stderr.on('data', (chunk) => (stderr += chunk));
-  const [code] = (await once(child, 'exit')) as [number | null];
-  return { code, stderr };
+  child.stdout.on('data', (chunk) => (stdout += chunk));
+  // 'close', not 'exit': the process may exit before its last output has been read.
+  const [code] = (await once(child, 'close')) as [number | null];
+  return { code, stderr, stdout };
 }

@@ -44,13 +44,13 @@ export const livenessProbe: Rule = {
  * termination, as kube-proxy does) must see the pod fail. Worst case from SIGTERM to "not ready": the next
  * probe starts within periodSeconds, failureThreshold probes in a row must fail, and the last one may take
  * up to timeoutSeconds: periodSeconds × failureThreshold + timeoutSeconds ≤ SHUTDOWN_DELAY_MS / 1000.
- * Skipped when there is no readiness probe, no drain, or no graceful shutdown: those rules report the cause.
+ * Skipped when there is no readiness probe or no drain: those rules report the cause.
  */
 export const probeTiming: Rule = {
   id: 'probe-timing',
   check({ settings, app, main, finding }) {
     const readiness = settings?.container.readinessProbe;
-    if (!settings || !app || !readiness || !app.gracefulShutdown) return [];
+    if (!settings || !app || !readiness) return [];
     if (settings.container.preStop.type === 'none' && app.shutdownDelayMs === 0) return [];
     const { periodSeconds, failureThreshold, timeoutSeconds } = readiness;
     const notReadyAfter = periodSeconds * failureThreshold + timeoutSeconds;

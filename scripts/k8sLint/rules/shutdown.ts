@@ -25,20 +25,6 @@ export const drain: Rule = {
   },
 };
 
-export const gracefulShutdown: Rule = {
-  id: 'graceful-shutdown',
-  check({ app, main, finding }) {
-    if (!app || app.gracefulShutdown) return [];
-    return [
-      finding(
-        `${main}.env[GRACEFUL_SHUTDOWN]`,
-        'graceful-shutdown',
-        'GRACEFUL_SHUTDOWN is "false": the app exits at once on SIGTERM, cutting every in-flight request',
-      ),
-    ];
-  },
-};
-
 export const terminationGracePeriod: Rule = {
   id: 'termination-grace-period',
   check({ settings, app, finding }) {

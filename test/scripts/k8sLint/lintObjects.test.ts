@@ -1,9 +1,14 @@
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { describe, test } from 'node:test';
 import { lintObjects } from '../../../scripts/k8sLint/lintObjects.js';
+import { deploymentSettings } from '../../../scripts/manifests/deploymentSettings.js';
 import { k8sDir, listOverlays, overlayDir } from '../../../scripts/manifests/overlays.js';
 import { renderKustomization, type KubeObject } from '../../../scripts/manifests/renderKustomization.js';
+import { scenarioOverlays } from '../../../scripts/scenarios/scenarioOverlays.js';
+import { SCENARIOS } from '../../../scripts/scenarios/scenarios.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- mutations reach into rendered YAML by path */
 
@@ -72,10 +77,10 @@ const cases: Array<{
     field: `${C}.lifecycle.preStop`,
   },
   {
-    broken: 'graceful shutdown switched off',
-    mutate: (_, c) => setEnv(c, 'GRACEFUL_SHUTDOWN', 'false'),
-    rule: 'graceful-shutdown',
-    field: `${C}.env[GRACEFUL_SHUTDOWN]`,
+    broken: 'a test-only fault switched on (the app exits at once on SIGTERM)',
+    mutate: (_, c) => setEnv(c, 'FAULT', 'exit-at-once-on-sigterm'),
+    rule: 'demo-fault',
+    field: `${C}.env[FAULT]`,
   },
   {
     broken: 'a grace period 1 s short of 2 + 3 + 5 + 1',
@@ -217,6 +222,65 @@ describe('lint rules at their boundaries', () => {
   });
 });
 
+describe('the demo-fault rule', () => {
+  test('flags FAULT whatever its value, even none or empty', () => {
+    for (const value of ['never-ready', 'crash-at-start', 'no-connection-close', 'anything', 'none', '']) {
+      const findings = lintObjects(brokenV2((_, c) => setEnv(c, 'FAULT', value)));
+      assert.deepEqual(
+        findings.map(({ rule, field }) => ({ rule, field })),
+        [{ rule: 'demo-fault', field: `${C}.env[FAULT]` }],
+        value,
+      );
+      assert.match(findings[0]?.message ?? '', /test-only .*never set it in a real deployment$/);
+    }
+  });
+
+  test('flags FAULT in an init container too, even one the rollout rules cannot read', () => {
+    const objects = brokenV2((d, c) => {
+      const { image, securityContext, resources } = c;
+      d.spec.template.spec.initContainers = [
+        { name: 'setup', image, securityContext, resources, env: [{ name: 'FAULT', value: 'x' }] },
+      ];
+    });
+    assert.deepEqual(brief(objects), [
+      finding('manifest', 'spec'),
+      finding('demo-fault', 'spec.template.spec.initContainers[setup].env[FAULT]'),
+    ]);
+  });
+
+  test('flags every scenario version that sets a FAULT, and no other', () => {
+    const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'lint-scenarios-'));
+    try {
+      const flagged: string[] = [];
+      for (const scenario of SCENARIOS) {
+        const { from, to } = scenarioOverlays(scenario, 'plain', workDir);
+        for (const [version, dir] of [
+          ['v1', from],
+          ['v2', to],
+        ] as const) {
+          const objects = renderKustomization(dir);
+          const hasFault = deploymentSettings(objects).container.env.FAULT !== undefined;
+          const flags = lintObjects(objects).some((f) => f.rule === 'demo-fault');
+          assert.equal(flags, hasFault, `${scenario.name} ${version}`);
+          if (flags) flagged.push(`${scenario.name} ${version}`);
+        }
+      }
+      assert.deepEqual(flagged, [
+        'naive v1',
+        'naive v2',
+        'no-graceful v1',
+        'no-graceful v2',
+        'no-connection-close v1',
+        'no-connection-close v2',
+        'v2-never-ready v2',
+        'v2-crash-at-start v2',
+      ]);
+    } finally {
+      fs.rmSync(workDir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('lint rules on the overlays as shipped', () => {
   for (const name of listOverlays().filter((overlay) => !overlay.includes('naive'))) {
     test(`hardened overlay ${name} has no findings`, () => {
@@ -225,11 +289,11 @@ describe('lint rules on the overlays as shipped', () => {
   }
 
   for (const name of listOverlays().filter((overlay) => overlay.includes('naive'))) {
-    test(`naive overlay ${name} shows no readiness probe, no drain and no graceful shutdown`, () => {
+    test(`naive overlay ${name} shows no readiness probe, no drain and the fault that skips graceful shutdown`, () => {
       assert.deepEqual(brief(renderKustomization(path.join(k8sDir(), 'overlays', name))), [
         finding('readiness-probe', `${C}.readinessProbe`),
         finding('drain', `${C}.lifecycle.preStop`),
-        finding('graceful-shutdown', `${C}.env[GRACEFUL_SHUTDOWN]`),
+        finding('demo-fault', `${C}.env[FAULT]`),
       ]);
     });
   }

@@ -26,7 +26,7 @@ describe('npm run lint:k8s', () => {
     }
     for (const name of ['naive-v1', 'naive-v2', 'kind-naive-v1', 'kind-naive-v2']) {
       const line = lines.find((candidate) => candidate.includes(`overlays/${name}:`)) ?? '';
-      assert.match(line, /^expected .*readiness-probe, drain, graceful-shutdown/, name);
+      assert.match(line, /^expected .*readiness-probe, drain, demo-fault/, name);
     }
     assert.match(
       lines.at(-1) ?? '',

@@ -93,7 +93,7 @@ describe('deployment settings of the naive overlays', () => {
       assert.equal(settings.container.startupProbe, null);
       assert.deepEqual(settings.container.preStop, { type: 'none' });
       assert.equal(settings.container.env.SHUTDOWN_DELAY_MS, '0');
-      assert.equal(settings.container.env.GRACEFUL_SHUTDOWN, 'false');
+      assert.equal(settings.container.env.FAULT, 'exit-at-once-on-sigterm');
     });
   }
 });

@@ -60,7 +60,7 @@ test('each removed protection is removed, and only from the scenario that names 
   assert.equal(noDrain.env.SHUTDOWN_DELAY_MS, '0');
   assert.ok(noDrain.readinessProbe, 'the readiness probe is untouched');
 
-  assert.equal(settingsOf(overlays('no-graceful').to).container.env.GRACEFUL_SHUTDOWN, 'false');
+  assert.equal(settingsOf(overlays('no-graceful').to).container.env.FAULT, 'exit-at-once-on-sigterm');
   assert.equal(settingsOf(overlays('short-grace').to).terminationGracePeriodSeconds, 3);
   assert.equal(settingsOf(overlays('no-connection-close').to).container.env.FAULT, 'no-connection-close');
 });
