@@ -114,11 +114,13 @@ step_done
 
 step "images: $ZDR_PAUSE_IMAGE, hello:v1, hello:v2 into the cluster's containerd"
 bash "$repo_root/scripts/docker/ensure-docker.sh" >/dev/null
-if ! docker image inspect hello:v1 >/dev/null 2>&1 || ! docker image inspect hello:v2 >/dev/null 2>&1; then
-  echo "    hello:v1 or hello:v2 is not built yet: building them (npm run image:base, image:build)"
-  bash "$repo_root/scripts/docker/build-offline-base.sh"
-  bash "$repo_root/scripts/docker/build-images.sh"
+# Always built from this checkout (Docker's layer cache makes an unchanged one quick): images left by an
+# older checkout would run old code under these manifests.
+NODE_IMAGE="${NODE_IMAGE:-node:24-bookworm-slim}"
+if ! docker image inspect "$NODE_IMAGE" >/dev/null 2>&1; then
+  NODE_IMAGE="$NODE_IMAGE" bash "$repo_root/scripts/docker/build-offline-base.sh"
 fi
+NODE_IMAGE="$NODE_IMAGE" bash "$repo_root/scripts/docker/build-images.sh" | sed 's/^/    /'
 pause_context="$(mktemp -d)"
 cp "$bin_dir/pause" "$pause_context/pause"
 printf 'FROM scratch\nCOPY pause /pause\nUSER 65535:65535\nENTRYPOINT ["/pause"]\n' >"$pause_context/Dockerfile"
