@@ -2,8 +2,9 @@ import path from 'node:path';
 import { createK6Generator } from '../../loadtest/k6Generator.js';
 import type { LoadGenerator } from '../../loadtest/loadGenerator.js';
 import { createProcessLoadGenerator } from '../../loadtest/processLoadGenerator.js';
-import { findOnPath } from '../targets/pickTarget.js';
-import { UsageError, type RolloutOptions } from './rolloutFlags.js';
+import { UsageError } from '../errors.js';
+import { findOnPath } from '../tools.js';
+import type { RolloutOptions } from './rolloutFlags.js';
 
 export type LoadName = 'builtin' | 'k6' | 'none';
 

@@ -1,3 +1,4 @@
+import { UsageError } from '../errors.js';
 import { parseArgs } from 'node:util';
 import { SCENARIO_NAMES } from '../scenarios/scenarios.js';
 
@@ -42,11 +43,6 @@ export interface RolloutOptions {
  * https://kubernetes.io/docs/reference/config-api/kube-proxy-config.v1alpha1/#kubeproxy-config-k8s-io-v1alpha1-KubeProxyIPTablesConfiguration
  */
 export const DEFAULT_PROPAGATION_LAG_S = 1;
-
-/** A bad flag: the CLI prints the message as one line and exits 2. */
-export class UsageError extends Error {
-  override name = 'UsageError';
-}
 
 export const USAGE = `Usage: npm run demo:rollout -- [options]
 

@@ -1,4 +1,4 @@
-import { UsageError } from './rolloutFlags.js';
+import { UsageError } from '../errors.js';
 
 /** A whole-number flag from 1 to `max`, or `fallback` when absent; anything else is a UsageError (exit 2). */
 export function wholeNumberFlag(

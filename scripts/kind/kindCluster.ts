@@ -1,7 +1,7 @@
 import type { CommandRunner } from './commandRunner.js';
 import { KIND_NODE_PORT } from './kindClusterConfig.js';
 import { hostPortTaken, kindFailureReason } from './kindFailure.js';
-import { MissingPrerequisite } from './preflight.js';
+import { MissingPrerequisite } from '../errors.js';
 import { kindStep, stepLines } from './stepLines.js';
 import { firstLine } from './textLines.js';
 

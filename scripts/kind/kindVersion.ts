@@ -1,5 +1,5 @@
 import type { CommandRunner } from './commandRunner.js';
-import { MissingPrerequisite } from './preflight.js';
+import { MissingPrerequisite } from '../errors.js';
 import { firstLine } from './textLines.js';
 
 /**

@@ -9,7 +9,7 @@ import {
 import type { RolloutEvent } from '../model.js';
 import { NAMESPACE, POD_SELECTOR } from './kubectl.js';
 import { podChanges, podState, type PodState } from './podEvents.js';
-import { MissingPrerequisite } from './preflight.js';
+import { MissingPrerequisite } from '../errors.js';
 
 /** The pods of the Deployment as the API server reports them, turned into rollout events. */
 export interface PodWatch {

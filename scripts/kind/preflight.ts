@@ -1,12 +1,7 @@
-import { UsageError } from '../cli/rolloutFlags.js';
-import { findOnPath } from '../targets/pickTarget.js';
+import { MissingPrerequisite } from '../errors.js';
+import { findOnPath } from '../tools.js';
 import type { CommandRunner } from './commandRunner.js';
 import { firstLine } from './textLines.js';
-
-/** A tool the target needs is missing or not answering: the CLI prints the one line and exits 2. */
-export class MissingPrerequisite extends UsageError {
-  override name = 'MissingPrerequisite';
-}
 
 const WHERE_TO_GET: Record<string, string> = {
   docker: 'install it from https://docs.docker.com/get-docker/',

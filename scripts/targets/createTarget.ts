@@ -1,5 +1,6 @@
 import path from 'node:path';
-import { UsageError, type RolloutOptions } from '../cli/rolloutFlags.js';
+import type { RolloutOptions } from '../cli/rolloutFlags.js';
+import { UsageError } from '../errors.js';
 import { createClusterObserver, createPlanObserver } from '../kind/clusterObserver.js';
 import { createCommandRunner, createDryRunner, type CommandRunner } from '../kind/commandRunner.js';
 import { dryRunAnswer } from '../kind/dryRunAnswers.js';

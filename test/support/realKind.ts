@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { findOnPath } from '../../scripts/targets/pickTarget.js';
+import { findOnPath } from '../../scripts/tools.js';
 
 /**
  * The real kind CLI, built from its Go module (sigs.k8s.io/kind has no local replaces, so `go install

@@ -2,7 +2,7 @@ import type { V1Pod, V1PodList } from '@kubernetes/client-node';
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { RolloutEvent } from '../../../scripts/model.js';
-import { MissingPrerequisite } from '../../../scripts/kind/preflight.js';
+import { MissingPrerequisite } from '../../../scripts/errors.js';
 import { watchPods, type PodApi } from '../../../scripts/kind/podWatch.js';
 
 // The pod watch against an API server that behaves as real ones do: watches that end, 410 Gone for a
