@@ -46,7 +46,7 @@ async function main(): Promise<void> {
     const listen = round(await listenMs(cfg.spawns));
     console.log(`v2 spawn → listening, median of ${cfg.spawns}: ${listen} ms`);
     for (const replicas of cfg.replicas) {
-      const [v1, v2] = [overlayDir('hardened', 1), overlayDir('hardened', 2)];
+      const [v1, v2] = [overlayDir(1), overlayDir(2)];
       const from = replicas === 3 ? v1 : replicaOverlay(v1, replicas, work);
       const to = replicas === 3 ? v2 : replicaOverlay(v2, replicas, work);
       const settings = deploymentSettings(renderKustomization(to));

@@ -20,7 +20,7 @@ import { createCommandRunner } from './kind/commandRunner.js';
 import { DEFAULT_PROPAGATION_LAG_S } from './cli/rolloutFlags.js';
 import { scenarioOverlays } from './scenarios/scenarioOverlays.js';
 import { findScenario } from './scenarios/scenarios.js';
-import { NODE_PORT } from './targets/createTarget.js';
+import { NODE_PORT } from './targets/kubeTargetEntry.js';
 
 const USAGE = `Usage: npm run demo:fidelity -- --context NAME [--repeat N] [--only ID,ID] [--measure on|off] [--warmup S] [--cooldown S] [--out DIR]
 
@@ -114,8 +114,7 @@ async function main(argv: string[]): Promise<number> {
   let timings = null;
   if (flags.measure) {
     const overlay = (scenario: string) =>
-      scenarioOverlays(findScenario(scenario)!, 'plain', path.join(flags.outDir, 'measure'), ['node-port'])
-        .from;
+      scenarioOverlays(findScenario(scenario)!, ['node-port'], path.join(flags.outDir, 'measure')).from;
     timings = await measureCluster({
       context: flags.context,
       run: createCommandRunner({ cwd: repoRoot }),

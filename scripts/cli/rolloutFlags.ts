@@ -1,34 +1,21 @@
-import { UsageError } from '../errors.js';
 import { parseArgs } from 'node:util';
+import { UsageError } from '../errors.js';
 import { SCENARIO_NAMES } from '../scenarios/scenarios.js';
+import type { TargetName, TargetOptions } from '../targets/targetOptions.js';
+import { TARGET_NAMES, TARGETS } from '../targets/targets.js';
 
-/** What `npm run demo:rollout -- ...` was asked to do, validated. */
-export interface RolloutOptions {
-  target: 'auto' | 'local' | 'kind' | 'kube';
-  /** A name from scripts/scenarios/scenarios.ts. */
-  scenario: string;
+/** What `npm run demo:rollout -- ...` was asked to do, validated (the target's part is TargetOptions). */
+export interface RolloutOptions extends TargetOptions {
+  target: 'auto' | TargetName;
   /** Requests per second of the built-in load. */
   rate: number;
   keepAlive: boolean;
   load: 'auto' | 'builtin' | 'k6' | 'none';
-  /** The Service's port on 127.0.0.1 (local target); 0 picks a free one. */
-  lbPort: number;
-  propagationLagMs: number;
   warmupMs: number;
   cooldownMs: number;
   requestTimeoutMs: number;
   /** Where the report goes; null: reports/<timestamp>/. */
   out: string | null;
-  dryRun: boolean;
-  /** kube target: the kubectl context to use. */
-  context: string | null;
-  /** kind/kube targets: where the images are (a registry prefix, `hello` by default). */
-  image: string | null;
-  keepCluster: boolean;
-  /** kind target: delete an existing cluster of that name first and create it afresh. */
-  recreateCluster: boolean;
-  /** kube target: publish the Service on NodePort 30080 (k8s/components/node-port) and load 127.0.0.1 there. */
-  nodePort: boolean;
   /** What to do when the rollout stalls: leave it (stop), or roll back like `kubectl rollout undo`. */
   onFail: 'stop' | 'rollback';
   /** kill-pod: SIGKILL one v1 pod half-way through the warm-up (an unplanned failure). */
@@ -44,11 +31,24 @@ export interface RolloutOptions {
  */
 export const DEFAULT_PROPAGATION_LAG_S = 1;
 
+/** --target's lines of the help, from the targets registry. */
+function targetLines(): string {
+  const choices = ['auto', ...TARGET_NAMES].join('|');
+  return [
+    `  --target ${choices.padEnd(23)}where to run (default auto: the first of ${TARGETS.filter(
+      (t) => t.detect,
+    )
+      .map((t) => t.name)
+      .join(', ')} that can run here)`,
+    ...TARGETS.map((t) => `${' '.repeat(34)}${t.name}: ${t.summary}`),
+  ].join('\n');
+}
+
 export const USAGE = `Usage: npm run demo:rollout -- [options]
 
 Rolls hello v1 → v2 under load and proves (or disproves) that no request was dropped.
 
-  --target auto|local|kind|kube   where to run (default auto: kind when docker, kind and kubectl work, else local)
+${targetLines()}
   --scenario NAME                 which manifests (default hardened); one protection removed: no-readiness,
                                   no-drain, no-graceful, short-grace, no-connection-close; all of them: naive;
                                   a broken v2: v2-never-ready, v2-crash-at-start, v2-slow-start
@@ -142,7 +142,7 @@ export function parseRolloutFlags(argv: readonly string[]): RolloutOptions {
   }
   const text = (name: string) => values[name] as string | undefined;
   const options: RolloutOptions = {
-    target: choice('target', text('target'), ['auto', 'local', 'kind', 'kube'], 'auto'),
+    target: choice('target', text('target'), ['auto', ...TARGET_NAMES], 'auto'),
     scenario: choice('scenario', text('scenario'), SCENARIO_NAMES, 'hardened'),
     rate: number('rate', text('rate'), 100, 1, 20_000, 'requests per second'),
     keepAlive: choice('keep-alive', text('keep-alive'), ['on', 'off'], 'on') === 'on',

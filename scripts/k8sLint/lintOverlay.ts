@@ -1,4 +1,3 @@
-import path from 'node:path';
 import { renderKustomization } from '../manifests/renderKustomization.js';
 import type { Finding } from './finding.js';
 import { lintObjects } from './lintObjects.js';
@@ -11,8 +10,6 @@ export interface OverlayResult {
   schema: Finding[];
   /** Stage 2: the rules that keep a rollout lossless and a pod safe. */
   lint: Finding[];
-  /** A naive overlay (k8s/README.md) leaves the hardening out on purpose: its rule findings are expected. */
-  naive: boolean;
 }
 
 /** Renders an overlay (the same renderer the local target uses) and checks what comes out. */
@@ -23,6 +20,5 @@ export async function lintOverlay(dir: string): Promise<OverlayResult> {
     objects: objects.length,
     schema: await validateSchema(objects),
     lint: lintObjects(objects),
-    naive: path.basename(path.resolve(dir)).split('-').includes('naive'),
   };
 }

@@ -1,5 +1,9 @@
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
-import { k8sDir, listOverlays } from '../manifests/overlays.js';
+import { scenarioOverlays } from '../scenarios/scenarioOverlays.js';
+import { SCENARIOS } from '../scenarios/scenarios.js';
+import { TARGET_COMPONENT_SETS } from '../targets/targetComponents.js';
 import { formatFinding } from './finding.js';
 import { lintOverlay, type OverlayResult } from './lintOverlay.js';
 
@@ -7,9 +11,43 @@ export const USAGE = `usage: npm run lint:k8s -- [overlay dir ...]
   Renders each kustomize overlay, validates it against the Kubernetes API schemas, and checks the rules
   that keep a rollout lossless and a pod safe. Exit 0: clean. Exit 1: findings. Exit 2: bad usage or an
   overlay that does not render.
-  No arguments: every overlay under k8s/overlays. The hardened ones must be clean; the naive ones must
-  show their findings (they leave the hardening out on purpose) and do not fail the run.
-  Overlays named on the command line: every finding fails, naive or not.`;
+  No arguments: what the runs apply, every scenario on every target's Components (k8s/overlays/v1 and v2,
+  plus k8s/scenarios/<scenario>, plus k8s/components/<target's>). The hardened ones must be clean; a scenario
+  that removes a protection must show findings (it leaves the hardening out on purpose) and does not fail the
+  run; a broken v2 release is shown with whatever it has.
+  Overlays named on the command line: every finding fails.`;
+
+/** What a composition should show: nothing, some findings, or whatever it has (a broken v2). */
+type Expectation = 'clean' | 'findings' | 'any';
+
+interface LintTarget {
+  dir: string;
+  shown: string;
+  expect: Expectation;
+}
+
+/** Every scenario × every set of target Components × both versions, generated under a temporary folder. */
+function compositions(workDir: string): LintTarget[] {
+  const sets = new Map<string, readonly string[]>();
+  for (const list of Object.values(TARGET_COMPONENT_SETS))
+    for (const set of list) sets.set(set.join('+'), set);
+  const targets: LintTarget[] = [];
+  for (const scenario of SCENARIOS) {
+    for (const [key, components] of sets) {
+      const { from, to } = scenarioOverlays(scenario, components, workDir);
+      for (const [version, dir] of [[1, from] as const, [2, to] as const]) {
+        const expect: Expectation =
+          scenario.name === 'hardened' || (scenario.fault && version === 1)
+            ? 'clean'
+            : scenario.fault
+              ? 'any'
+              : 'findings';
+        targets.push({ dir, shown: `${scenario.name} v${version}${key ? ` + ${key}` : ''}`, expect });
+      }
+    }
+  }
+  return targets;
+}
 
 type Verdict = 'ok' | 'expected' | 'FAIL';
 
@@ -25,12 +63,25 @@ export async function runLintK8s(args: readonly string[], print: (line: string) 
     return 2;
   }
   const explicit = args.length > 0;
-  const dirs = explicit ? [...args] : listOverlays().map((name) => path.join(k8sDir(), 'overlays', name));
+  const workDir = explicit ? null : fs.mkdtempSync(path.join(os.tmpdir(), 'lint-k8s-'));
+  const dirs: LintTarget[] = workDir
+    ? compositions(workDir)
+    : args.map((dir) => ({
+        dir,
+        shown: path.relative(process.cwd(), path.resolve(dir)) || '.',
+        expect: 'clean',
+      }));
+  try {
+    return await lintAll(dirs, print);
+  } finally {
+    if (workDir) fs.rmSync(workDir, { recursive: true, force: true });
+  }
+}
 
+async function lintAll(dirs: LintTarget[], print: (line: string) => void): Promise<number> {
   let exitCode = 0;
   const tally: Record<Verdict, number> = { ok: 0, expected: 0, FAIL: 0 };
-  for (const dir of dirs) {
-    const shown = path.relative(process.cwd(), path.resolve(dir)) || '.';
+  for (const { dir, shown, expect } of dirs) {
     let result: OverlayResult;
     try {
       result = await lintOverlay(dir);
@@ -40,7 +91,7 @@ export async function runLintK8s(args: readonly string[], print: (line: string) 
       exitCode = 2;
       continue;
     }
-    const { verdict, summary } = judge(result, explicit);
+    const { verdict, summary } = judge(result, expect);
     tally[verdict] += 1;
     if (verdict === 'FAIL') exitCode = Math.max(exitCode, 1);
     print(`${verdict.padEnd(9)}${shown}: ${summary}`);
@@ -50,31 +101,26 @@ export async function runLintK8s(args: readonly string[], print: (line: string) 
   }
   const parts = [
     `${tally.ok} clean`,
-    tally.expected > 0 ? `${tally.expected} naive with their expected findings` : '',
+    tally.expected > 0 ? `${tally.expected} with the findings their scenario means to show` : '',
     `${tally.FAIL} failed`,
   ];
-  print(`lint:k8s: ${dirs.length} overlay(s): ${parts.filter(Boolean).join(', ')}`);
+  print(`lint:k8s: ${dirs.length} composition(s): ${parts.filter(Boolean).join(', ')}`);
   return exitCode;
 }
 
-function judge(result: OverlayResult, explicit: boolean): { verdict: Verdict; summary: string } {
+function judge(result: OverlayResult, expect: Expectation): { verdict: Verdict; summary: string } {
   const counts = `${result.objects} objects, ${result.schema.length} schema error(s), ${result.lint.length} finding(s)`;
   if (result.schema.length > 0) return { verdict: 'FAIL', summary: counts };
-  if (!result.naive || explicit) {
-    return result.lint.length === 0
-      ? { verdict: 'ok', summary: counts }
-      : { verdict: 'FAIL', summary: counts };
+  const rules = [...new Set(result.lint.map((finding) => finding.rule))].join(', ');
+  if (expect === 'clean') return { verdict: result.lint.length === 0 ? 'ok' : 'FAIL', summary: counts };
+  if (result.lint.length > 0) {
+    return {
+      verdict: 'expected',
+      summary: `${counts} (${rules}), as intended: the scenario leaves a protection out or breaks v2`,
+    };
   }
-  // A naive overlay that passes would make the naive demo show nothing: that is a failure too.
-  return result.lint.length > 0
-    ? {
-        verdict: 'expected',
-        summary:
-          `${counts} (${[...new Set(result.lint.map((finding) => finding.rule))].join(', ')}), as intended: ` +
-          `a naive overlay leaves the hardening out (name it to see each finding)`,
-      }
-    : {
-        verdict: 'FAIL',
-        summary: `${counts}, but a naive overlay should show the findings the hardening prevents`,
-      };
+  // A scenario that removes a protection the lint cannot see would let that mistake through unnoticed.
+  return expect === 'any'
+    ? { verdict: 'ok', summary: counts }
+    : { verdict: 'FAIL', summary: `${counts}, but this scenario removes a protection the lint should find` };
 }

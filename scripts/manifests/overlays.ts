@@ -1,16 +1,16 @@
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ManifestError } from './manifestError.js';
 
 /**
- * Where the manifests are, and which overlay each rollout applies. Layout (k8s/README.md):
- *   overlays/v1, v2                  hardened, the ones users `kubectl apply -k`
- *   overlays/naive-v1, naive-v2      the same versions without the hardening (components/naive)
- *   overlays/kind-<any of the above> the same on a kind cluster (components/kind: NodePort 30080)
+ * Where the manifests are (k8s/README.md):
+ *   base/                     the Deployment, Service and PodDisruptionBudget, hardened
+ *   overlays/v1, overlays/v2  the two versions, the only overlays (users `kubectl apply -k` them)
+ *   scenarios/<name>/         kustomize Components a scenario adds (each removes one protection, or breaks v2)
+ *   components/<name>/        kustomize Components a target adds (kind: its NodePort and loaded images)
+ * A run composes them: overlays/vN + the scenario's components + the target's (scripts/scenarios/scenarioOverlays.ts).
  */
-export type Scenario = 'hardened' | 'naive';
-export type ManifestFlavour = 'plain' | 'kind';
 
 /** The repository's k8s/ directory, found upwards from this file (works from source and from dist/). */
 export function k8sDir(): string {
@@ -25,23 +25,17 @@ export function k8sDir(): string {
   }
 }
 
-/** Names of every overlay under k8s/overlays, sorted. */
-export function listOverlays(root: string = k8sDir()): string[] {
-  return readdirSync(path.join(root, 'overlays'), { withFileTypes: true })
-    .filter((entry) => entry.isDirectory())
-    .map((entry) => entry.name)
-    .sort();
+/** k8s/overlays/v1 or v2. */
+export function overlayDir(version: 1 | 2, root: string = k8sDir()): string {
+  return path.join(root, 'overlays', `v${version}`);
 }
 
-/** The overlay directory a scenario deploys for one version: ('naive', 2, 'kind') → k8s/overlays/kind-naive-v2. */
-export function overlayDir(
-  scenario: Scenario,
-  version: 1 | 2,
-  flavour: ManifestFlavour = 'plain',
-  root: string = k8sDir(),
-): string {
-  const name = [flavour === 'kind' ? 'kind' : '', scenario === 'naive' ? 'naive' : '', `v${version}`]
-    .filter(Boolean)
-    .join('-');
-  return path.join(root, 'overlays', name);
+/** A target's Component: k8s/components/<name>. */
+export function targetComponentDir(name: string, root: string = k8sDir()): string {
+  return path.join(root, 'components', name);
+}
+
+/** A scenario's Component: k8s/scenarios/<name>. */
+export function scenarioComponentDir(name: string, root: string = k8sDir()): string {
+  return path.join(root, 'scenarios', name);
 }

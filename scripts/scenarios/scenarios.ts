@@ -10,9 +10,7 @@ export interface Scenario {
   name: string;
   /** What it removes or breaks, in a few words (the matrix's second column). */
   removes: string;
-  /** Ready-made overlays, where they exist (k8s/overlays/v1, naive-v1, ...). */
-  family: 'hardened' | 'naive';
-  /** Components from k8s/scenarios/ added on top of the family's v1 and v2 overlays. */
+  /** Components from k8s/scenarios/ added on top of k8s/overlays/v1 and v2. */
   components: { v1: string[]; v2: string[] };
   /** Dropped requests this scenario should show, with keep-alive on and off. */
   expectedDrops: { keepAliveOn: Drops; keepAliveOff: Drops };
@@ -38,7 +36,6 @@ export const SCENARIOS: readonly Scenario[] = [
   {
     name: 'hardened',
     removes: 'nothing',
-    family: 'hardened',
     components: { v1: [], v2: [] },
     expectedDrops: both('none'),
     expectedOutcome: 'complete',
@@ -47,8 +44,7 @@ export const SCENARIOS: readonly Scenario[] = [
   {
     name: 'naive',
     removes: 'readiness probe, preStop, drain and graceful shutdown',
-    family: 'naive',
-    components: { v1: [], v2: [] },
+    components: onBoth('naive'),
     expectedDrops: both('some'),
     expectedOutcome: 'complete',
     fault: false,
@@ -56,7 +52,6 @@ export const SCENARIOS: readonly Scenario[] = [
   {
     name: 'no-readiness',
     removes: 'readiness probe (new pods get traffic before they listen)',
-    family: 'hardened',
     components: onBoth('no-readiness'),
     expectedDrops: both('some'),
     expectedOutcome: 'complete',
@@ -65,7 +60,6 @@ export const SCENARIOS: readonly Scenario[] = [
   {
     name: 'no-drain',
     removes: 'preStop and SHUTDOWN_DELAY_MS (endpoint removal races SIGTERM)',
-    family: 'hardened',
     components: onBoth('no-drain'),
     expectedDrops: both('some'),
     expectedOutcome: 'complete',
@@ -74,7 +68,6 @@ export const SCENARIOS: readonly Scenario[] = [
   {
     name: 'no-graceful',
     removes: 'graceful shutdown (in-flight requests cut at SIGTERM)',
-    family: 'hardened',
     components: onBoth('no-graceful'),
     expectedDrops: both('some'),
     expectedOutcome: 'complete',
@@ -83,7 +76,6 @@ export const SCENARIOS: readonly Scenario[] = [
   {
     name: 'short-grace',
     removes: 'a long enough grace period (SIGKILL mid-drain)',
-    family: 'hardened',
     components: onBoth('short-grace'),
     // SIGKILL comes 4 s after the pod starts terminating (grace 3 s, but the kubelet always leaves SIGTERM
     // 2 s). Without keep-alive nothing reaches the pod after its endpoint removal (1 s), and v1's 2 s
@@ -96,7 +88,6 @@ export const SCENARIOS: readonly Scenario[] = [
   {
     name: 'no-connection-close',
     removes: '`Connection: close` during the drain (keep-alive clients stay on the leaving pod)',
-    family: 'hardened',
     components: onBoth('no-connection-close'),
     expectedDrops: { keepAliveOn: 'some', keepAliveOff: 'none' },
     // The loss is a race between the pod closing an idle keep-alive connection at the end of its drain and
@@ -118,7 +109,6 @@ export const SCENARIOS: readonly Scenario[] = [
   {
     name: 'v2-never-ready',
     removes: 'a working v2: its /health never answers 200',
-    family: 'hardened',
     components: { v1: [], v2: ['never-ready'] },
     expectedDrops: both('none'),
     expectedOutcome: 'stalled',
@@ -127,7 +117,6 @@ export const SCENARIOS: readonly Scenario[] = [
   {
     name: 'v2-crash-at-start',
     removes: 'a working v2: it exits 1 right after starting (CrashLoopBackOff)',
-    family: 'hardened',
     components: { v1: [], v2: ['crash-at-start'] },
     expectedDrops: both('none'),
     expectedOutcome: 'stalled',
@@ -136,7 +125,6 @@ export const SCENARIOS: readonly Scenario[] = [
   {
     name: 'v2-slow-start',
     removes: 'a quick start: v2 takes 12 s before it listens (the startup probe holds it)',
-    family: 'hardened',
     components: { v1: [], v2: ['slow-start'] },
     expectedDrops: both('none'),
     expectedOutcome: 'complete',

@@ -1,99 +1,33 @@
-import path from 'node:path';
-import type { RolloutOptions } from '../cli/rolloutFlags.js';
 import { UsageError } from '../errors.js';
-import { createClusterObserver, createPlanObserver } from '../kind/clusterObserver.js';
-import { createCommandRunner, createDryRunner, type CommandRunner } from '../kind/commandRunner.js';
-import { dryRunAnswer } from '../kind/dryRunAnswers.js';
-import { readKindClusterConfig } from '../kind/kindClusterConfig.js';
-import { createKindTarget, createKubeTarget } from '../kind/kindTarget.js';
-import { createLocalTarget } from '../local/localTarget.js';
-import { k8sDir } from '../manifests/overlays.js';
+import type { CommandRunner } from '../kind/commandRunner.js';
 import { scenarioOverlays } from '../scenarios/scenarioOverlays.js';
 import { findScenario } from '../scenarios/scenarios.js';
 import type { Target } from './target.js';
-
-export const KIND_CLUSTER_NAME = 'zero-downtime';
-/** kube target without --lb-port: where a Service exposed by hand usually answers. */
-export const KUBE_DEFAULT_PORT = 8080;
-/** k8s/components/node-port: the kube target's Service with --node-port on. */
-export const NODE_PORT = 30080;
+import type { TargetName, TargetOptions } from './targetOptions.js';
+import { findTarget } from './targets.js';
 
 export interface TargetSetup {
   target: Target;
-  /** The overlays rolled from and to. */
+  /** The overlays rolled from and to: the scenario's Components and the target's on k8s/overlays/v1, v2. */
   from: string;
   to: string;
-  /** The commands it ran (or, in a dry run, would run). */
+  /** The commands it ran (or, in a dry run, would run); null for a target that runs none. */
   runner: CommandRunner | null;
 }
 
 /**
- * Makes the target a run asked for. `print` receives its progress lines; with `dryRun` the kind and
- * kube targets run nothing and print each command instead (the plan).
+ * Makes the target a run asked for, from the registry (targets.ts). `print` receives its progress lines;
+ * with `dryRun` the kind and kube targets run nothing and print each command instead (the plan).
  */
 export function createTarget(
-  which: 'local' | 'kind' | 'kube',
-  options: RolloutOptions,
+  which: TargetName,
+  options: TargetOptions,
   outDir: string,
   print: (line: string) => void,
 ): TargetSetup {
   const scenario = findScenario(options.scenario);
   if (!scenario) throw new UsageError(`unknown scenario "${options.scenario}"`);
-  if (which === 'local') {
-    return {
-      target: createLocalTarget({
-        lbPort: options.lbPort,
-        propagationLagMs: options.propagationLagMs,
-        logDir: path.join(outDir, 'pods'),
-      }),
-      ...scenarioOverlays(scenario, 'plain', outDir),
-      runner: null,
-    };
-  }
-  const repoRoot = path.dirname(k8sDir());
-  const runner = options.dryRun
-    ? createDryRunner(print, dryRunAnswer)
-    : createCommandRunner({ cwd: repoRoot });
-  const observer = options.dryRun
-    ? createPlanObserver(print)
-    : createClusterObserver({ answerTimeoutMs: 120_000 });
-  const common = {
-    image: options.image ?? 'hello',
-    outDir,
-    repoRoot,
-    run: runner,
-    observer,
-    // In a plan, the target's own progress lines read as comments between the commands.
-    log: options.dryRun ? (line: string) => print(`# ${line}`) : print,
-  };
-  if (which === 'kind') {
-    const clusterConfig = readKindClusterConfig(repoRoot);
-    return {
-      target: createKindTarget({
-        ...common,
-        clusterName: KIND_CLUSTER_NAME,
-        keepCluster: options.keepCluster,
-        recreateCluster: options.recreateCluster,
-        nodeImage: process.env.NODE_IMAGE || null,
-        clusterConfig,
-        // --lb-port on kind changes the cluster's port mapping (k8s/kind/cluster.yaml's by default).
-        hostPort: options.lbPort || clusterConfig.hostPort,
-      }),
-      ...scenarioOverlays(scenario, 'kind', outDir),
-      runner,
-    };
-  }
-  if (!options.context) {
-    throw new UsageError('--target kube needs --context NAME (one of `kubectl config get-contexts`)');
-  }
-  return {
-    target: createKubeTarget({
-      ...common,
-      context: options.context,
-      // Where the Service answers on this machine: --lb-port, else the NodePort with --node-port on.
-      serviceUrl: `http://127.0.0.1:${options.lbPort || (options.nodePort ? NODE_PORT : KUBE_DEFAULT_PORT)}`,
-    }),
-    ...scenarioOverlays(scenario, 'plain', outDir, options.nodePort ? ['node-port'] : []),
-    runner,
-  };
+  const entry = findTarget(which);
+  const { target, runner } = entry.create(options, outDir, print);
+  return { target, runner, ...scenarioOverlays(scenario, entry.components(options), outDir) };
 }

@@ -1,22 +1,20 @@
-import { dockerDaemonAnswers, findOnPath } from '../tools.js';
+import type { TargetName } from './targetOptions.js';
+import { TARGETS } from './targets.js';
 
 /** Where `--target auto` runs, and the one-line reason it gives. */
 export interface TargetChoice {
-  target: 'local' | 'kind';
+  target: TargetName;
   reason: string;
 }
 
-/** kind when docker, kind and kubectl are all there and the Docker daemon answers; else local. */
+/** The first target in the registry that can run here (kind when its tools work, else local). */
 export async function pickTarget(): Promise<TargetChoice> {
-  const missing = ['docker', 'kind', 'kubectl'].filter((tool) => findOnPath(tool) === null);
-  if (missing.length > 0) {
-    return { target: 'local', reason: `${missing.join(', ')} not found on PATH` };
+  const refusals: string[] = [];
+  for (const entry of TARGETS) {
+    if (!entry.detect) continue;
+    const { usable, reason } = await entry.detect();
+    if (usable) return { target: entry.name, reason: refusals.length > 0 ? refusals.join('; ') : reason };
+    refusals.push(reason);
   }
-  if (!(await dockerDaemonAnswers())) {
-    return {
-      target: 'local',
-      reason: 'docker, kind and kubectl are installed but the Docker daemon does not answer',
-    };
-  }
-  return { target: 'kind', reason: 'docker, kind and kubectl are installed and the Docker daemon answers' };
+  return { target: 'local', reason: refusals.join('; ') };
 }

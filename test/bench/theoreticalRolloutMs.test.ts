@@ -5,7 +5,7 @@ import { deploymentSettings } from '../../scripts/manifests/deploymentSettings.j
 import { overlayDir } from '../../scripts/manifests/overlays.js';
 import { renderKustomization } from '../../scripts/manifests/renderKustomization.js';
 
-const hardened = () => deploymentSettings(renderKustomization(overlayDir('hardened', 2)));
+const hardened = () => deploymentSettings(renderKustomization(overlayDir(2)));
 
 test('the hardened manifest needs 3 steps of startup (1 s) + readiness (0) + minReadySeconds (2 s) once the pod listens after 260 ms', () => {
   const min = theoreticalRolloutMs(hardened(), 260);

@@ -4,7 +4,8 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { parse } from 'yaml';
 import { deploymentSettings } from '../../../scripts/manifests/deploymentSettings.js';
-import { k8sDir, overlayDir } from '../../../scripts/manifests/overlays.js';
+import { k8sDir } from '../../../scripts/manifests/overlays.js';
+import { composedOverlay } from '../../support/compositions.js';
 import { renderKustomization } from '../../../scripts/manifests/renderKustomization.js';
 
 interface KindCluster {
@@ -30,11 +31,13 @@ test('the kind cluster is one control-plane node on a node image pinned by diges
   assert.match(image, /^kindest\/node:v1\.(3[0-9]|[4-9][0-9])\.[0-9]+@sha256:[0-9a-f]{64}$/);
 });
 
-test('the NodePort of every kind overlay reaches the host on 127.0.0.1:8080 only', () => {
+test('the NodePort of every scenario on kind reaches the host on 127.0.0.1:8080 only', () => {
   const mappings = cluster.nodes[0]?.extraPortMappings ?? [];
   for (const scenario of ['hardened', 'naive'] as const) {
     for (const version of [1, 2] as const) {
-      const service = deploymentSettings(renderKustomization(overlayDir(scenario, version, 'kind'))).service;
+      const service = deploymentSettings(
+        renderKustomization(composedOverlay(scenario, version, ['kind'])),
+      ).service;
       const mapping = mappings.find((candidate) => candidate.containerPort === service?.nodePort);
       assert.deepEqual(
         { hostPort: mapping?.hostPort, listenAddress: mapping?.listenAddress },

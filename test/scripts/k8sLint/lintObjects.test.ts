@@ -5,7 +5,8 @@ import path from 'node:path';
 import { describe, test } from 'node:test';
 import { lintObjects } from '../../../scripts/k8sLint/lintObjects.js';
 import { deploymentSettings } from '../../../scripts/manifests/deploymentSettings.js';
-import { k8sDir, listOverlays, overlayDir } from '../../../scripts/manifests/overlays.js';
+import { overlayDir } from '../../../scripts/manifests/overlays.js';
+import { allCompositions } from '../../support/compositions.js';
 import { renderKustomization, type KubeObject } from '../../../scripts/manifests/renderKustomization.js';
 import { scenarioOverlays } from '../../../scripts/scenarios/scenarioOverlays.js';
 import { SCENARIOS } from '../../../scripts/scenarios/scenarios.js';
@@ -13,7 +14,7 @@ import { SCENARIOS } from '../../../scripts/scenarios/scenarios.js';
 /* eslint-disable @typescript-eslint/no-explicit-any -- mutations reach into rendered YAML by path */
 
 const C = 'spec.template.spec.containers[hello]';
-const v2 = renderKustomization(overlayDir('hardened', 2));
+const v2 = renderKustomization(overlayDir(2));
 
 /** The rendered v2 objects with one mutation applied to a fresh copy of the Deployment. */
 function brokenV2(mutate: (deployment: any, container: any) => void): KubeObject[] {
@@ -253,7 +254,7 @@ describe('the demo-fault rule', () => {
     try {
       const flagged: string[] = [];
       for (const scenario of SCENARIOS) {
-        const { from, to } = scenarioOverlays(scenario, 'plain', workDir);
+        const { from, to } = scenarioOverlays(scenario, [], workDir);
         for (const [version, dir] of [
           ['v1', from],
           ['v2', to],
@@ -281,16 +282,17 @@ describe('the demo-fault rule', () => {
   });
 });
 
-describe('lint rules on the overlays as shipped', () => {
-  for (const name of listOverlays().filter((overlay) => !overlay.includes('naive'))) {
-    test(`hardened overlay ${name} has no findings`, () => {
-      assert.deepEqual(lintObjects(renderKustomization(path.join(k8sDir(), 'overlays', name))), []);
+describe('lint rules on what the runs apply', () => {
+  const compositions = allCompositions();
+  for (const { name, dir } of compositions.filter((c) => c.scenario === 'hardened')) {
+    test(`hardened ${name} has no findings`, () => {
+      assert.deepEqual(lintObjects(renderKustomization(dir)), []);
     });
   }
 
-  for (const name of listOverlays().filter((overlay) => overlay.includes('naive'))) {
-    test(`naive overlay ${name} shows no readiness probe, no drain and the fault that skips graceful shutdown`, () => {
-      assert.deepEqual(brief(renderKustomization(path.join(k8sDir(), 'overlays', name))), [
+  for (const { name, dir } of compositions.filter((c) => c.scenario === 'naive')) {
+    test(`${name} shows no readiness probe, no drain and the fault that skips graceful shutdown`, () => {
+      assert.deepEqual(brief(renderKustomization(dir)), [
         finding('readiness-probe', `${C}.readinessProbe`),
         finding('drain', `${C}.lifecycle.preStop`),
         finding('demo-fault', `${C}.env[FAULT]`),
@@ -298,7 +300,7 @@ describe('lint rules on the overlays as shipped', () => {
     });
   }
 
-  test('the hardened and naive families cover all eight overlays', () => {
-    assert.equal(listOverlays().length, 8);
+  test('every scenario is composed with every set of target Components, both versions', () => {
+    assert.equal(compositions.length, SCENARIOS.length * 3 * 2);
   });
 });

@@ -5,8 +5,11 @@ import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { runLintK8s } from '../../../scripts/k8sLint/runLintK8s.js';
 import { k8sDir } from '../../../scripts/manifests/overlays.js';
+import { SCENARIOS } from '../../../scripts/scenarios/scenarios.js';
+import { composedOverlay } from '../../support/compositions.js';
 
 const overlay = (name: string) => path.join(k8sDir(), 'overlays', name);
+const naive = (version: 1 | 2, components: string[] = []) => composedOverlay('naive', version, components);
 
 async function run(args: string[]): Promise<{ code: number; lines: string[] }> {
   const lines: string[] = [];
@@ -15,27 +18,32 @@ async function run(args: string[]): Promise<{ code: number; lines: string[] }> {
 }
 
 describe('npm run lint:k8s', () => {
-  test('with no arguments passes: hardened overlays clean, naive ones showing their expected findings', async () => {
+  test('with no arguments lints what the runs apply: every scenario on every target, hardened clean', async () => {
     const { code, lines } = await run([]);
     assert.equal(code, 0);
-    for (const name of ['v1', 'v2', 'kind-v1', 'kind-v2']) {
+    for (const name of ['hardened v1', 'hardened v2', 'hardened v1 + kind', 'hardened v2 + node-port']) {
       assert.ok(
-        lines.some((line) => line.startsWith('ok') && line.includes(`overlays/${name}:`)),
+        lines.some((line) => line.startsWith(`ok       ${name}:`)),
         name,
       );
     }
-    for (const name of ['naive-v1', 'naive-v2', 'kind-naive-v1', 'kind-naive-v2']) {
-      const line = lines.find((candidate) => candidate.includes(`overlays/${name}:`)) ?? '';
+    for (const name of ['naive v1', 'naive v2 + kind', 'naive v2 + node-port']) {
+      const line = lines.find((candidate) => candidate.includes(` ${name}:`)) ?? '';
       assert.match(line, /^expected .*readiness-probe, drain, demo-fault/, name);
+    }
+    for (const name of ['no-readiness v2', 'no-drain v2', 'short-grace v2 + kind']) {
+      assert.match(lines.find((candidate) => candidate.includes(` ${name}:`)) ?? '', /^expected /, name);
     }
     assert.match(
       lines.at(-1) ?? '',
-      /8 overlay\(s\): 4 clean, 4 naive with their expected findings, 0 failed/,
+      new RegExp(
+        `${SCENARIOS.length * 6} composition\\(s\\): \\d+ clean, \\d+ with the findings their scenario means to show, 0 failed`,
+      ),
     );
   });
 
   test('fails on a naive overlay named on the command line, one line per finding', async () => {
-    const { code, lines } = await run([overlay('naive-v2')]);
+    const { code, lines } = await run([naive(2)]);
     assert.equal(code, 1);
     const findings = lines.filter((line) => line.startsWith('  '));
     assert.equal(findings.length, 3);
@@ -46,7 +54,7 @@ describe('npm run lint:k8s', () => {
   });
 
   test('passes on the hardened overlays named on the command line', async () => {
-    assert.equal((await run([overlay('v1'), overlay('kind-v2')])).code, 0);
+    assert.equal((await run([overlay('v1'), composedOverlay('hardened', 2, ['kind'])])).code, 0);
   });
 
   test('says in one line that a directory is no overlay, and exits 2', async () => {
@@ -64,7 +72,7 @@ describe('npm run lint:k8s', () => {
 
   test('as a process: exit code 1 and plain lines, no stack trace', () => {
     const entry = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../scripts/lintK8s.js');
-    const result = spawnSync(process.execPath, [entry, overlay('naive-v1')], {
+    const result = spawnSync(process.execPath, [entry, naive(1)], {
       encoding: 'utf8',
       timeout: 30_000,
     });

@@ -1,14 +1,14 @@
 import assert from 'node:assert/strict';
-import path from 'node:path';
 import { describe, test } from 'node:test';
 import { validateSchema } from '../../../scripts/k8sLint/validateSchema.js';
-import { k8sDir, listOverlays, overlayDir } from '../../../scripts/manifests/overlays.js';
+import { overlayDir } from '../../../scripts/manifests/overlays.js';
 import { renderKustomization, type KubeObject } from '../../../scripts/manifests/renderKustomization.js';
+import { allCompositions } from '../../support/compositions.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- mutations reach into rendered YAML by path */
 
 function brokenV2(mutate: (deployment: any) => void): KubeObject[] {
-  const objects = structuredClone(renderKustomization(overlayDir('hardened', 2)));
+  const objects = structuredClone(renderKustomization(overlayDir(2)));
   mutate(objects.find((object) => object.kind === 'Deployment'));
   return objects;
 }
@@ -18,9 +18,9 @@ const brief = async (objects: readonly KubeObject[]) =>
 const DEPLOYMENT = 'apps/v1 Deployment default/hello';
 
 describe('schema validation against the Kubernetes API', () => {
-  for (const name of listOverlays()) {
-    test(`overlay ${name} renders objects the API schemas accept`, async () => {
-      assert.deepEqual(await validateSchema(renderKustomization(path.join(k8sDir(), 'overlays', name))), []);
+  for (const { name, dir } of allCompositions()) {
+    test(`${name} renders objects the API schemas accept`, async () => {
+      assert.deepEqual(await validateSchema(renderKustomization(dir)), []);
     });
   }
 

@@ -71,7 +71,7 @@ test('a rollout status ended by Ctrl-C is an interruption, not a stall, and save
           .map((line) => JSON.parse(line) as RecordedCall & { pid: number })
       : [];
 
-  const outcome = target.rollOut(path.join(repoRoot, 'k8s/overlays/kind-v2'));
+  const outcome = target.rollOut(path.join(repoRoot, 'k8s/overlays/v2'));
   await until('rollout status waiting', () => calls().some((c) => c.argv.includes('status')), 10_000);
   // A terminal's Ctrl-C: the foreground process group, here kubectl and this process, both at once.
   const kubectl = calls().find((c) => c.argv.includes('status'))!;
@@ -90,6 +90,6 @@ test('a rollout status ended by Ctrl-C is an interruption, not a stall, and save
     calls().map((c) =>
       c.argv.filter((a) => !a.startsWith('--') && a !== 'kind-zero-downtime' && a !== 'default').join(' '),
     ),
-    ['apply -k k8s/overlays/kind-v2', 'rollout status deployment/hello'],
+    ['apply -k k8s/overlays/v2', 'rollout status deployment/hello'],
   );
 });

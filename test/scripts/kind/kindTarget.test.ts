@@ -43,9 +43,14 @@ test('runs preflight, cluster, images, v1, v2 in this exact order and passes on 
     'docker build --build-arg APP_VERSION=2 --build-arg NODE_IMAGE=node-offline:24 --tag hello:v2 .',
     `docker save --output ${archive} hello:v1 hello:v2`,
     `kind load image-archive ${archive} --name zero-downtime`,
-    ['kubectl', ...CONTEXT, 'apply -k k8s/overlays/kind-v1'].join(' '),
+    // The kind target's Component on top of k8s/overlays/v1, generated with the run's report.
+    ['kubectl', ...CONTEXT, `apply -k ${path.join(result.outDir, 'manifests', 'kind-hardened-v1')}`].join(
+      ' ',
+    ),
     ['kubectl', ...CONTEXT, 'rollout status deployment/hello --timeout=300s'].join(' '),
-    ['kubectl', ...CONTEXT, 'apply -k k8s/overlays/kind-v2'].join(' '),
+    ['kubectl', ...CONTEXT, `apply -k ${path.join(result.outDir, 'manifests', 'kind-hardened-v2')}`].join(
+      ' ',
+    ),
     ['kubectl', ...CONTEXT, 'rollout status deployment/hello --timeout=300s'].join(' '),
   ]);
   assert.match(
@@ -155,13 +160,19 @@ test('prints the whole plan with --dry-run and runs nothing', async () => {
     '$ docker build --build-arg APP_VERSION=2 --tag hello:v2 .',
     `$ docker save --output ${path.join(result.outDir, 'kind-images.tar')} hello:v1 hello:v2`,
     `$ kind load image-archive ${path.join(result.outDir, 'kind-images.tar')} --name zero-downtime`,
-    `$ kubectl ${CONTEXT.join(' ')} apply -k k8s/overlays/kind-v1`,
+    `$ kubectl ${CONTEXT.join(' ')} apply -k ${path.join(result.outDir, 'manifests', 'kind-hardened-v1')}`,
     `$ kubectl ${CONTEXT.join(' ')} rollout status deployment/hello --timeout=300s`,
-    `$ kubectl ${CONTEXT.join(' ')} apply -k k8s/overlays/kind-v2`,
+    `$ kubectl ${CONTEXT.join(' ')} apply -k ${path.join(result.outDir, 'manifests', 'kind-hardened-v2')}`,
     `$ kubectl ${CONTEXT.join(' ')} rollout status deployment/hello --timeout=300s`,
     '$ kind delete cluster --name zero-downtime',
   ]);
-  assert.ok(!fs.existsSync(result.outDir), 'no report folder');
+  // The plan applies the kind Component on top of k8s/overlays/v1 and v2: those two kustomizations are
+  // written (so the printed commands work as printed); no report is.
+  assert.deepEqual(fs.readdirSync(result.outDir), ['manifests']);
+  assert.deepEqual(fs.readdirSync(path.join(result.outDir, 'manifests')).sort(), [
+    'kind-hardened-v1',
+    'kind-hardened-v2',
+  ]);
 });
 
 test('picks k6 when it is on PATH and passes a clean rollout on the window k6 recorded', async () => {

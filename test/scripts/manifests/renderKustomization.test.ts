@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, describe, test } from 'node:test';
 import { parseAllDocuments } from 'yaml';
-import { k8sDir, listOverlays } from '../../../scripts/manifests/overlays.js';
+import { k8sDir } from '../../../scripts/manifests/overlays.js';
+import { allCompositions } from '../../support/compositions.js';
 import { ManifestError } from '../../../scripts/manifests/manifestError.js';
 import {
   objectId,
@@ -27,18 +28,9 @@ function kubectlKustomize(dir: string): KubeObject[] {
     .filter((object): object is KubeObject => object !== null);
 }
 
-describe('rendering every overlay without kubectl', () => {
-  const overlays = listOverlays();
-
-  test('finds the overlays the scenarios and targets apply', () => {
-    for (const name of ['v1', 'v2', 'naive-v1', 'naive-v2', 'kind-v1', 'kind-v2']) {
-      assert.ok(overlays.includes(name), `k8s/overlays/${name} is missing`);
-    }
-  });
-
-  for (const name of overlays) {
-    test(`renders overlay ${name} exactly as kubectl kustomize does`, { skip: noKubectl }, () => {
-      const dir = path.join(k8sDir(), 'overlays', name);
+describe('rendering what the runs apply without kubectl', () => {
+  for (const { name, dir } of allCompositions()) {
+    test(`renders ${name} exactly as kubectl kustomize does`, { skip: noKubectl }, () => {
       const ours = byId(renderKustomization(dir));
       const theirs = byId(kubectlKustomize(dir));
       assert.deepEqual([...ours.keys()].sort(), [...theirs.keys()].sort());

@@ -11,6 +11,7 @@ import {
   renderKustomization,
   type KubeObject,
 } from '../../../scripts/manifests/renderKustomization.js';
+import { k8sDir } from '../../../scripts/manifests/overlays.js';
 import { scenarioOverlays } from '../../../scripts/scenarios/scenarioOverlays.js';
 import { findScenario, SCENARIOS } from '../../../scripts/scenarios/scenarios.js';
 
@@ -23,12 +24,12 @@ function settingsOf(overlay: string) {
 }
 
 for (const scenario of SCENARIOS) {
-  for (const flavour of ['plain', 'kind'] as const) {
+  for (const components of [[], ['kind'], ['node-port']]) {
     test(
-      `scenario ${scenario.name} (${flavour}) renders exactly as kubectl kustomize does, both versions`,
+      `scenario ${scenario.name} (target Components: ${components.join(', ') || 'none'}) renders exactly as kubectl kustomize does, both versions`,
       { skip: noKubectl },
       () => {
-        const { from, to } = scenarioOverlays(scenario, flavour, workDir);
+        const { from, to } = scenarioOverlays(scenario, components, workDir);
         for (const dir of [from, to]) {
           const output = execFileSync('kubectl', ['kustomize', dir], { encoding: 'utf8' });
           const theirs = parseAllDocuments(output).map((d) => d.toJS() as KubeObject);
@@ -45,7 +46,7 @@ for (const scenario of SCENARIOS) {
 }
 
 test('each removed protection is removed, and only from the scenario that names it', () => {
-  const overlays = (name: string) => scenarioOverlays(findScenario(name)!, 'plain', workDir);
+  const overlays = (name: string) => scenarioOverlays(findScenario(name)!, [], workDir);
   const hardened = settingsOf(overlays('hardened').to);
   assert.ok(hardened.container.readinessProbe && hardened.container.preStop.type === 'sleep');
 
@@ -70,12 +71,27 @@ test('fault scenarios break v2 only, and shorten the progress deadline where the
     ['v2-never-ready', 'never-ready'],
     ['v2-crash-at-start', 'crash-at-start'],
   ] as const) {
-    const { from, to } = scenarioOverlays(findScenario(name)!, 'plain', workDir);
+    const { from, to } = scenarioOverlays(findScenario(name)!, [], workDir);
     assert.equal(settingsOf(from).container.env.FAULT, undefined, `${name}: v1 is healthy`);
     assert.equal(settingsOf(to).container.env.FAULT, fault);
     assert.equal(settingsOf(to).progressDeadlineSeconds, 20);
   }
-  const slow = scenarioOverlays(findScenario('v2-slow-start')!, 'plain', workDir);
+  const slow = scenarioOverlays(findScenario('v2-slow-start')!, [], workDir);
   assert.equal(settingsOf(slow.to).container.env.STARTUP_DELAY_MS, '12000');
   assert.ok(settingsOf(slow.to).container.startupProbe, 'the startup probe holds the slow pod');
+});
+
+test('the hardened scenario with no target Components is the plain overlay users apply', () => {
+  const { from, to } = scenarioOverlays(findScenario('hardened')!, [], workDir);
+  assert.equal(path.relative(k8sDir(), from), path.join('overlays', 'v1'));
+  assert.equal(path.relative(k8sDir(), to), path.join('overlays', 'v2'));
+});
+
+test("a target's Components go on top of the scenario's: naive on kind is naive, on NodePort 30080, never pulled", () => {
+  const { to } = scenarioOverlays(findScenario('naive')!, ['kind'], workDir);
+  const settings = settingsOf(to);
+  assert.equal(settings.container.readinessProbe, null, 'the scenario');
+  assert.equal(settings.service?.nodePort, 30080, 'the target');
+  const deployment = renderKustomization(to).find((object) => object.kind === 'Deployment');
+  assert.match(JSON.stringify(deployment), /"imagePullPolicy":"Never"/);
 });

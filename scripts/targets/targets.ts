@@ -1,0 +1,20 @@
+import { kindTargetEntry } from './kindTargetEntry.js';
+import { kubeTargetEntry } from './kubeTargetEntry.js';
+import { localTargetEntry } from './localTargetEntry.js';
+import type { TargetEntry } from './targetEntry.js';
+import type { TargetName } from './targetOptions.js';
+
+/**
+ * Every target, in the order --target auto tries them (the first whose detect says it can run here). The
+ * CLI's --target choices, --help, auto and the lint's compositions all come from this list: a new target is
+ * one entry module, one line here, and its Component under k8s/components/.
+ */
+export const TARGETS: readonly TargetEntry[] = [kindTargetEntry, localTargetEntry, kubeTargetEntry];
+
+export const TARGET_NAMES: readonly TargetName[] = TARGETS.map((entry) => entry.name);
+
+export function findTarget(name: TargetName): TargetEntry {
+  const entry = TARGETS.find((candidate) => candidate.name === name);
+  if (!entry) throw new Error(`no target named ${name}`);
+  return entry;
+}
