@@ -5,7 +5,8 @@ import { createCommandRunner, createDryRunner, type CommandRunner } from '../kin
 import { dryRunAnswer } from '../kind/dryRunAnswers.js';
 import { readKindClusterConfig } from '../kind/kindClusterConfig.js';
 import { createKindTarget, createKubeTarget } from '../kind/kindTarget.js';
-import { createLocalTarget } from '../local/localTarget.js';
+import { createLocalPlanTarget } from '../local/localPlanTarget.js';
+import { createLocalTarget, DEFAULT_SERVICE_ENTRY } from '../local/localTarget.js';
 import { k8sDir } from '../manifests/overlays.js';
 import { scenarioOverlays } from '../scenarios/scenarioOverlays.js';
 import { findScenario } from '../scenarios/scenarios.js';
@@ -27,8 +28,8 @@ export interface TargetSetup {
 }
 
 /**
- * Makes the target a run asked for. `print` receives its progress lines; with `dryRun` the kind and
- * kube targets run nothing and print each command instead (the plan).
+ * Makes the target a run asked for. `print` receives its progress lines; with `dryRun` no target acts:
+ * kind and kube print each command instead of running it, local says what it would start (the plan).
  */
 export function createTarget(
   which: 'local' | 'kind' | 'kube',
@@ -39,12 +40,15 @@ export function createTarget(
   const scenario = findScenario(options.scenario);
   if (!scenario) throw new UsageError(`unknown scenario "${options.scenario}"`);
   if (which === 'local') {
+    const local = {
+      lbPort: options.lbPort,
+      propagationLagMs: options.propagationLagMs,
+      logDir: path.join(outDir, 'pods'),
+    };
     return {
-      target: createLocalTarget({
-        lbPort: options.lbPort,
-        propagationLagMs: options.propagationLagMs,
-        logDir: path.join(outDir, 'pods'),
-      }),
+      target: options.dryRun
+        ? createLocalPlanTarget({ ...local, serviceEntry: DEFAULT_SERVICE_ENTRY, print })
+        : createLocalTarget(local),
       ...scenarioOverlays(scenario, 'plain', outDir),
       runner: null,
     };
