@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { createOpenModelGenerator } from '../loadtest/openModelGenerator.js';
-import type { ProgressOutput } from '../scripts/cli/progressOutput.js';
-import { runRollout } from '../scripts/cli/runRollout.js';
+import type { ProgressOutput } from '../scripts/rollout/progressOutput.js';
+import { runRollout } from '../scripts/rollout/runRollout.js';
 import { createLocalTarget } from '../scripts/local/localTarget.js';
 import type { RunReport } from '../scripts/report/summarizeRun.js';
 

@@ -1,12 +1,12 @@
-// `npm run demo:rollout`: wiring only. flags → target → load → run → report → exit code.
+// `npm run demo:rollout`: wiring only. flags → target → load → run (or its plan) → report → exit code.
 import path from 'node:path';
 import { createLoad, pickLoad } from './cli/createLoad.js';
-import { printPlan } from './cli/printPlan.js';
 import { interruptOnSignals } from './cli/interruptOnSignals.js';
 import { createProgressOutput, formatSummary } from './cli/progressOutput.js';
 import { parseRolloutFlags, USAGE, type RolloutOptions } from './cli/rolloutFlags.js';
 import { UsageError } from './errors.js';
-import { runRollout } from './cli/runRollout.js';
+import { planRollout } from './rollout/planRollout.js';
+import { runRollout } from './rollout/runRollout.js';
 import { createTarget } from './targets/createTarget.js';
 import { pickTarget } from './targets/pickTarget.js';
 
@@ -19,44 +19,28 @@ async function main(argv: string[]): Promise<number> {
   const output = createProgressOutput();
   const outDir = options.out ?? path.join('reports', new Date().toISOString().replace(/[:.]/g, '-'));
   const load = pickLoad(options.load);
-  if (options.dryRun) {
-    // The plan is the kind target's (or kube's, when asked for): the local target runs no commands.
-    const print = (line: string) => process.stdout.write(`${line}\n`);
-    const which = options.target === 'kube' ? 'kube' : 'kind';
-    const setup = createTarget(which, options, outDir, print);
-    await printPlan({
-      ...setup,
-      load,
-      rate: options.rate,
-      warmupMs: options.warmupMs,
-      cooldownMs: options.cooldownMs,
-      outDir,
-      print,
-    });
-    return 0;
-  }
   const choice =
     options.target === 'auto'
       ? await pickTarget()
       : { target: options.target, reason: 'chosen with --target' };
+  const steps = { ...options, loadName: load, outDir };
+  if (options.dryRun) {
+    const print = (line: string) => process.stdout.write(`${line}\n`);
+    print(`# target: ${choice.target} (${choice.reason}); load: ${load}`);
+    const { target, from, to } = createTarget(choice.target, options, outDir, print);
+    await planRollout({ ...steps, target, from, to, print });
+    return 0;
+  }
   output.step(`target: ${choice.target} (${choice.reason}); load: ${load}`);
   const { target, from, to } = createTarget(choice.target, options, outDir, (line) => output.step(line));
   const interrupted = interruptOnSignals((line) => output.note(`\n${line}`));
 
   const { reports, exitCode } = await runRollout({
+    ...steps,
     target,
-    scenario: options.scenario,
     from,
     to,
     createLoad: createLoad(load, options, outDir),
-    loadName: load,
-    rate: options.rate,
-    keepAlive: options.keepAlive,
-    warmupMs: options.warmupMs,
-    cooldownMs: options.cooldownMs,
-    onFail: options.onFail,
-    chaos: options.chaos,
-    outDir,
     settings: settingsOf(options, from, to),
     output,
     signal: interrupted,

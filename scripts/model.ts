@@ -55,6 +55,8 @@ export interface RunRecord {
     thresholdsPassed?: boolean;
     /** Which of them failed ("http_req_failed: rate==0"). */
     failedThresholds?: string[];
+    /** Something the load tool did not do the way a good run does (k6 exited early, ...): a reason to doubt. */
+    problem?: string;
   };
   rollout: {
     startedAt: number | null;

@@ -1,17 +1,12 @@
 import { summaryRows } from '../report/summaryRows.js';
 import type { RunReport } from '../report/summarizeRun.js';
+import type { ProgressOutput } from '../rollout/progressOutput.js';
 
 /**
  * What the demo prints while it runs: step lines with the elapsed time, and a live status line while
  * load runs (rewritten in place on a terminal; a plain line every few seconds when output goes to a
  * file or CI log, where carriage returns make a mess).
  */
-export interface ProgressOutput {
-  step(text: string): void;
-  status(text: string): void;
-  note(text: string): void;
-}
-
 const PLAIN_STATUS_EVERY_MS = 5000;
 
 export function createProgressOutput(stream: NodeJS.WriteStream = process.stdout): ProgressOutput {

@@ -74,7 +74,8 @@ ${targetLines()}
   --node-port on|off              kube target: publish the Service on NodePort 30080 and send load to
                                   127.0.0.1:30080, for a cluster whose kube-proxy serves NodePorts on loopback
                                   (npm run cluster:up makes one); default off: expose it yourself, then --lb-port
-  --dry-run                       print the plan (every command the kind target would run) and run nothing
+  --dry-run                       print the run's steps and run nothing (kind, kube: every command; local:
+                                  what it would start), with --chaos and --on-fail as given
   -h, --help                      show this help
 
 Exit status: 0 the proof passed, 1 it failed, 2 bad usage or a missing prerequisite, 130 interrupted.`;

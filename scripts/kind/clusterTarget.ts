@@ -72,6 +72,7 @@ export function createClusterTarget(options: ClusterTargetOptions): Target {
   let pods: PodWatch | null = null;
   let tornDown = false;
   let finished: Promise<void> | null = null;
+  let diagnosticsPlanned = false;
 
   async function apply(overlay: string, waitForAnswer: boolean): Promise<RolloutOutcome> {
     if (tornDown) return 'interrupted';
@@ -79,6 +80,12 @@ export function createClusterTarget(options: ClusterTargetOptions): Target {
     await kubectl.apply(overlay);
     emit({ at: Date.now(), kind: 'rollout-started', detail: path.basename(overlay) });
     const status = await kubectl.rolloutStatus(options.rolloutTimeoutSeconds ?? 300);
+    if (options.run.dryRun && !diagnosticsPlanned) {
+      diagnosticsPlanned = true;
+      options.log(
+        `if a rollout stalls: pod events, descriptions and logs go to ${path.join(options.outDir, 'cluster')}/`,
+      );
+    }
     // A Ctrl-C ended `rollout status` along with the harness: no stall, nothing to diagnose.
     if (tornDown || status.interrupted) return 'interrupted';
     if (!status.ok) {
@@ -126,8 +133,9 @@ export function createClusterTarget(options: ClusterTargetOptions): Target {
       const victim = [...podStates].find(
         ([, state]) => state.version === version && state.ready && !state.gone,
       );
-      if (!victim) throw new Error(`no ready pod of version ${version} to kill`);
-      const pod = victim[0];
+      // A plan's pod watch reports no pods: it names the one it would pick.
+      const pod = victim?.[0] ?? (options.run.dryRun ? `<a ready v${version} pod>` : null);
+      if (!pod) throw new Error(`no ready pod of version ${version} to kill`);
       const kill = options.killPod ?? ((name: string) => forceDeletePod(kubectl, name));
       return { pod, ...(await kill(pod, kubectl)) };
     },

@@ -14,6 +14,10 @@ export function dryRunAnswer(command: string, args: readonly string[]): CommandR
   if (command === 'kubectl' && args.includes('rollout')) {
     return ok('deployment "hello" successfully rolled out\n');
   }
+  // kubectl.podContainer, for --chaos kill-pod: the node and container it would find.
+  if (command === 'kubectl' && args.includes('get') && args.includes('pod')) {
+    return ok('<node> containerd://<container>\n');
+  }
   if (command === 'kubectl' && args.includes('apply')) return ok('deployment.apps/hello configured\n');
   return ok();
 }

@@ -17,7 +17,8 @@ export interface TargetSetup {
 
 /**
  * Makes the target a run asked for, from the registry (targets.ts). `print` receives its progress lines;
- * with `dryRun` the kind and kube targets run nothing and print each command instead (the plan).
+ * with `dryRun` no target acts: kind and kube print each command instead of running it, local says what it
+ * would start (the plan).
  */
 export function createTarget(
   which: TargetName,

@@ -1,5 +1,6 @@
 import path from 'node:path';
-import { createLocalTarget } from '../local/localTarget.js';
+import { createLocalPlanTarget } from '../local/localPlanTarget.js';
+import { createLocalTarget, DEFAULT_SERVICE_ENTRY } from '../local/localTarget.js';
 import { TARGET_COMPONENT_SETS } from './targetComponents.js';
 import type { TargetEntry } from './targetEntry.js';
 
@@ -11,12 +12,18 @@ export const localTargetEntry: TargetEntry = {
   components: () => [],
   componentSets: TARGET_COMPONENT_SETS.local,
   detect: async () => ({ usable: true, reason: 'needs nothing but Node.js' }),
-  create: (options, outDir) => ({
-    target: createLocalTarget({
+  create(options, outDir, print) {
+    const local = {
       lbPort: options.lbPort,
       propagationLagMs: options.propagationLagMs,
       logDir: path.join(outDir, 'pods'),
-    }),
-    runner: null,
-  }),
+    };
+    return {
+      // A plan runs no commands and starts nothing: it says what the engine would start, from the manifests.
+      target: options.dryRun
+        ? createLocalPlanTarget({ ...local, serviceEntry: DEFAULT_SERVICE_ENTRY, print })
+        : createLocalTarget(local),
+      runner: null,
+    };
+  },
 };

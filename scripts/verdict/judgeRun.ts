@@ -20,6 +20,7 @@ export const CHECK_NAMES = {
   'load-past-completion': 'load ran past rollout completion',
   'load-tool-thresholds': 'load tool thresholds held',
   'load-delivered': 'load delivered',
+  'load-tool-ran': 'load tool ran as it should',
   'rollout-completed': 'rollout completed',
   'run-finished': 'run finished',
 } as const;
@@ -66,6 +67,10 @@ export function judgeRun(run: RunRecord): Verdict {
     const note = 'not measured: the load came from an outside tool (--load none)';
     for (const name of REQUEST_CHECKS) add(name, null, note);
   }
+
+  // The load tool's own word that its run went wrong (k6 exited before it was stopped, ...): a zero it
+  // measured is not to be trusted.
+  if (run.load.problem) add('load-tool-ran', false, run.load.problem, `The load tool: ${run.load.problem}.`);
 
   const { outcome, completedAt } = run.rollout;
   const complete = outcome === 'complete' && completedAt !== null;

@@ -127,6 +127,24 @@ test(
   },
 );
 
+test('--target local --dry-run plans the local target: what it would start, no command, no pod, no report', async () => {
+  const out = path.join(tempDir('demo-plan-'), 'report');
+  const run = startCli(DEMO_ROLLOUT, ['--target', 'local', '--dry-run', '--chaos', 'kill-pod', '--out', out]);
+  assert.equal(await run.exited, 0, run.stderr());
+  const lines = run.stdout().trim().split('\n');
+  assert.equal(lines[1], '# plan for the local target (dry run: nothing below is executed)');
+  assert.ok(
+    lines.every((line) => line.startsWith('# ')),
+    run.stdout(),
+  );
+  assert.ok(
+    lines.some((line) => /^# start 3 pods of v1: node /.test(line)),
+    run.stdout(),
+  );
+  assert.ok(lines.includes('# chaos (--chaos kill-pod): kill one ready v1 pod'));
+  assert.ok(!fs.existsSync(out), 'no report folder');
+});
+
 test('a bad flag gets one plain line and exit 2', async () => {
   const run = startCli(DEMO_ROLLOUT, ['--rate', 'lots']);
   assert.equal(await run.exited, 2);

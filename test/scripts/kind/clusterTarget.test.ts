@@ -4,8 +4,16 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import type { RolloutEvent } from '../../../scripts/model.js';
-import { createClusterTarget } from '../../../scripts/kind/clusterTarget.js';
-import { createCommandRunner } from '../../../scripts/kind/commandRunner.js';
+import {
+  createClusterTarget,
+  type ClusterObserver,
+  type ClusterTargetOptions,
+} from '../../../scripts/kind/clusterTarget.js';
+import {
+  createCommandRunner,
+  type CommandResult,
+  type CommandRunner,
+} from '../../../scripts/kind/commandRunner.js';
 import { STANDINS, type RecordedCall } from '../../support/kindCliRun.js';
 import { tempDir } from '../../support/runCli.js';
 
@@ -92,4 +100,162 @@ test('a rollout status ended by Ctrl-C is an interruption, not a stall, and save
     ),
     ['apply -k k8s/overlays/v2', 'rollout status deployment/hello'],
   );
+});
+
+// The same target through a fake command runner and a fake observer: no process, no cluster.
+
+const V1 = path.join(repoRoot, 'k8s/overlays/v1');
+const V2 = path.join(repoRoot, 'k8s/overlays/v2');
+const OK: CommandResult = { code: 0, stdout: '', stderr: '' };
+
+/** Answers each command with `answer` (OK by default) and records it without the context flags. */
+function fakeRunner(answer: (line: string) => CommandResult | undefined = () => undefined) {
+  const lines: string[] = [];
+  const runner: CommandRunner = {
+    history: [],
+    dryRun: false,
+    async run(command, args) {
+      const line = [command, ...args]
+        .join(' ')
+        .replace(' --context kind-zero-downtime --namespace default', '');
+      lines.push(line);
+      return answer(line) ?? OK;
+    },
+  };
+  return { runner, lines };
+}
+
+/** A pod watch the test drives: `emit` plays the API server's pod changes. */
+function fakeObserver() {
+  const waited: string[] = [];
+  let emit: (event: RolloutEvent) => void = () => assert.fail('the pod watch was not started');
+  let stopped = 0;
+  const observer: ClusterObserver = {
+    watchPods(_context, onEvent) {
+      emit = onEvent;
+      return {
+        start: async () => undefined,
+        podCounts: () => ({ ready: 3, terminating: 0 }),
+        untilNoneTerminating: async () => true,
+        stop: () => void stopped++,
+      };
+    },
+    waitForVersion: async (url, version) => void waited.push(`${url} v${version}`),
+  };
+  return { observer, waited, emit: (event: RolloutEvent) => emit(event), stops: () => stopped };
+}
+
+function fakeClusterTarget(
+  runner: CommandRunner,
+  observer: ClusterObserver,
+  extra: Partial<ClusterTargetOptions> = {},
+) {
+  const logged: string[] = [];
+  const events: RolloutEvent[] = [];
+  const target = createClusterTarget({
+    name: 'kube',
+    run: runner,
+    context: 'kind-zero-downtime',
+    repoRoot,
+    image: 'hello',
+    serviceUrl: 'http://127.0.0.1:9',
+    outDir: tempDir('cluster-target-'),
+    requiredTools: [],
+    observer,
+    log: (line) => logged.push(line),
+    ...extra,
+  });
+  target.onEvent((event) => events.push(event));
+  return { target, logged, events };
+}
+
+test('deploys v1 with apply and rollout status, and counts it deployed once the Service answers from v1', async () => {
+  const { runner, lines } = fakeRunner();
+  const { observer, waited } = fakeObserver();
+  const { target, events } = fakeClusterTarget(runner, observer);
+  assert.equal(await target.up(), 'http://127.0.0.1:9');
+  assert.equal(await target.deploy(V1), 'complete');
+  assert.deepEqual(lines, [
+    'kubectl apply -k k8s/overlays/v1',
+    'kubectl rollout status deployment/hello --timeout=300s',
+  ]);
+  assert.deepEqual(
+    events.map((event) => event.kind),
+    ['rollout-started', 'rollout-complete'],
+  );
+  assert.deepEqual(waited, ['http://127.0.0.1:9/ v1']);
+});
+
+test('a rollout under load does not wait for answers: rollout status decides', async () => {
+  const { runner } = fakeRunner();
+  const { observer, waited } = fakeObserver();
+  const { target } = fakeClusterTarget(runner, observer);
+  await target.up();
+  assert.equal(await target.rollOut(V2), 'complete');
+  assert.deepEqual(waited, []);
+});
+
+test('a failed rollout status is a stall: a rollout-stalled event and the diagnostics saved', async () => {
+  const { runner, lines } = fakeRunner((line) =>
+    line.includes('rollout status')
+      ? { code: 1, stdout: '', stderr: 'error: deployment "hello" exceeded its progress deadline' }
+      : undefined,
+  );
+  const { observer } = fakeObserver();
+  const { target, events, logged } = fakeClusterTarget(runner, observer);
+  await target.up();
+  assert.equal(await target.rollOut(V2), 'stalled');
+  const stalled = events.find((event) => event.kind === 'rollout-stalled');
+  assert.equal(stalled?.detail, 'error: deployment "hello" exceeded its progress deadline');
+  assert.ok(lines.includes('kubectl get events --sort-by=.lastTimestamp'), lines.join('\n'));
+  assert.match(logged.join('\n'), /rollout did not complete .* in .*cluster$/);
+});
+
+test('rolling back re-applies the first overlay and waits for its rollout', async () => {
+  const { runner, lines } = fakeRunner();
+  const { observer } = fakeObserver();
+  const { target } = fakeClusterTarget(runner, observer);
+  await target.up();
+  assert.equal(await target.rollBack!(V1), 'complete');
+  assert.deepEqual(lines, [
+    'kubectl apply -k k8s/overlays/v1',
+    'kubectl rollout status deployment/hello --timeout=300s',
+  ]);
+});
+
+test('kills a ready pod of the asked version, never one that is terminating', async () => {
+  const { runner, lines } = fakeRunner();
+  const fake = fakeObserver();
+  const { target } = fakeClusterTarget(runner, fake.observer);
+  await target.up();
+  fake.emit({ at: 1, kind: 'ready', pod: 'hello-old', version: '1' });
+  fake.emit({ at: 2, kind: 'terminating', pod: 'hello-old', version: '1' });
+  fake.emit({ at: 3, kind: 'ready', pod: 'hello-v2', version: '2' });
+  fake.emit({ at: 4, kind: 'ready', pod: 'hello-v1', version: '1' });
+  const kill = await target.killPod!('1');
+  assert.equal(kill.pod, 'hello-v1');
+  assert.match(kill.what, /^force-deleted/);
+  assert.deepEqual(lines, ['kubectl delete pod hello-v1 --grace-period=0 --force --wait=false']);
+});
+
+test('refuses to kill when no pod of that version is ready', async () => {
+  const { runner } = fakeRunner();
+  const fake = fakeObserver();
+  const { target } = fakeClusterTarget(runner, fake.observer);
+  await target.up();
+  fake.emit({ at: 1, kind: 'created', pod: 'hello-v1', version: '1' });
+  await assert.rejects(target.killPod!('1'), /no ready pod of version 1 to kill/);
+});
+
+test('teardown stops the pod watch and finishes once; an apply after it does nothing', async () => {
+  const { runner, lines } = fakeRunner();
+  const fake = fakeObserver();
+  let finished = 0;
+  const { target } = fakeClusterTarget(runner, fake.observer, { finish: async () => void finished++ });
+  await target.up();
+  await Promise.all([target.teardown(), target.teardown()]);
+  assert.equal(fake.stops(), 1);
+  assert.equal(finished, 1);
+  assert.equal(await target.rollOut(V2), 'interrupted');
+  assert.deepEqual(lines, []);
 });

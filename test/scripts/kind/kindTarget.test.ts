@@ -175,6 +175,44 @@ test('prints the whole plan with --dry-run and runs nothing', async () => {
   ]);
 });
 
+test('plans the chaos kill and the rollback with --dry-run --chaos kill-pod --on-fail rollback', async () => {
+  const result = await runKindCli([
+    '--target',
+    'kind',
+    '--dry-run',
+    '--chaos',
+    'kill-pod',
+    '--on-fail',
+    'rollback',
+  ]);
+  assert.equal(result.code, 0, result.stderr);
+  assert.deepEqual(result.calls, []);
+  const kubectl = `$ kubectl ${CONTEXT.join(' ')}`;
+  const after = (marker: string) => {
+    const lines = result.stdout.split('\n');
+    const from = lines.indexOf(marker);
+    assert.ok(from >= 0, `${marker} in\n${result.stdout}`);
+    return lines
+      .slice(from + 1)
+      .filter((line) => line.startsWith('$ '))
+      .slice(0, 2);
+  };
+  assert.deepEqual(after('# chaos (--chaos kill-pod): kill one ready v1 pod'), [
+    `${kubectl} get pod '<a ready v1 pod>' -o 'jsonpath={.spec.nodeName} {.status.containerStatuses[?(@.name=="hello")].containerID}'`,
+    "$ docker exec '<node>' crictl stop --timeout 0 '<container>'",
+  ]);
+  assert.deepEqual(after('# if the rollout stalls (--on-fail rollback): roll back to kind-hardened-v1'), [
+    `${kubectl} apply -k ${path.join(result.outDir, 'manifests', 'kind-hardened-v1')}`,
+    `${kubectl} rollout status deployment/hello --timeout=300s`,
+  ]);
+  assert.doesNotMatch(result.stdout, /\b(rollout complete|rollback complete|load started)\b/);
+  assert.deepEqual(
+    fs.readdirSync(result.outDir),
+    ['manifests'],
+    'no report, only the manifests the plan applies',
+  );
+});
+
 test('picks k6 when it is on PATH and passes a clean rollout on the window k6 recorded', async () => {
   // Answers that take time, as the service's do (v1 2 s, v2 1 s; shorter here): k6 writes no sample
   // for the requests in flight when it is stopped, and the verdict must not count them as load that

@@ -177,3 +177,11 @@ test('fails a stalled rollout under an outside tool too', () => {
   const run: RunRecord = { ...built, samples: [], load: { ...built.load, generator: 'none' } };
   assert.equal(judgeRun(run).verdict, 'fail');
 });
+
+test("fails a run whose load tool says its own run went wrong, and gives the tool's words as the reason", () => {
+  const run = buildRunRecord();
+  const verdict = judgeRun({ ...run, load: { ...run.load, problem: 'k6 exited 107 before it was stopped' } });
+  assert.equal(verdict.verdict, 'fail');
+  assert.deepEqual(verdict.reasons, ['The load tool: k6 exited 107 before it was stopped.']);
+  assert.equal(verdict.checks.find((c) => c.id === 'load-tool-ran')?.passed, false);
+});

@@ -1,0 +1,79 @@
+import path from 'node:path';
+import { deploymentSettings, type DeploymentSettings } from '../manifests/deploymentSettings.js';
+import { renderKustomization } from '../manifests/renderKustomization.js';
+import { resolveRollingUpdate } from '../manifests/rollingUpdate.js';
+import type { Target } from '../targets/target.js';
+
+export interface LocalPlanOptions {
+  lbPort: number;
+  propagationLagMs: number;
+  logDir: string;
+  serviceEntry: string;
+  print: (line: string) => void;
+}
+
+/**
+ * The local target for --dry-run. It runs no commands (its pods and balancer are processes it starts
+ * itself), so its plan says what it would start and what rules it would follow, read from the same
+ * manifests the run would read; nothing is started.
+ */
+export function createLocalPlanTarget(options: LocalPlanOptions): Target {
+  const { print } = options;
+  const settingsOf = (overlay: string): DeploymentSettings =>
+    deploymentSettings(renderKustomization(overlay));
+  const rollingUpdate = (overlay: string): string => {
+    const settings = settingsOf(overlay);
+    const limits = resolveRollingUpdate(settings.replicas, settings.maxSurge, settings.maxUnavailable);
+    return (
+      `# the Deployment controller's rolling update to ${path.basename(overlay)}: ${settings.replicas} ` +
+      `replicas, maxSurge ${limits.maxSurge}, maxUnavailable ${limits.maxUnavailable}; each old pod gets ` +
+      `preStop, then SIGTERM, SIGKILL at ${settings.terminationGracePeriodSeconds} s`
+    );
+  };
+  let tornDown = false;
+  return {
+    name: 'local',
+    async up() {
+      const port = options.lbPort || '<a free port>';
+      print(`# start the Service's balancer (a process of its own, as kube-proxy is) on 127.0.0.1:${port}`);
+      return `http://127.0.0.1:${port}`;
+    },
+    async deploy(overlay) {
+      const settings = settingsOf(overlay);
+      print(
+        `# start ${settings.replicas} pods of ${path.basename(overlay)}: node ` +
+          `${path.relative(process.cwd(), options.serviceEntry)}, probed as the manifests say, output in ` +
+          `${options.logDir}/`,
+      );
+      print(
+        `# wait until every pod is ready and in the balancer's endpoints ` +
+          `(propagation lag ${options.propagationLagMs / 1000} s)`,
+      );
+      return 'complete';
+    },
+    async rollOut(overlay) {
+      print(rollingUpdate(overlay));
+      return 'complete';
+    },
+    async rollBack(overlay) {
+      print(rollingUpdate(overlay));
+      return 'complete';
+    },
+    async killPod(version) {
+      print(
+        `# SIGKILL the process of one ready v${version} pod (no preStop, no grace); the Deployment replaces it`,
+      );
+      return { pod: `<a ready v${version} pod>`, at: Date.now(), what: 'killed with SIGKILL (planned)' };
+    },
+    async settle() {
+      print('# wait until no pod is terminating');
+    },
+    podCounts: () => ({ ready: 0, terminating: 0 }),
+    onEvent() {},
+    async teardown() {
+      if (tornDown) return;
+      tornDown = true;
+      print('# stop every pod process and the balancer');
+    },
+  };
+}
