@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { UsageError } from '../errors.js';
 import { SCENARIO_NAMES } from '../scenarios/scenarios.js';
-import type { TargetName, TargetOptions } from '../targets/targetOptions.js';
+import type { TargetName, TargetOptions } from '../target.js';
 import { TARGET_NAMES, TARGETS } from '../targets/targets.js';
 
 /** What `npm run demo:rollout -- ...` was asked to do, validated (the target's part is TargetOptions). */

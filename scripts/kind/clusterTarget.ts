@@ -2,7 +2,7 @@ import path from 'node:path';
 import { deploymentSettings } from '../manifests/deploymentSettings.js';
 import { renderKustomization } from '../manifests/renderKustomization.js';
 import type { RolloutEvent, RolloutOutcome } from '../model.js';
-import type { Target } from '../targets/target.js';
+import type { Target } from '../target.js';
 import type { CommandRunner } from './commandRunner.js';
 import { createKubectl, type Kubectl } from './kubectl.js';
 import { forceDeletePod, type PodKillRecord } from './podKills.js';

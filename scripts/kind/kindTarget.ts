@@ -1,6 +1,6 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import type { Target } from '../targets/target.js';
+import type { Target } from '../target.js';
 import { createClusterTarget, type ClusterObserver } from './clusterTarget.js';
 import type { CommandRunner } from './commandRunner.js';
 import {

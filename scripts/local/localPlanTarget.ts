@@ -2,7 +2,7 @@ import path from 'node:path';
 import { deploymentSettings, type DeploymentSettings } from '../manifests/deploymentSettings.js';
 import { renderKustomization } from '../manifests/renderKustomization.js';
 import { resolveRollingUpdate } from '../manifests/rollingUpdate.js';
-import type { Target } from '../targets/target.js';
+import type { Target } from '../target.js';
 
 export interface LocalPlanOptions {
   lbPort: number;

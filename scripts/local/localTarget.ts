@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { deploymentSettings, type DeploymentSettings } from '../manifests/deploymentSettings.js';
 import { renderKustomization } from '../manifests/renderKustomization.js';
 import type { RolloutEvent, RolloutOutcome } from '../model.js';
-import type { Target } from '../targets/target.js';
+import type { Target } from '../target.js';
 import { createServiceProxy } from './serviceProxy.js';
 import { createDeploymentController, type PodControl } from './deploymentController.js';
 import { createEndpoints } from './endpoints.js';

@@ -1,5 +1,5 @@
 import type { RunRecord } from '../model.js';
-import type { Target } from '../targets/target.js';
+import type { Target } from '../target.js';
 import type { ProgressOutput } from './progressOutput.js';
 import { recordRollout } from './rolloutRecorder.js';
 import { planStepLine } from './rolloutStepLines.js';

@@ -1,5 +1,5 @@
 import type { RolloutEvent, RolloutOutcome, RunRecord } from '../model.js';
-import type { PodKill, Target } from '../targets/target.js';
+import type { PodKill, Target } from '../target.js';
 import type { ProgressOutput } from './progressOutput.js';
 
 /**

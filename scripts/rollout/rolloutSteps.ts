@@ -1,5 +1,5 @@
 import type { RolloutOutcome, RunRecord } from '../model.js';
-import type { PodKill, Target } from '../targets/target.js';
+import type { PodKill, Target } from '../target.js';
 import type { LoadControl } from './loadSession.js';
 import type { RolloutRecorder } from './rolloutRecorder.js';
 import { unlessAborted } from './unlessAborted.js';

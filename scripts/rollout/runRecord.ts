@@ -1,5 +1,5 @@
 import type { RunRecord } from '../model.js';
-import type { Target } from '../targets/target.js';
+import type { Target } from '../target.js';
 import type { LoadSession } from './loadSession.js';
 import type { RolloutRecorder } from './rolloutRecorder.js';
 

@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { LoadGenerator, LoadProgress } from '../../loadtest/loadGenerator.js';
 import type { RunRecord } from '../model.js';
 import { writeReports, type WrittenReports } from '../report/writeReports.js';
-import type { Target } from '../targets/target.js';
+import type { Target } from '../target.js';
 import { createLoadSession } from './loadSession.js';
 import type { ProgressOutput } from './progressOutput.js';
 import { recordRollout } from './rolloutRecorder.js';

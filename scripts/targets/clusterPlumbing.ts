@@ -4,7 +4,7 @@ import type { ClusterObserver } from '../kind/clusterTarget.js';
 import { createCommandRunner, createDryRunner, type CommandRunner } from '../kind/commandRunner.js';
 import { dryRunAnswer } from '../kind/dryRunAnswers.js';
 import { k8sDir } from '../manifests/overlays.js';
-import type { TargetOptions } from './targetOptions.js';
+import type { TargetOptions } from '../target.js';
 
 /**
  * What the kind and kube targets share: commands run from the checkout (or, in a dry run, printed as the

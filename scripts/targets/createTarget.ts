@@ -2,8 +2,8 @@ import { UsageError } from '../errors.js';
 import type { CommandRunner } from '../kind/commandRunner.js';
 import { scenarioOverlays } from '../scenarios/scenarioOverlays.js';
 import { findScenario } from '../scenarios/scenarios.js';
-import type { Target } from './target.js';
-import type { TargetName, TargetOptions } from './targetOptions.js';
+import type { Target } from '../target.js';
+import type { TargetName, TargetOptions } from '../target.js';
 import { findTarget } from './targets.js';
 
 export interface TargetSetup {

@@ -1,4 +1,4 @@
-import type { TargetName } from './targetOptions.js';
+import type { TargetName } from '../target.js';
 import { TARGETS } from './targets.js';
 
 /** Where `--target auto` runs, and the one-line reason it gives. */

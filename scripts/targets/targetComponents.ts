@@ -1,4 +1,4 @@
-import type { TargetName } from './targetOptions.js';
+import type { TargetName } from '../target.js';
 
 /**
  * Every set of Components (k8s/components/<name>) each target can add to a scenario. A data module of its own,

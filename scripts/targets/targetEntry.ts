@@ -1,6 +1,6 @@
 import type { CommandRunner } from '../kind/commandRunner.js';
-import type { Target } from './target.js';
-import type { TargetName, TargetOptions } from './targetOptions.js';
+import type { Target } from '../target.js';
+import type { TargetName, TargetOptions } from '../target.js';
 
 /** One place a rollout can run: everything the CLI, --help, --target auto, the plan and the lint need of it. */
 export interface TargetEntry {

@@ -2,7 +2,7 @@ import { kindTargetEntry } from './kindTargetEntry.js';
 import { kubeTargetEntry } from './kubeTargetEntry.js';
 import { localTargetEntry } from './localTargetEntry.js';
 import type { TargetEntry } from './targetEntry.js';
-import type { TargetName } from './targetOptions.js';
+import type { TargetName } from '../target.js';
 
 /**
  * Every target, in the order --target auto tries them (the first whose detect says it can run here). The

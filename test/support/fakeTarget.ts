@@ -1,7 +1,7 @@
 import type { LoadGenerator, LoadResult } from '../../loadtest/loadGenerator.js';
 import type { RequestSample } from '../../loadtest/requestSample.js';
 import type { RolloutEvent, RolloutOutcome } from '../../scripts/model.js';
-import type { PodKill, Target } from '../../scripts/targets/target.js';
+import type { PodKill, Target } from '../../scripts/target.js';
 
 /** What the fake target does at each step; anything left out goes the happy way. */
 export interface FakeTargetScript {

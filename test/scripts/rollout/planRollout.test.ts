@@ -9,7 +9,7 @@ import { dryRunAnswer } from '../../../scripts/kind/dryRunAnswers.js';
 import { createKubeTarget } from '../../../scripts/kind/kindTarget.js';
 import { createLocalPlanTarget } from '../../../scripts/local/localPlanTarget.js';
 import { planRollout, type RolloutPlanSpec } from '../../../scripts/rollout/planRollout.js';
-import type { Target } from '../../../scripts/targets/target.js';
+import type { Target } from '../../../scripts/target.js';
 import { tempDir } from '../../support/runCli.js';
 
 const repoRoot = fileURLToPath(new URL('../../../../', import.meta.url));

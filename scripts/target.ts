@@ -1,9 +1,5 @@
-import type { RolloutEvent, RolloutOutcome } from '../model.js';
+import type { RolloutEvent, RolloutOutcome } from './model.js';
 
-/**
- * Where a rollout runs: the embedded local engine, a kind cluster, or any cluster (kube). The harness
- * drives every target through this, and sees only rollout events come back.
- */
 /** What --chaos kill-pod did: to which pod, when, and in words the report repeats. */
 export interface PodKill {
   pod: string;
@@ -11,8 +7,13 @@ export interface PodKill {
   what: string;
 }
 
+/**
+ * Where a rollout runs: the embedded local engine, a kind cluster, or any cluster (kube). The harness
+ * drives every target through this, and sees only rollout events come back. The targets live in their own
+ * folders (local/, kind/) and are listed in targets/targets.ts; this contract sits below them all.
+ */
 export interface Target {
-  readonly name: 'local' | 'kind' | 'kube';
+  readonly name: TargetName;
   /**
    * How a request dropped here reaches the client, when that differs from a client talking to
    * kube-proxy directly (which refuses connections with no endpoint: ECONNREFUSED). For the report.
@@ -43,3 +44,23 @@ export interface Target {
   /** Stops everything it started. Safe to call twice, and at any point. */
   teardown(): Promise<void>;
 }
+/** What a target is made from: the run's flags that concern where it runs (the CLI's options are a superset). */
+export interface TargetOptions {
+  /** A name from scripts/scenarios/scenarios.ts. */
+  scenario: string;
+  /** The Service's port on 127.0.0.1; 0: the target's default. */
+  lbPort: number;
+  propagationLagMs: number;
+  /** Print every command instead of running it (kind and kube). */
+  dryRun: boolean;
+  /** kube: the kubectl context. */
+  context: string | null;
+  /** kind/kube: image repository (`hello` by default). */
+  image: string | null;
+  keepCluster: boolean;
+  recreateCluster: boolean;
+  /** kube: publish the Service on NodePort 30080 and load 127.0.0.1 there. */
+  nodePort: boolean;
+}
+
+export type TargetName = 'local' | 'kind' | 'kube';
