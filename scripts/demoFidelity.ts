@@ -16,7 +16,7 @@ import {
   summarizeFidelity,
 } from './fidelity/renderFidelity.js';
 import { runFidelity } from './fidelity/runFidelity.js';
-import { createCommandRunner } from './kind/commandRunner.js';
+import { createCommandRunner } from './cluster/commandRunner.js';
 import { DEFAULT_PROPAGATION_LAG_S } from './cli/rolloutFlags.js';
 import { scenarioOverlays } from './scenarios/scenarioOverlays.js';
 import { findScenario } from './scenarios/scenarios.js';

@@ -1,8 +1,8 @@
 import path from 'node:path';
-import { createClusterObserver, createPlanObserver } from '../kind/clusterObserver.js';
-import type { ClusterObserver } from '../kind/clusterTarget.js';
-import { createCommandRunner, createDryRunner, type CommandRunner } from '../kind/commandRunner.js';
-import { dryRunAnswer } from '../kind/dryRunAnswers.js';
+import { createClusterObserver, createPlanObserver } from '../cluster/clusterObserver.js';
+import type { ClusterObserver } from '../cluster/clusterTarget.js';
+import { createCommandRunner, createDryRunner, type CommandRunner } from '../cluster/commandRunner.js';
+import { dryRunAnswer } from '../cluster/dryRunAnswers.js';
 import { k8sDir } from '../manifests/overlays.js';
 import type { TargetOptions } from '../target.js';
 

@@ -1,5 +1,5 @@
 import { UsageError } from '../errors.js';
-import type { CommandRunner } from '../kind/commandRunner.js';
+import type { CommandRunner } from '../cluster/commandRunner.js';
 import { scenarioOverlays } from '../scenarios/scenarioOverlays.js';
 import { findScenario } from '../scenarios/scenarios.js';
 import type { Target } from '../target.js';

@@ -1,5 +1,5 @@
-import { readKindClusterConfig } from '../kind/kindClusterConfig.js';
-import { createKindTarget } from '../kind/kindTarget.js';
+import { readKindClusterConfig } from '../cluster/kind/kindClusterConfig.js';
+import { createKindTarget } from '../cluster/kind/kindTarget.js';
 import { dockerDaemonAnswers, findOnPath } from '../tools.js';
 import { clusterPlumbing } from './clusterPlumbing.js';
 import { TARGET_COMPONENT_SETS } from './targetComponents.js';

@@ -1,5 +1,5 @@
 import { UsageError } from '../errors.js';
-import { createKubeTarget } from '../kind/kindTarget.js';
+import { createKubeTarget } from '../cluster/kubeTarget.js';
 import { clusterPlumbing } from './clusterPlumbing.js';
 import { TARGET_COMPONENT_SETS } from './targetComponents.js';
 import type { TargetEntry } from './targetEntry.js';

@@ -1,4 +1,4 @@
-import type { CommandRunner } from '../kind/commandRunner.js';
+import type { CommandRunner } from '../cluster/commandRunner.js';
 import type { Target } from '../target.js';
 import type { TargetName, TargetOptions } from '../target.js';
 

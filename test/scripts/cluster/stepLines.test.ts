@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { dockerBuildStep, kindStep, stepLines } from '../../../scripts/kind/stepLines.js';
+import { dockerBuildStep, kindStep, stepLines } from '../../../scripts/cluster/stepLines.js';
 
 test("keeps kind's status lines and warnings, without the trailing dots, and nothing else", () => {
   const lines = [

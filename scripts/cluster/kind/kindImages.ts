@@ -1,8 +1,8 @@
 import fs from 'node:fs/promises';
-import type { CommandRunner } from './commandRunner.js';
+import type { CommandRunner } from '../commandRunner.js';
 import { kindFailureReason } from './kindFailure.js';
-import { dockerBuildStep, stepLines } from './stepLines.js';
-import { lastLine } from './textLines.js';
+import { dockerBuildStep, stepLines } from '../stepLines.js';
+import { lastLine } from '../textLines.js';
 
 export interface ImageOptions {
   image: string;

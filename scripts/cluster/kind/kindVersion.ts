@@ -1,6 +1,6 @@
-import type { CommandRunner } from './commandRunner.js';
-import { MissingPrerequisite } from '../errors.js';
-import { firstLine } from './textLines.js';
+import type { CommandRunner } from '../commandRunner.js';
+import { MissingPrerequisite } from '../../errors.js';
+import { firstLine } from '../textLines.js';
 
 /**
  * The oldest kind that can run the node image pinned in k8s/kind/cluster.yaml (kindest/node v1.36.1,

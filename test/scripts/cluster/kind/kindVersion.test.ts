@@ -2,16 +2,16 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
-import { createCommandRunner } from '../../../scripts/kind/commandRunner.js';
+import { createCommandRunner } from '../../../../scripts/cluster/commandRunner.js';
 import {
   checkKindVersion,
   isAtLeast,
   MIN_KIND_VERSION,
   parseKindVersion,
-} from '../../../scripts/kind/kindVersion.js';
-import { commandLines, runKindCli, STANDINS } from '../../support/kindCliRun.js';
-import { noGo, realKindDir, recordingKind } from '../../support/realKind.js';
-import { tempDir } from '../../support/runCli.js';
+} from '../../../../scripts/cluster/kind/kindVersion.js';
+import { commandLines, runKindCli, STANDINS } from '../../../support/kindCliRun.js';
+import { noGo, realKindDir, recordingKind } from '../../../support/realKind.js';
+import { tempDir } from '../../../support/runCli.js';
 
 const release = { major: 0, minor: 32, patch: 0 };
 
@@ -42,7 +42,7 @@ test('orders versions as semver does: an alpha of v0.32.0 is older than v0.32.0'
 
 test('the oldest kind accepted is the one the pinned node image belongs to', () => {
   const config = fs.readFileSync(
-    path.resolve(import.meta.dirname, '../../../../k8s/kind/cluster.yaml'),
+    path.resolve(import.meta.dirname, '../../../../../k8s/kind/cluster.yaml'),
     'utf8',
   );
   assert.match(config, new RegExp(`belongs to kind ${MIN_KIND_VERSION.replace(/\./g, '\\.')}`));

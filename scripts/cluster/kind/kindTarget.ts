@@ -1,8 +1,8 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import type { Target } from '../target.js';
-import { createClusterTarget, type ClusterObserver } from './clusterTarget.js';
-import type { CommandRunner } from './commandRunner.js';
+import type { Target } from '../../target.js';
+import { createClusterTarget, type ClusterObserver } from '../clusterTarget.js';
+import type { CommandRunner } from '../commandRunner.js';
 import {
   checkReusable,
   createKindCluster,
@@ -14,7 +14,7 @@ import {
 import { withHostPort, type KindClusterConfig } from './kindClusterConfig.js';
 import { buildAndLoadImages } from './kindImages.js';
 import { checkKindVersion } from './kindVersion.js';
-import { killContainerInNode } from './podKills.js';
+import { killContainerInNode } from '../podKills.js';
 
 export interface KindTargetOptions {
   clusterName: string;
@@ -129,20 +129,4 @@ export function createKindTarget(options: KindTargetOptions): Target {
       }
     },
   });
-}
-
-export interface KubeTargetOptions {
-  context: string;
-  image: string;
-  outDir: string;
-  repoRoot: string;
-  serviceUrl: string;
-  run: CommandRunner;
-  observer: ClusterObserver;
-  log: (line: string) => void;
-}
-
-/** kube: a cluster the user already has; no creation, no image loading (`image` says where they are). */
-export function createKubeTarget(options: KubeTargetOptions): Target {
-  return createClusterTarget({ name: 'kube', requiredTools: ['kubectl'], ...options });
 }

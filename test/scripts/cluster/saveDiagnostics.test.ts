@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
-import type { Kubectl } from '../../../scripts/kind/kubectl.js';
-import { saveDiagnostics } from '../../../scripts/kind/saveDiagnostics.js';
+import type { Kubectl } from '../../../scripts/cluster/kubectl.js';
+import { saveDiagnostics } from '../../../scripts/cluster/saveDiagnostics.js';
 import { tempDir } from '../../support/runCli.js';
 
 /**

@@ -6,7 +6,7 @@ import {
   createCommandRunner,
   createDryRunner,
   quoteForDisplay,
-} from '../../../scripts/kind/commandRunner.js';
+} from '../../../scripts/cluster/commandRunner.js';
 import { tempDir } from '../../support/runCli.js';
 
 test('runs a command without a shell and records it', async () => {

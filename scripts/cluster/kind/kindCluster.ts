@@ -1,9 +1,9 @@
-import type { CommandRunner } from './commandRunner.js';
+import type { CommandRunner } from '../commandRunner.js';
 import { KIND_NODE_PORT } from './kindClusterConfig.js';
 import { hostPortTaken, kindFailureReason } from './kindFailure.js';
-import { MissingPrerequisite } from '../errors.js';
-import { kindStep, stepLines } from './stepLines.js';
-import { firstLine } from './textLines.js';
+import { MissingPrerequisite } from '../../errors.js';
+import { kindStep, stepLines } from '../stepLines.js';
+import { firstLine } from '../textLines.js';
 
 /**
  * The kind cluster: reused when one of that name exists and works (a second run takes seconds, not

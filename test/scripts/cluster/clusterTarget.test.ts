@@ -8,12 +8,12 @@ import {
   createClusterTarget,
   type ClusterObserver,
   type ClusterTargetOptions,
-} from '../../../scripts/kind/clusterTarget.js';
+} from '../../../scripts/cluster/clusterTarget.js';
 import {
   createCommandRunner,
   type CommandResult,
   type CommandRunner,
-} from '../../../scripts/kind/commandRunner.js';
+} from '../../../scripts/cluster/commandRunner.js';
 import { STANDINS, type RecordedCall } from '../../support/kindCliRun.js';
 import { tempDir } from '../../support/runCli.js';
 

@@ -21,7 +21,7 @@ export interface Kubectl {
   rolloutStatus(timeoutSeconds: number): Promise<{ ok: boolean; message: string; interrupted: boolean }>;
   /**
    * `delete pod --grace-period=0 --force`: the API object goes at once, but the kubelet still stops the
-   * container with preStop and SIGTERM (scripts/kind/podKills.ts says what that means for chaos).
+   * container with preStop and SIGTERM (scripts/cluster/podKills.ts says what that means for chaos).
    */
   deletePodNow(name: string): Promise<void>;
   /** Where a pod's container runs: its node, and the container's runtime id (without `containerd://`). */

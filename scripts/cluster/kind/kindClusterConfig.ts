@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseDocument, type Document } from 'yaml';
-import { ManifestError } from '../manifests/manifestError.js';
+import { ManifestError } from '../../manifests/manifestError.js';
 
 /** The kind cluster's config, relative to the checkout (commands and plans show it so). */
 export const KIND_CONFIG_PATH = path.join('k8s', 'kind', 'cluster.yaml');

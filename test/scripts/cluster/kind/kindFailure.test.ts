@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { hostPortTaken, kindFailureReason } from '../../../scripts/kind/kindFailure.js';
+import { hostPortTaken, kindFailureReason } from '../../../../scripts/cluster/kind/kindFailure.js';
 
 // What kind v0.32.0 printed on this machine (no registry reachable, a port taken, a stopped node).
 const IMAGE = 'kindest/node:v1.36.1@sha256:3489c7674813ba5d8b1a9977baea8a6e553784dab7b84759d1014dbd78f7ebd5';

@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { startFakeCluster, type FakeCluster } from '../../support/fakeCluster.js';
-import { commandLines, runKindCli, standinsWithout } from '../../support/kindCliRun.js';
-import { tempDir } from '../../support/runCli.js';
+import { startFakeCluster, type FakeCluster } from '../../../support/fakeCluster.js';
+import { commandLines, runKindCli, standinsWithout } from '../../../support/kindCliRun.js';
+import { tempDir } from '../../../support/runCli.js';
 
 // The kind target end to end: the compiled CLI, stand-in docker/kind/kubectl first on PATH, a fake
 // cluster behind them (Service on a free port, pod watch API at the kubeconfig's kind-zero-downtime).

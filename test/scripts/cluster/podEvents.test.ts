@@ -1,7 +1,7 @@
 import type { V1Pod } from '@kubernetes/client-node';
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { podChanges, podState, podVersion } from '../../../scripts/kind/podEvents.js';
+import { podChanges, podState, podVersion } from '../../../scripts/cluster/podEvents.js';
 
 function pod(options: {
   ready?: boolean;

@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { startFakeCluster, type FakeCluster } from '../../support/fakeCluster.js';
-import { commandLines, runKindCli } from '../../support/kindCliRun.js';
-import { tempDir } from '../../support/runCli.js';
+import { startFakeCluster, type FakeCluster } from '../../../support/fakeCluster.js';
+import { commandLines, runKindCli } from '../../../support/kindCliRun.js';
+import { tempDir } from '../../../support/runCli.js';
 
 // Loading the images into the kind node through `docker save` and `kind load image-archive`, which
 // works with Docker's containerd image store where `kind load docker-image` fails

@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { test } from 'node:test';
 import { parse } from 'yaml';
-import { readKindClusterConfig, withHostPort } from '../../../scripts/kind/kindClusterConfig.js';
+import { readKindClusterConfig, withHostPort } from '../../../../scripts/cluster/kind/kindClusterConfig.js';
 
-const REPO_ROOT = path.resolve(import.meta.dirname, '../../../..');
+const REPO_ROOT = path.resolve(import.meta.dirname, '../../../../..');
 
 test('reads where k8s/kind/cluster.yaml publishes the NodePort: 127.0.0.1:8080', () => {
   const config = readKindClusterConfig(REPO_ROOT);

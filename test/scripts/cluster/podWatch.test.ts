@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { RolloutEvent } from '../../../scripts/model.js';
 import { MissingPrerequisite } from '../../../scripts/errors.js';
-import { watchPods, type PodApi } from '../../../scripts/kind/podWatch.js';
+import { watchPods, type PodApi } from '../../../scripts/cluster/podWatch.js';
 
 // The pod watch against an API server that behaves as real ones do: watches that end, 410 Gone for a
 // resourceVersion that is too old (as an ERROR event, or as the HTTP status of the watch request),

@@ -1,4 +1,4 @@
-import { lastLine } from './textLines.js';
+import { lastLine } from '../textLines.js';
 
 /**
  * kind's reason for failing, as one line. kind prints `ERROR: <what failed>`, and when a command it ran

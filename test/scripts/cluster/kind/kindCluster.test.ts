@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { startFakeCluster, type FakeCluster } from '../../support/fakeCluster.js';
-import { commandLines, runKindCli, standinsWithout } from '../../support/kindCliRun.js';
-import { tempDir } from '../../support/runCli.js';
+import { startFakeCluster, type FakeCluster } from '../../../support/fakeCluster.js';
+import { commandLines, runKindCli, standinsWithout } from '../../../support/kindCliRun.js';
+import { tempDir } from '../../../support/runCli.js';
 
 // The kind cluster as the harness finds, makes and leaves it: the compiled CLI against the stand-in
 // kind, docker and kubectl (which answer as kind v0.32.0 and Docker do, latency and failures included),
