@@ -138,7 +138,7 @@ export async function startFakeCluster(
     void Promise.all(draining);
   };
 
-  const service = http.createServer((req, res) => {
+  const service = http.createServer((_req, res) => {
     const ready = [...pods.values()].filter((pod) => pod.ready && !pod.terminating);
     const pod = ready[next++ % Math.max(ready.length, 1)];
     if (!pod) {
