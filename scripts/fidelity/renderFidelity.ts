@@ -1,5 +1,6 @@
 import path from 'node:path';
 import type { ClusterTimings } from './measureCluster.js';
+import { textTable } from '../report/textTable.js';
 import { describeExpectation } from './fidelityRows.js';
 import { FIDELITY_TARGETS, type FidelityResult, type FidelityTarget } from './runFidelity.js';
 
@@ -106,16 +107,7 @@ function cells(row: FidelitySummary['rows'][number]): string[] {
 }
 
 export function fidelityTable(summary: FidelitySummary): string {
-  const rows = [HEADER, ...summary.rows.map(cells)];
-  const widths = HEADER.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
-  return rows
-    .map((r) =>
-      r
-        .map((cell, i) => cell.padEnd(widths[i] ?? 0))
-        .join('  ')
-        .trimEnd(),
-    )
-    .join('\n');
+  return textTable([HEADER, ...summary.rows.map(cells)]);
 }
 
 function timingLines(timings: ClusterTimings | null): string[] {

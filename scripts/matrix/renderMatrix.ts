@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { textTable } from '../report/textTable.js';
 import type { MatrixRow } from './matrixRows.js';
 import type { MatrixResult, MatrixRun } from './runMatrix.js';
 
@@ -83,16 +84,7 @@ function cells(row: MatrixSummary['rows'][number]): string[] {
 }
 
 export function matrixTable(summary: MatrixSummary): string {
-  const rows = [columns, ...summary.rows.map(cells)];
-  const widths = columns.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
-  return rows
-    .map((r) =>
-      r
-        .map((cell, i) => cell.padEnd(widths[i] ?? 0))
-        .join('  ')
-        .trimEnd(),
-    )
-    .join('\n');
+  return textTable([columns, ...summary.rows.map(cells)]);
 }
 
 /** The generators the rows ran with, in words ('built-in generator'). */
