@@ -78,10 +78,10 @@ export const SCENARIOS: readonly Scenario[] = [
     removes: 'a long enough grace period (SIGKILL mid-drain)',
     components: onBoth('short-grace'),
     // SIGKILL comes 4 s after the pod starts terminating (grace 3 s, but the kubelet always leaves SIGTERM
-    // 2 s). Without keep-alive nothing reaches the pod after its endpoint removal (1 s), and v1's 2 s
+    // 2 s). Without keep-alive nothing reaches the pod after its endpoint removal (the lag, at most 1 s), and v1's 2 s
     // requests are over by then; keep-alive connections pinned to it keep sending into the drain.
     expectedDrops: { keepAliveOn: 'some', keepAliveOff: 'none' },
-    why: 'without keep-alive, nothing reaches the pod after its endpoint removal (1 s) and its 2 s requests end before SIGKILL (the kubelet always leaves SIGTERM 2 s): only keep-alive requests are cut',
+    why: 'without keep-alive, nothing reaches the pod after its endpoint removal (the lag, at most 1 s) and its 2 s requests end before SIGKILL (the kubelet always leaves SIGTERM 2 s): only keep-alive requests are cut',
     expectedOutcome: 'complete',
     fault: false,
   },
