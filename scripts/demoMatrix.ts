@@ -5,6 +5,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { UsageError } from './errors.js';
+import { rateFlag } from './cli/rolloutFlags.js';
 import { wholeNumberFlag } from './cli/wholeNumberFlag.js';
 import { matrixRows } from './matrix/matrixRows.js';
 import { matrixHtml, matrixMarkdown, matrixTable, summarizeMatrix } from './matrix/renderMatrix.js';
@@ -32,7 +33,7 @@ function parseFlags(argv: string[]) {
   });
   const count = (name: string, fallback: number, max: number) =>
     wholeNumberFlag(name, values[name as keyof typeof values] as string | undefined, fallback, max);
-  const rows = matrixRows(count('rate', 100, 5000));
+  const rows = matrixRows(rateFlag(values.rate));
   const only = values.only?.split(',').filter(Boolean);
   const unknown = only?.filter((id) => !rows.some((row) => row.id === id));
   if (unknown?.length)

@@ -93,7 +93,12 @@ function choice<T extends string>(
   throw new UsageError(`Invalid --${flag} "${value}": expected ${allowed.join(', ')}.`);
 }
 
-function number(
+/** --rate, the same for every command that takes it (demo:rollout, demo:matrix). */
+export const rateFlag = (raw: string | undefined): number =>
+  number('rate', raw, 100, 1, 20_000, 'requests per second');
+
+/** A number flag within [min, max], or `fallback` when absent; anything else is a UsageError (exit 2). */
+export function number(
   flag: string,
   value: string | undefined,
   fallback: number,
@@ -147,7 +152,7 @@ export function parseRolloutFlags(argv: readonly string[]): RolloutOptions {
   const options: RolloutOptions = {
     target: choice('target', text('target'), ['auto', ...TARGET_NAMES], 'auto'),
     scenario: choice('scenario', text('scenario'), SCENARIO_NAMES, 'hardened'),
-    rate: number('rate', text('rate'), 100, 1, 20_000, 'requests per second'),
+    rate: rateFlag(text('rate')),
     keepAlive: choice('keep-alive', text('keep-alive'), ['on', 'off'], 'on') === 'on',
     load: choice('load', text('load'), ['auto', 'builtin', 'k6', 'none'], 'auto'),
     lbPort: Math.trunc(number('lb-port', text('lb-port'), 0, 0, 65535, 'a port number')),
