@@ -1,12 +1,21 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import path from 'node:path';
-import { test } from 'node:test';
+import { before, test } from 'node:test';
 
 // .ci/run proves cluster:down clean by running leftovers.sh after it, expecting nothing. That proof only
 // counts if the same script finds the cluster while it is up: every kind of thing down.sh must remove.
 
 const LEFTOVERS = path.resolve(import.meta.dirname, '../../cluster/scripts/leftovers.sh');
+const CONTEXT = process.env.ZDR_CONTEXT ?? 'zero-downtime-local';
+const kubectl = (...args: string[]) =>
+  execFileSync('kubectl', ['--context', CONTEXT, '--namespace', 'default', ...args], { stdio: 'pipe' });
+
+// Pods make the leftovers a pod brings (its processes, its mounts): deploy v1 if nothing runs yet.
+before(() => {
+  kubectl('apply', '-k', path.resolve(import.meta.dirname, '../../k8s/overlays/v1'));
+  kubectl('rollout', 'status', 'deployment/hello', '--timeout=180s');
+});
 
 test('while the cluster is up, the leftover check finds its processes, mounts, bridge, rules, cgroups and files', () => {
   const result = spawnSync('bash', [LEFTOVERS], { encoding: 'utf8' });
