@@ -1,6 +1,5 @@
-import fs from 'node:fs';
 import path from 'node:path';
-import { runDemo } from '../matrix/runMatrix.js';
+import { readReportJson, runDemo } from '../matrix/runMatrix.js';
 import type { FidelityRow } from './fidelityRows.js';
 import { judgeFidelityRun, type FidelityReportFields } from './judgeFidelityRun.js';
 
@@ -77,13 +76,10 @@ export async function runFidelity(options: FidelityOptions): Promise<FidelityRes
 }
 
 function readRun(row: FidelityRow, dir: string, exitCode: number | null): FidelityRun {
-  let report: FidelityReportFields;
-  try {
-    report = JSON.parse(fs.readFileSync(path.join(dir, 'report.json'), 'utf8')) as FidelityReportFields;
-  } catch {
-    // No report: the run broke before writing one; its log (<dir>.log) says why.
+  const report = readReportJson<FidelityReportFields>(dir);
+  // No report: the run broke before writing one; its log (<dir>.log) says why.
+  if (!report)
     return { dir, exitCode, verdict: 'no report', failed: 0, total: 0, byError: {}, asExpected: false };
-  }
   return {
     dir,
     exitCode,

@@ -106,13 +106,17 @@ export function runDemo(entry: string, flags: string[], logFile: string): Promis
   });
 }
 
-function readRun(row: MatrixRow, dir: string, exitCode: number | null): MatrixRun {
-  let report: ReportFields | null = null;
+/** A run's report.json, or null when the run broke before writing one (its log says why). */
+export function readReportJson<T>(dir: string): T | null {
   try {
-    report = JSON.parse(fs.readFileSync(path.join(dir, 'report.json'), 'utf8')) as ReportFields;
+    return JSON.parse(fs.readFileSync(path.join(dir, 'report.json'), 'utf8')) as T;
   } catch {
-    // no report: the run broke before writing one (its log says why)
+    return null;
   }
+}
+
+function readRun(row: MatrixRow, dir: string, exitCode: number | null): MatrixRun {
+  const report = readReportJson<ReportFields>(dir);
   if (!report) {
     return {
       dir,
