@@ -2,20 +2,33 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { z } from 'zod';
+import {
+  absorbConfigMap,
+  addHashSuffixes,
+  configMapArgsSchema,
+  generateConfigMap,
+  generatorOptionsSchema,
+  removeBuildAnnotations,
+} from './configMapGenerator.js';
 import { applyJsonPatch, jsonPatchOpSchema } from './jsonPatch.js';
+import { sortLikeKustomize } from './legacyOrder.js';
 import { ManifestError } from './manifestError.js';
+import { fixConfigMapReferences } from './nameReferences.js';
 import { imageSchema, setImages } from './setImages.js';
 
 /**
  * Renders a kustomization directory into its objects without kubectl, so the local target runs on a
  * machine with nothing but Node.js. It implements the subset of kustomize v5 that k8s/ uses, exactly
  * (a test compares it with `kubectl kustomize` for every overlay):
- *   resources (files and directories), components, patches (JSON 6902 with a target, inline or from a
- *   file), images (newName / newTag / digest).
+ *   resources (files and directories), configMapGenerator and generatorOptions (configMapGenerator.ts),
+ *   components, patches (JSON 6902 with a target, inline or from a file), images (newName / newTag /
+ *   digest).
  * Anything else is refused in one line rather than rendered wrong. One deliberate difference: a patch
  * whose target matches no object is an error here; kustomize silently ignores it, which hides typos.
- * Transformer order as in kustomize: resources, then components, then this kustomization's patches,
- * then images. https://kubectl.docs.kubernetes.io/references/kustomize/kustomization/
+ * Order as in kustomize (api/internal/target/kusttarget.go accumulateTarget): resources, then this
+ * kustomization's generators, then components, then its patches, then images; and once, for the whole
+ * build, at the end: hash suffixes, name references to them, build annotations removed, legacy order.
+ * https://kubectl.docs.kubernetes.io/references/kustomize/kustomization/
  */
 
 export interface KubeObject {
@@ -26,7 +39,8 @@ export interface KubeObject {
 }
 
 const KUSTOMIZATION_FILES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'];
-const SUPPORTED_FIELDS = 'resources, components, patches, images';
+const SUPPORTED_FIELDS =
+  'resources, components, patches, images, configMapGenerator, generatorOptions; patch targets by group, version, kind, name, namespace; configMapGenerator entries by name, namespace, behavior, literals, files, envs, env, options; options labels, annotations, disableNameSuffixHash, immutable';
 
 const targetSchema = z.strictObject({
   group: z.string().optional(),
@@ -49,6 +63,8 @@ const kustomizationSchema = z.strictObject({
   components: z.array(z.string()).optional(),
   patches: z.array(patchSchema).optional(),
   images: z.array(imageSchema).optional(),
+  configMapGenerator: z.array(configMapArgsSchema).optional(),
+  generatorOptions: generatorOptionsSchema.optional(),
 });
 type Kustomization = z.infer<typeof kustomizationSchema>;
 type Target = z.infer<typeof targetSchema>;
@@ -59,9 +75,13 @@ const objectSchema = z.looseObject({
   metadata: z.looseObject({ name: z.string().min(1), namespace: z.string().optional() }),
 });
 
-/** The objects `kubectl kustomize dir` would print, in kustomize's accumulation order. */
+/** The objects `kubectl kustomize dir` would print, in the order it prints them. */
 export function renderKustomization(dir: string): KubeObject[] {
-  return accumulate(path.resolve(dir), 'Kustomization', [], []);
+  const objects = accumulate(path.resolve(dir), 'Kustomization', [], []);
+  // kusttarget.go makeCustomizedResMap: only now, after every patch of every level, the hashes.
+  fixConfigMapReferences(objects, addHashSuffixes(objects));
+  removeBuildAnnotations(objects);
+  return sortLikeKustomize(objects);
 }
 
 /** `apps/v1 Deployment default/hello`: how objects are told apart (and named in errors). */
@@ -87,6 +107,11 @@ function accumulate(
     for (const object of loadResource(dir, file, resource, [...stack, dir])) addObject(objects, object, file);
   }
   let result = objects;
+  for (const [index, args] of (kustomization.configMapGenerator ?? []).entries()) {
+    const where = `${file}: configMapGenerator[${index}]`;
+    const generated = generateConfigMap(args, kustomization.generatorOptions, dir, where);
+    result = absorbConfigMap(result, generated, where);
+  }
   for (const component of kustomization.components ?? []) {
     result = accumulate(localPath(dir, file, component), 'Component', result, [...stack, dir]);
   }
@@ -103,7 +128,8 @@ function readKustomization(dir: string): { file: string; kustomization: Kustomiz
   if (found.length > 1)
     throw new ManifestError(`${dir}: more than one kustomization file (${found.join(', ')})`);
   const file = found[0] as string;
-  const documents = parseYaml(file);
+  // kustomize reads its kustomization file as YAML 1.1 (sigs.k8s.io/yaml): `y`, `on`, `no` are booleans.
+  const documents = parseYamlText(readFileSync(file, 'utf8'), file, '1.1');
   if (documents.length !== 1) throw new ManifestError(`${file}: expected one YAML document`);
   const parsed = kustomizationSchema.safeParse(documents[0]);
   if (!parsed.success) throw new ManifestError(`${file}: ${describeIssue(parsed.error)}`);
@@ -116,7 +142,7 @@ function describeIssue(error: z.ZodError): string {
   const at = issue.path.join('.');
   if (issue.code === 'unrecognized_keys') {
     const fields = issue.keys.map((key) => (at ? `${at}.${key}` : key)).join(', ');
-    return `${fields} is not supported by this renderer (supported: ${SUPPORTED_FIELDS}; patch targets by group, version, kind, name, namespace); use kubectl kustomize for it`;
+    return `${fields} is not supported by this renderer (supported: ${SUPPORTED_FIELDS}); use kubectl kustomize for it`;
   }
   return `${at || 'document'}: ${issue.message}`;
 }
@@ -151,8 +177,8 @@ function parseYaml(file: string): unknown[] {
   return parseYamlText(readFileSync(file, 'utf8'), file);
 }
 
-function parseYamlText(text: string, where: string): unknown[] {
-  return Array.from(parseAllDocuments(text)).map((document) => {
+function parseYamlText(text: string, where: string, version: '1.1' | '1.2' = '1.2'): unknown[] {
+  return Array.from(parseAllDocuments(text, { version })).map((document) => {
     const error = document.errors[0];
     if (error) throw new ManifestError(`${where}: invalid YAML: ${error.message.split('\n')[0]}`);
     return document.toJS();
