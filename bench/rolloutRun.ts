@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { createOpenModelGenerator } from '../loadtest/openModelGenerator.js';
 import type { ProgressOutput } from '../scripts/rollout/progressOutput.js';
+import { describeChange } from '../scripts/rollout/rolloutChange.js';
 import { runRollout } from '../scripts/rollout/runRollout.js';
 import { createLocalTarget } from '../scripts/local/localTarget.js';
 import type { RunReport } from '../scripts/report/summarizeRun.js';
@@ -31,6 +32,7 @@ export async function runLocalRollout(o: RolloutRunOptions): Promise<{ report: R
   const target = createLocalTarget({
     lbPort: 0,
     propagationLagMs: o.propagationLagMs ?? 1000,
+    kubeletSyncMs: 60_000,
     logDir: path.join(o.outDir, 'pods'),
   });
   const quiet: ProgressOutput = { step: () => {}, status: () => {}, note: () => {} };
@@ -38,6 +40,7 @@ export async function runLocalRollout(o: RolloutRunOptions): Promise<{ report: R
   const { reports } = await runRollout({
     target,
     scenario: 'hardened',
+    change: describeChange('code', o.from, o.to),
     from: o.from,
     to: o.to,
     createLoad: (baseUrl) =>

@@ -18,6 +18,8 @@ export interface K6Options {
   timeoutMs: number;
   /** Upper bound of the run (k6's DURATION); the harness normally ends it earlier with stop(). */
   maxDurationMs: number;
+  /** The versions whose answers the script's thresholds require (default 1 and 2; a configuration-only change: 1). */
+  versions?: readonly string[];
   /** Folder for k6's JSON output, summary, dashboard export and log. */
   outDir: string;
   /** The k6 executable (default: `k6` from PATH). */
@@ -72,6 +74,7 @@ export function k6Invocation(o: K6Options): {
     DURATION: `${Math.ceil(o.maxDurationMs / 1000)}s`,
     TIMEOUT: `${Math.ceil(o.timeoutMs)}ms`,
     KEEP_ALIVE: o.keepAlive ? 'on' : 'off',
+    VERSIONS: (o.versions ?? ['1', '2']).join(','),
     SUMMARY_PATH: files.summary,
   };
   return {

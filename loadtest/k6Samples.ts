@@ -99,6 +99,7 @@ export function sampleFromPoint(data: PointData): RequestSample | null {
     error: k6ErrorCode(status, code !== null && Number.isFinite(code) ? code : null, tag(data.tags, 'error')),
     version: tag(data.tags, 'version'),
     pod: tag(data.tags, 'pod'),
+    configHash: tag(data.tags, 'config'),
   };
 }
 
@@ -114,6 +115,7 @@ function droppedSample(data: PointData): RequestSample | null {
     error: 'dropped',
     version: null,
     pod: null,
+    configHash: null,
   };
 }
 

@@ -42,6 +42,7 @@ class InFlight implements Dispatcher.DispatchHandler {
   status: number | null = null;
   version: string | null = null;
   pod: string | null = null;
+  configHash: string | null = null;
   settled = false;
   private released = false;
 
@@ -64,6 +65,7 @@ class InFlight implements Dispatcher.DispatchHandler {
     this.status = status;
     this.version = headerValue(headers['x-app-version']);
     this.pod = headerValue(headers['x-pod-name']);
+    this.configHash = headerValue(headers['x-config-hash']);
   }
 
   onResponseData(): void {
@@ -236,6 +238,7 @@ class OpenModelGenerator implements LoadGenerator {
       error,
       version: req.version,
       pod: req.pod,
+      configHash: req.configHash,
     };
     this.samples[req.index] = sample;
     this.o.onSample?.(sample);

@@ -18,6 +18,8 @@ export interface RequestSample {
   version: string | null;
   /** X-Pod-Name of the answer. */
   pod: string | null;
+  /** X-Config-Hash of the answer: which configuration it was built from. */
+  configHash: string | null;
 }
 
 /** A request failed unless it came back 200 with no error. */

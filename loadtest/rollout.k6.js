@@ -16,6 +16,8 @@
 //   PRE_ALLOCATED_VUS  VUs made before the start    (default RATE × 3: v1 answers after 2 s)
 //   MAX_VUS            VUs k6 may add when answers slow down (default RATE × (TIMEOUT + 1 s))
 //   SUMMARY_PATH       where handleSummary writes the summary JSON (default: not written)
+//   VERSIONS           versions that must answer, comma-separated (default 1,2; a configuration-only
+//                      change keeps version 1: VERSIONS=1)
 
 import http from 'k6/http';
 import { check } from 'k6';
@@ -29,8 +31,9 @@ const timeoutSeconds = seconds('TIMEOUT', timeout);
 const preAllocatedVUs = positiveInt('PRE_ALLOCATED_VUS', rate * 3);
 const maxVUs = Math.max(preAllocatedVUs, positiveInt('MAX_VUS', Math.ceil(rate * (timeoutSeconds + 1))));
 const keepAlive = (__ENV.KEEP_ALIVE || 'on') !== 'off';
+const versions = (__ENV.VERSIONS || '1,2').split(',').filter((v) => v !== '');
 
-/** Answers counted by the X-App-Version that gave them: thresholds below need both versions. */
+/** Answers counted by the X-App-Version that gave them: thresholds below need every version in VERSIONS. */
 const responses = new Counter('responses');
 
 /**
@@ -68,13 +71,19 @@ export const options = {
     // dropped_iterations is only emitted when an iteration is dropped. k6 marks every metric with
     // a threshold as observed and, at the end of the run, evaluates thresholds on empty metrics
     // too (internal/metrics/engine/engine.go, evaluateThresholds(false, ...)): an empty counter
-    // has count 0, so this passes when nothing was dropped and the two below fail when a version
-    // never answered. abortOnFail stays off: the run must cover the whole rollout.
+    // has count 0, so this passes when nothing was dropped and the ones for each version fail when
+    // that version never answered. abortOnFail stays off: the run must cover the whole rollout.
     dropped_iterations: ['count==0'],
-    'responses{version:1}': ['count>0'],
-    'responses{version:2}': ['count>0'],
+    ...versionThresholds(versions),
   },
 };
+
+/** `responses{version:N}: count>0` for each version that must answer. */
+function versionThresholds(list) {
+  const thresholds = {};
+  for (const version of list) thresholds[`responses{version:${version}}`] = ['count>0'];
+  return thresholds;
+}
 
 export default function () {
   const started = Date.now();
@@ -85,6 +94,7 @@ export default function () {
   // https://grafana.com/docs/k6/latest/javascript-api/k6-http/response/
   const version = header(res, 'X-App-Version');
   const pod = header(res, 'X-Pod-Name');
+  const config = header(res, 'X-Config-Hash');
 
   check(res, {
     'status is 200': (r) => r.status === 200,
@@ -94,6 +104,7 @@ export default function () {
   const tags = { status: String(res.status) };
   if (version !== null) tags.version = version;
   if (pod !== null) tags.pod = pod;
+  if (config !== null) tags.config = config;
   // error_code: https://grafana.com/docs/k6/latest/javascript-api/error-codes/ (1212 refused,
   // 1220 reset, 1050 timeout, 1000 + HTTP status for 4xx/5xx answers, ...).
   if (res.error_code) tags.error_code = String(res.error_code);

@@ -114,7 +114,8 @@ async function main(argv: string[]): Promise<number> {
   let timings = null;
   if (flags.measure) {
     const overlay = (scenario: string) =>
-      scenarioOverlays(findScenario(scenario)!, ['node-port'], path.join(flags.outDir, 'measure')).from;
+      scenarioOverlays(findScenario(scenario)!, 'code', ['node-port'], path.join(flags.outDir, 'measure'))
+        .from;
     timings = await measureCluster({
       context: flags.context,
       run: createCommandRunner({ cwd: repoRoot }),

@@ -6,6 +6,7 @@ import { createProgressOutput, formatSummary } from './cli/progressOutput.js';
 import { parseRolloutFlags, USAGE, type RolloutOptions } from './cli/rolloutFlags.js';
 import { UsageError } from './errors.js';
 import { planRollout } from './rollout/planRollout.js';
+import { describeChange } from './rollout/rolloutChange.js';
 import { runRollout } from './rollout/runRollout.js';
 import { createTarget } from './targets/createTarget.js';
 import { pickTarget } from './targets/pickTarget.js';
@@ -33,6 +34,7 @@ async function main(argv: string[]): Promise<number> {
   }
   output.step(`target: ${choice.target} (${choice.reason}); load: ${load}`);
   const { target, from, to } = createTarget(choice.target, options, outDir, (line) => output.step(line));
+  const change = describeChange(options.change, from, to);
   const interrupted = interruptOnSignals((line) => output.note(`\n${line}`));
 
   const { reports, exitCode } = await runRollout({
@@ -40,6 +42,7 @@ async function main(argv: string[]): Promise<number> {
     target,
     from,
     to,
+    change,
     createLoad: createLoad(load, options, outDir),
     settings: settingsOf(options, from, to),
     output,
@@ -59,7 +62,9 @@ function settingsOf(
   return {
     rate: options.rate,
     keepAlive: options.keepAlive,
+    change: options.change,
     propagationLagMs: options.propagationLagMs,
+    kubeletSyncMs: options.kubeletSyncMs,
     warmupMs: options.warmupMs,
     cooldownMs: options.cooldownMs,
     requestTimeoutMs: options.requestTimeoutMs,

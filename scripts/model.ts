@@ -27,6 +27,29 @@ export type RolloutEvent =
 
 export type RolloutOutcome = 'complete' | 'stalled' | 'interrupted';
 
+/** A configuration as the manifests give it to the pods, and the hash their answers carry for it. */
+export interface ConfigVersion {
+  hash: string;
+  greeting: string;
+  /** Where the pods read it (`ConfigMap hello-config-abc key GREETING, as env`). */
+  source: string;
+}
+
+/** What a rollout changed. */
+export interface RolloutChange {
+  kind: 'code' | 'config' | 'both';
+  /** The configuration before and after (the same for a code-only change). */
+  configFrom: ConfigVersion;
+  configTo: ConfigVersion;
+  /** Whether the pod template changes, so that anything rolls out (an in-place ConfigMap edit does not). */
+  templateChanges: boolean;
+  /**
+   * How long after the rollout completes an old pod may still answer (its terminationGracePeriodSeconds):
+   * every answer to a request scheduled later must carry the new configuration.
+   */
+  settleMs: number;
+}
+
 /** Everything one run of the demo observed: the input of the verdict and the report. */
 export interface RunRecord {
   target: string;
@@ -35,6 +58,8 @@ export interface RunRecord {
   interrupted: boolean;
   samples: RequestSample[];
   events: RolloutEvent[];
+  /** What the rollout changed; absent in records from before configuration changes existed: code. */
+  change?: RolloutChange;
   load: {
     generator: 'builtin' | 'k6' | 'none';
     /** Requested requests per second. */

@@ -1,4 +1,5 @@
 import type { RolloutEvent, RolloutOutcome } from './model.js';
+import type { Change } from './scenarios/scenarios.js';
 
 /** What --chaos kill-pod did: to which pod, when, and in words the report repeats. */
 export interface PodKill {
@@ -48,9 +49,13 @@ export interface Target {
 export interface TargetOptions {
   /** A name from scripts/scenarios/scenarios.ts. */
   scenario: string;
+  /** What the rollout changes: code (v1 → v2), configuration (a new greeting), or both. */
+  change: Change;
   /** The Service's port on 127.0.0.1; 0: the target's default. */
   lbPort: number;
   propagationLagMs: number;
+  /** local: how often the kubelet syncs a pod, and so rewrites its ConfigMap volumes (syncFrequency). */
+  kubeletSyncMs: number;
   /** Print every command instead of running it (kind and kube). */
   dryRun: boolean;
   /** kube: the kubectl context. */

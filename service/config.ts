@@ -18,6 +18,13 @@ export interface Config {
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** Simulated start-up work before the server listens (a real app connects to its dependencies here). */
   startupDelayMs: number;
+  /** The first word of every answer ("Hello from version 1!"): the service's one piece of configuration. */
+  greeting: string;
+  /**
+   * Where to read the greeting instead, re-read whenever the file changes (a mounted ConfigMap). The
+   * file's content is checked like GREETING; see greetingSource.ts.
+   */
+  greetingFile: string | undefined;
 }
 
 export class ConfigError extends Error {
@@ -37,6 +44,14 @@ const MAX_MS = 600_000;
 const MILLISECONDS = `a whole number of milliseconds from 0 to ${MAX_MS}`;
 const milliseconds = z.coerce.number().int().min(0).max(MAX_MS);
 
+/** A greeting, from the environment or a file: one line of printable text, as a config value should be. */
+export const greetingSchema = z
+  .string()
+  .min(1)
+  .max(100)
+  .regex(/^[^\p{C}]+$/u);
+export const GREETING_TEXT = 'one line of 1 to 100 printable characters';
+
 const variables = {
   PORT: z.coerce.number().int().min(0).max(65535).default(8080).describe('a port number from 0 to 65535'),
   APP_VERSION: z.enum(['1', '2']).default('1').describe('1 or 2'),
@@ -49,6 +64,8 @@ const variables = {
     .default('info')
     .describe('one of fatal, error, warn, info, debug, trace, silent'),
   STARTUP_DELAY_MS: milliseconds.default(0).describe(MILLISECONDS),
+  GREETING: greetingSchema.default('Hello').describe(GREETING_TEXT),
+  GREETING_FILE: z.string().startsWith('/').optional().describe('an absolute file path'),
 } satisfies Variables;
 
 /** Reads and validates the settings; throws ConfigError with one line per bad variable. */
@@ -63,6 +80,8 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     podName: values.POD_NAME ?? os.hostname(),
     logLevel: values.LOG_LEVEL,
     startupDelayMs: values.STARTUP_DELAY_MS,
+    greeting: values.GREETING,
+    greetingFile: values.GREETING_FILE,
   };
 }
 

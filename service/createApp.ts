@@ -2,19 +2,21 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import express, { type ErrorRequestHandler, type RequestHandler } from 'express';
 import onHeaders from 'on-headers';
 import type { Config } from './config.js';
+import type { GreetingSource } from './greetingSource.js';
 import type { Logger } from './logger.js';
 import type { Metrics } from './metrics.js';
 import type { ServiceState } from './serviceState.js';
 
 export interface AppDependencies {
   config: Pick<Config, 'appVersion' | 'workDelayMs' | 'podName'>;
+  greeting: GreetingSource;
   metrics: Metrics;
   state: ServiceState;
   logger: Logger;
 }
 
 /** The HTTP API: `GET /`, `GET /health` (readiness), `GET /livez` (liveness), `GET /metrics`. */
-export function createApp({ config, metrics, state, logger }: AppDependencies): express.Express {
+export function createApp({ config, greeting, metrics, state, logger }: AppDependencies): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.disable('etag');
@@ -27,7 +29,14 @@ export function createApp({ config, metrics, state, logger }: AppDependencies): 
     .route('/')
     .get(async (_req, res) => {
       await sleep(config.workDelayMs);
-      res.json({ message: `Hello from version ${config.appVersion}!` });
+      // Read after the work, when the answer is built: the hash names the configuration it was built from.
+      const current = greeting.current();
+      if ('problem' in current) {
+        res.status(500).json({ error: 'configuration unavailable' });
+        return;
+      }
+      res.setHeader('X-Config-Hash', current.hash);
+      res.json({ message: `${current.text} from version ${config.appVersion}!` });
     })
     .all(methodNotAllowed);
 
@@ -64,7 +73,7 @@ export function createApp({ config, metrics, state, logger }: AppDependencies): 
 }
 
 /** Headers, metrics, in-flight bookkeeping and `Connection: close` while draining, for every request. */
-function trackRequest({ config, metrics, state }: AppDependencies): RequestHandler {
+function trackRequest({ config, metrics, state }: Omit<AppDependencies, 'greeting'>): RequestHandler {
   return (req, res, next) => {
     res.setHeader('X-App-Version', config.appVersion);
     res.setHeader('X-Pod-Name', config.podName);

@@ -5,6 +5,7 @@ import { createApp } from './createApp.js';
 import { createServer } from './createServer.js';
 import { installDemoFault, loadDemoFault } from './demoFaults.js';
 import { installGracefulShutdown } from './gracefulShutdown.js';
+import { openGreetingSource } from './greetingSource.js';
 import { createLogger } from './logger.js';
 import { createMetrics } from './metrics.js';
 import { createServiceState } from './serviceState.js';
@@ -24,7 +25,8 @@ const config = fromEnvironment(loadConfig);
 const logger = createLogger(config);
 const metrics = createMetrics();
 const state = createServiceState();
-const app = createApp({ config, metrics, state, logger });
+const greeting = fromEnvironment(() => openGreetingSource(config, logger));
+const app = createApp({ config, greeting, metrics, state, logger });
 const server = createServer(app);
 installGracefulShutdown({ server, config, state, metrics, logger });
 installDemoFault(fromEnvironment(loadDemoFault), { server, logger }); // test only: see demoFaults.ts

@@ -35,7 +35,9 @@ export function createLoad(
   };
   return (baseUrl) => {
     if (name === 'none') return null;
-    if (name === 'k6') return createK6Generator({ ...common, baseUrl, outDir });
+    // k6's thresholds require an answer from each version: a configuration-only change keeps version 1.
+    const versions = options.change === 'config' ? ['1'] : ['1', '2'];
+    if (name === 'k6') return createK6Generator({ ...common, baseUrl, outDir, versions });
     // The built-in generator runs as a process of its own (npm run load), read through its NDJSON like k6.
     return createProcessLoadGenerator({ ...common, baseUrl, outDir: path.join(outDir, 'load') });
   };

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { UsageError } from '../errors.js';
-import { SCENARIO_NAMES } from '../scenarios/scenarios.js';
+import { CHANGES, findScenario, SCENARIO_NAMES } from '../scenarios/scenarios.js';
 import type { TargetName, TargetOptions } from '../target.js';
 import { TARGET_NAMES, TARGETS } from '../targets/targets.js';
 
@@ -33,6 +33,12 @@ export interface RolloutOptions extends TargetOptions {
  */
 export const DEFAULT_PROPAGATION_LAG_S = 0.1;
 
+/**
+ * The kubelet's syncFrequency, its default: how often it syncs each pod, and so how late a pod may see a
+ * ConfigMap volume change. https://kubernetes.io/docs/reference/config-api/kubelet-config.v1beta1/
+ */
+export const DEFAULT_KUBELET_SYNC_S = 60;
+
 /** --target's lines of the help, from the targets registry. */
 function targetLines(): string {
   const choices = ['auto', ...TARGET_NAMES].join('|');
@@ -53,7 +59,11 @@ Rolls hello v1 → v2 under load and proves (or disproves) that no request was d
 ${targetLines()}
   --scenario NAME                 which manifests (default hardened); one protection removed: no-readiness,
                                   no-drain, no-graceful, short-grace, no-connection-close; all of them: naive;
-                                  a broken v2: v2-never-ready, v2-crash-at-start, v2-slow-start
+                                  a broken v2: v2-never-ready, v2-crash-at-start, v2-slow-start;
+                                  a configuration change: config-hashed (the hardened way),
+                                  config-in-place-env, config-in-place-volume, config-shared-breaking
+  --change code|config|both       what the rollout changes: the code (v1 → v2), the configuration (a new
+                                  greeting), or both (default: the scenario's; code for all but config-*)
   --on-fail stop|rollback         when the rollout stalls: stop there (default), or roll back to v1
   --chaos none|kill-pod           kill-pod: SIGKILL one v1 pod during the warm-up (default none)
   --rate N                        requests per second (default 100)
@@ -64,8 +74,11 @@ ${targetLines()}
                                   port the cluster maps NodePort 30080 to, default 8080 as in
                                   k8s/kind/cluster.yaml; kube: where you exposed it, default 8080)
   --propagation-lag S             local target: seconds for an endpoint change to reach the balancer (default 0.1)
+  --kubelet-sync S                local target: seconds between the kubelet's syncs of a pod, when a mounted
+                                  ConfigMap's change reaches it (default ${DEFAULT_KUBELET_SYNC_S}, syncFrequency)
   --warmup S                      seconds of load before the rollout (default 5)
-  --cooldown S                    seconds of load after the old pods are gone (default 5)
+  --cooldown S                    seconds of load after the old pods are gone (default 5;
+                                  config-in-place-volume: 100, to see every pod's file change)
   --timeout S                     per-request timeout in seconds (default 10)
   --out DIR                       report folder (default reports/<timestamp>)
   --context NAME                  kube target: kubectl context
@@ -124,11 +137,13 @@ export function parseRolloutFlags(argv: readonly string[]): RolloutOptions {
       options: {
         target: { type: 'string' },
         scenario: { type: 'string' },
+        change: { type: 'string' },
         rate: { type: 'string' },
         'keep-alive': { type: 'string' },
         load: { type: 'string' },
         'lb-port': { type: 'string' },
         'propagation-lag': { type: 'string' },
+        'kubelet-sync': { type: 'string' },
         warmup: { type: 'string' },
         cooldown: { type: 'string' },
         timeout: { type: 'string' },
@@ -149,17 +164,21 @@ export function parseRolloutFlags(argv: readonly string[]): RolloutOptions {
     throw new UsageError(`${String((error as Error).message).split('. ')[0]}. See --help.`);
   }
   const text = (name: string) => values[name] as string | undefined;
+  const scenario = findScenario(choice('scenario', text('scenario'), SCENARIO_NAMES, 'hardened'))!;
   const options: RolloutOptions = {
     target: choice('target', text('target'), ['auto', ...TARGET_NAMES], 'auto'),
-    scenario: choice('scenario', text('scenario'), SCENARIO_NAMES, 'hardened'),
+    scenario: scenario.name,
+    change: choice('change', text('change'), CHANGES, scenario.change),
     rate: rateFlag(text('rate')),
     keepAlive: choice('keep-alive', text('keep-alive'), ['on', 'off'], 'on') === 'on',
     load: choice('load', text('load'), ['auto', 'builtin', 'k6', 'none'], 'auto'),
     lbPort: Math.trunc(number('lb-port', text('lb-port'), 0, 0, 65535, 'a port number')),
     propagationLagMs:
       number('propagation-lag', text('propagation-lag'), DEFAULT_PROPAGATION_LAG_S, 0, 60, 'seconds') * 1000,
+    kubeletSyncMs:
+      number('kubelet-sync', text('kubelet-sync'), DEFAULT_KUBELET_SYNC_S, 0.1, 600, 'seconds') * 1000,
     warmupMs: number('warmup', text('warmup'), 5, 1, 3600, 'seconds') * 1000,
-    cooldownMs: number('cooldown', text('cooldown'), 5, 1, 3600, 'seconds') * 1000,
+    cooldownMs: number('cooldown', text('cooldown'), scenario.cooldownS ?? 5, 1, 3600, 'seconds') * 1000,
     requestTimeoutMs: number('timeout', text('timeout'), 10, 0.1, 600, 'seconds') * 1000,
     out: text('out') ?? null,
     dryRun: values['dry-run'] === true,

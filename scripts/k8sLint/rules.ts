@@ -7,6 +7,7 @@ import {
   resources,
   runAsNonRoot,
 } from './rules/containerSafety.js';
+import { configMapName } from './rules/configuration.js';
 import { demoFault } from './rules/demoFault.js';
 import { livenessProbe, probeTiming, readinessProbe } from './rules/probes.js';
 import { maxUnavailable } from './rules/rollout.js';
@@ -19,6 +20,7 @@ export const RULES: readonly Rule[] = [
   maxUnavailable,
   drain,
   demoFault,
+  configMapName,
   terminationGracePeriod,
   probeTiming,
   imageTag,

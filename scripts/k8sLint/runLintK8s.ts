@@ -34,10 +34,10 @@ function compositions(workDir: string): LintTarget[] {
   const targets: LintTarget[] = [];
   for (const scenario of SCENARIOS) {
     for (const [key, components] of sets) {
-      const { from, to } = scenarioOverlays(scenario, components, workDir);
+      const { from, to } = scenarioOverlays(scenario, scenario.change, components, workDir);
       for (const [version, dir] of [[1, from] as const, [2, to] as const]) {
         const expect: Expectation =
-          scenario.name === 'hardened' || (scenario.fault && version === 1)
+          scenario.removes.startsWith('nothing') || (scenario.fault && version === 1)
             ? 'clean'
             : scenario.fault
               ? 'any'

@@ -6,9 +6,11 @@ import {
 } from '../manifests/deploymentSettings.js';
 import { ManifestError } from '../manifests/manifestError.js';
 import type { PodEventKind } from '../model.js';
+import type { ConfigMaps } from './configMaps.js';
 import type { ControlledPod } from './deploymentController.js';
 import type { Endpoints } from './endpoints.js';
 import { freePort, startContainer, type ContainerProcess } from './podProcess.js';
+import { mountPodVolumes } from './podVolumes.js';
 import { startProber, type Prober } from './prober.js';
 import { terminateContainer } from './podTermination.js';
 
@@ -42,6 +44,10 @@ export interface LocalPodOptions {
   entry: string;
   logDir: string;
   endpoints: Pick<Endpoints, 'setReady' | 'remove'>;
+  /** Where its env reads ConfigMap keys and its ConfigMap volumes come from. */
+  configMaps: ConfigMaps;
+  /** How often the kubelet syncs the pod, and so rewrites its ConfigMap volumes (syncFrequency). */
+  kubeletSyncMs: number;
   onEvent: (kind: PodEventKind, detail?: string) => void;
   now?: () => number;
 }
@@ -57,8 +63,17 @@ export function createLocalPod(options: LocalPodOptions): LocalPod {
   const { container: spec } = template;
   const version = spec.env.APP_VERSION ?? 'unknown';
   const createdAt = now();
-  // The container's environment (POD_NAME filled in), for the app and for an exec preStop alike.
-  const podEnv = containerEnv(spec, { name, namespace: template.namespace });
+  const volumes = mountPodVolumes({
+    podDir: path.join(logDir, `${name}.volumes`),
+    mounts: spec.configMapMounts,
+    configMaps: options.configMaps,
+    kubeletSyncMs: options.kubeletSyncMs,
+    createdAt,
+    now,
+  });
+  // The container's environment as of its last start (POD_NAME and ConfigMap keys filled in, paths into
+  // its volumes mapped), for the app and for an exec preStop alike.
+  let podEnv: Record<string, string> = {};
 
   let port = 0;
   let container: ContainerProcess | null = null;
@@ -117,6 +132,16 @@ export function createLocalPod(options: LocalPodOptions): LocalPod {
   }
 
   async function runContainer() {
+    try {
+      // ConfigMap keys are read now, at each start of the container, and never again while it runs.
+      const env = containerEnv(spec, { name, namespace: template.namespace }, options.configMaps.get);
+      podEnv = Object.fromEntries(Object.entries(env).map(([key, value]) => [key, volumes.hostPath(value)]));
+    } catch (error) {
+      if (!(error instanceof ManifestError)) throw error;
+      // The kubelet does not start a container whose env names a missing key, and tries again later.
+      scheduleRestart(`CreateContainerConfigError: ${error.message}`);
+      return;
+    }
     const env = { ...podEnv, PORT: String(port) };
     const current = startContainer({ entry, env, logFile: path.join(logDir, `${name}.log`) });
     container = current;
@@ -216,6 +241,7 @@ export function createLocalPod(options: LocalPodOptions): LocalPod {
           stopProbes();
           onEvent('exited', 'container was not running');
         }
+        volumes.close();
         readySince = null;
       })();
       return exitedForGood;
@@ -230,6 +256,7 @@ export function createLocalPod(options: LocalPodOptions): LocalPod {
         current.signal('SIGKILL');
         await current.exited;
       }
+      volumes.close();
     },
   };
 }

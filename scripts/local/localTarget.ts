@@ -5,6 +5,7 @@ import { deploymentSettings, type DeploymentSettings } from '../manifests/deploy
 import { renderKustomization } from '../manifests/renderKustomization.js';
 import type { RolloutEvent, RolloutOutcome } from '../model.js';
 import type { Target } from '../target.js';
+import { createConfigMaps } from './configMaps.js';
 import { createServiceProxy } from './serviceProxy.js';
 import { createDeploymentController, type PodControl } from './deploymentController.js';
 import { createEndpoints } from './endpoints.js';
@@ -20,6 +21,8 @@ export interface LocalTargetOptions {
   lbPort: number;
   /** How long an endpoint change takes to reach the balancer (kube-proxy's sync). */
   propagationLagMs: number;
+  /** How often the kubelet syncs a pod, and so rewrites its ConfigMap volumes (syncFrequency). */
+  kubeletSyncMs: number;
   /** Where each pod's output goes (<pod>.log). */
   logDir: string;
   /** The compiled service entry; dist/service/main.js by default. */
@@ -51,9 +54,11 @@ export function createLocalTarget(options: LocalTargetOptions): Target {
     propagationLagMs: options.propagationLagMs,
     onChange: (current) => proxy.setEndpoints(current),
   });
+  const configMaps = createConfigMaps();
   const pods = new Map<string, LocalPod>();
   const templates = new Map<string, DeploymentSettings>();
   let podCounter = 0;
+  let lastRevision: string | null = null;
   let tornDown = false;
   let outcomeWaiter: ((outcome: RolloutOutcome) => void) | null = null;
 
@@ -83,6 +88,8 @@ export function createLocalTarget(options: LocalTargetOptions): Target {
         entry: serviceEntry,
         logDir: options.logDir,
         endpoints,
+        configMaps,
+        kubeletSyncMs: options.kubeletSyncMs,
         onEvent: (kind, detail) => {
           emit({ at: Date.now(), kind, pod: name, version, ...(detail ? { detail } : {}) });
           requestSync();
@@ -115,12 +122,20 @@ export function createLocalTarget(options: LocalTargetOptions): Target {
   });
   const syncTimer = setInterval(() => controller.sync(), SYNC_INTERVAL_MS);
 
-  /** `kubectl apply -k overlay` and wait: the new template becomes the Deployment's. */
+  /**
+   * `kubectl apply -k overlay` and wait. Its ConfigMaps are stored (pods that mount a changed one see it at
+   * their next kubelet sync); its pod template becomes the Deployment's. A template seen before is the same
+   * revision, as a ReplicaSet is found by its pod-template-hash: re-applying it rolls nothing, and the
+   * rollout is complete at once.
+   */
   function apply(overlay: string): Promise<RolloutOutcome> {
     if (tornDown) return Promise.resolve('interrupted');
-    const settings = deploymentSettings(renderKustomization(overlay));
-    const revision = path.basename(overlay);
+    const objects = renderKustomization(overlay);
+    const settings = deploymentSettings(objects);
+    configMaps.apply(objects);
+    const revision = `${settings.name}-${settings.templateHash}`;
     templates.set(revision, settings);
+    lastRevision = revision;
     const outcome = new Promise<RolloutOutcome>((resolve) => (outcomeWaiter = resolve));
     controller.rollTo(revision, {
       replicas: settings.replicas,
@@ -142,7 +157,7 @@ export function createLocalTarget(options: LocalTargetOptions): Target {
       const outcome = await apply(overlay);
       // "Ready" is not "reachable": the endpoints reach the balancer only after the propagation lag.
       // Load must not start before the Service answers, or its first requests meet no endpoints.
-      const replicas = templates.get(path.basename(overlay))?.replicas ?? 1;
+      const replicas = templates.get(lastRevision ?? '')?.replicas ?? 1;
       const deadline = Date.now() + options.propagationLagMs + 10_000;
       while (
         outcome === 'complete' &&

@@ -48,7 +48,9 @@ const envVarSchema = z.strictObject({
   valueFrom: z
     .strictObject({
       fieldRef: z.looseObject({ fieldPath: z.enum(['metadata.name', 'metadata.namespace']) }).optional(),
-      configMapKeyRef: unsupported('configMapKeyRef'),
+      configMapKeyRef: z
+        .strictObject({ name: z.string().min(1), key: z.string().min(1), optional: z.boolean().optional() })
+        .optional(),
       secretKeyRef: unsupported('secretKeyRef'),
       resourceFieldRef: unsupported('resourceFieldRef'),
     })
@@ -63,6 +65,16 @@ const containerSchema = z.looseObject({
     .optional(),
   env: z.array(envVarSchema).optional(),
   envFrom: unsupported('envFrom'),
+  volumeMounts: z
+    .array(
+      z.looseObject({
+        name: z.string().min(1),
+        mountPath: z.string().startsWith('/'),
+        subPath: z.string().optional(),
+        subPathExpr: unsupported('a volumeMount subPathExpr'),
+      }),
+    )
+    .optional(),
   readinessProbe: probeSchema.optional(),
   livenessProbe: probeSchema.optional(),
   startupProbe: probeSchema.optional(),
@@ -105,6 +117,21 @@ export const deploymentSchema = z.looseObject({
       spec: z.looseObject({
         terminationGracePeriodSeconds: seconds.optional(),
         initContainers: unsupported('initContainers'),
+        volumes: z
+          .array(
+            z.looseObject({
+              name: z.string().min(1),
+              configMap: z
+                .strictObject({
+                  name: z.string().min(1),
+                  optional: z.boolean().optional(),
+                  defaultMode: z.int().optional(),
+                  items: unsupported('configMap volume items'),
+                })
+                .optional(),
+            }),
+          )
+          .optional(),
         containers: z.array(containerSchema).length(1, 'the local engine runs exactly one container per pod'),
       }),
     }),

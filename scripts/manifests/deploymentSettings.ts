@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { z } from 'zod';
 import {
   deploymentSchema,
@@ -28,6 +29,11 @@ export interface DeploymentSettings {
   /** Counts from the moment the pod is marked terminating and includes preStop. */
   terminationGracePeriodSeconds: number;
   podLabels: Record<string, string>;
+  /**
+   * Tells pod templates apart, as the Deployment controller's pod-template-hash does: a new template (code
+   * or configuration) rolls out; applying the same one again changes nothing.
+   */
+  templateHash: string;
   container: ContainerSettings;
   /** The Service selecting these pods, or null when the manifests have none. */
   service: ServiceSettings | null;
@@ -44,6 +50,10 @@ export interface ContainerSettings {
   env: Record<string, string>;
   /** Variables filled from the pod itself (`POD_NAME` → 'metadata.name'); see containerEnv(). */
   fieldEnv: Record<string, PodField>;
+  /** Variables read from a ConfigMap key when the container starts (never again while it runs). */
+  configMapEnv: Record<string, ConfigMapKey>;
+  /** ConfigMaps mounted as directories of files, one file per key, which the kubelet keeps up to date. */
+  configMapMounts: ConfigMapMount[];
   readinessProbe: ProbeSettings | null;
   livenessProbe: ProbeSettings | null;
   startupProbe: ProbeSettings | null;
@@ -51,6 +61,19 @@ export interface ContainerSettings {
 }
 
 export type PodField = 'metadata.name' | 'metadata.namespace';
+
+export interface ConfigMapKey {
+  configMap: string;
+  key: string;
+  optional: boolean;
+}
+
+export interface ConfigMapMount {
+  /** The volume's name, which names its directory. */
+  volume: string;
+  mountPath: string;
+  configMap: string;
+}
 
 export type PreStop =
   { type: 'sleep'; seconds: number } | { type: 'exec'; command: string[] } | { type: 'none' };
@@ -95,7 +118,11 @@ export function deploymentSettings(objects: readonly KubeObject[], name?: string
   const { spec } = deployment;
   const template = spec.template;
   const podLabels = template.metadata?.labels ?? {};
-  const container = containerSettings(template.spec.containers[0] as ContainerSpec, objectId(object));
+  const container = containerSettings(
+    template.spec.containers[0] as ContainerSpec,
+    template.spec.volumes ?? [],
+    objectId(object),
+  );
 
   const rollingUpdate = spec.strategy?.rollingUpdate;
   const maxSurge = rollingUpdate?.maxSurge ?? '25%';
@@ -114,34 +141,65 @@ export function deploymentSettings(objects: readonly KubeObject[], name?: string
     progressDeadlineSeconds: spec.progressDeadlineSeconds ?? 600,
     terminationGracePeriodSeconds: template.spec.terminationGracePeriodSeconds ?? 30,
     podLabels,
+    templateHash: createHash('sha256').update(JSON.stringify(template)).digest('hex').slice(0, 10),
     container,
     service: serviceSettings(objects, deployment, podLabels, container),
   };
 }
 
-/** The container's full environment for one pod: literals plus the pod's own fields (POD_NAME). */
+/**
+ * The container's full environment for one start of it: literals, the pod's own fields (POD_NAME), and
+ * ConfigMap keys as they are at this moment. Throws ManifestError for a required key that is missing,
+ * as the kubelet refuses to start the container (CreateContainerConfigError).
+ */
 export function containerEnv(
   container: ContainerSettings,
   pod: { name: string; namespace: string },
+  configMap: (name: string) => Readonly<Record<string, string>> | undefined = () => undefined,
 ): Record<string, string> {
   const env = { ...container.env };
   for (const [variable, field] of Object.entries(container.fieldEnv)) {
     env[variable] = field === 'metadata.name' ? pod.name : pod.namespace;
   }
+  for (const [variable, ref] of Object.entries(container.configMapEnv)) {
+    const value = configMap(ref.configMap)?.[ref.key];
+    if (value !== undefined) env[variable] = value;
+    else if (!ref.optional)
+      throw new ManifestError(`couldn't find key ${ref.key} in ConfigMap ${ref.configMap} (env ${variable})`);
+  }
   return env;
 }
 
-function containerSettings(container: ContainerSpec, id: string): ContainerSettings {
+type VolumeSpec = NonNullable<DeploymentSpec['spec']['template']['spec']['volumes']>[number];
+
+function containerSettings(
+  container: ContainerSpec,
+  volumes: readonly VolumeSpec[],
+  id: string,
+): ContainerSettings {
   const where = `${id}: container ${container.name}`;
   const ports: Record<string, number> = {};
   for (const port of container.ports ?? []) if (port.name) ports[port.name] = port.containerPort;
 
   const env: Record<string, string> = {};
   const fieldEnv: Record<string, PodField> = {};
+  const configMapEnv: Record<string, ConfigMapKey> = {};
   for (const variable of container.env ?? []) {
+    const keyRef = variable.valueFrom?.configMapKeyRef;
+    if (keyRef) {
+      configMapEnv[variable.name] = {
+        configMap: keyRef.name,
+        key: keyRef.key,
+        optional: keyRef.optional ?? false,
+      };
+      continue;
+    }
     if (variable.valueFrom) {
       const fieldPath = variable.valueFrom.fieldRef?.fieldPath;
-      if (!fieldPath) throw new ManifestError(`${where}: env ${variable.name}: valueFrom needs a fieldRef`);
+      if (!fieldPath)
+        throw new ManifestError(
+          `${where}: env ${variable.name}: valueFrom needs a fieldRef or a configMapKeyRef`,
+        );
       fieldEnv[variable.name] = fieldPath;
       continue;
     }
@@ -175,11 +233,35 @@ function containerSettings(container: ContainerSpec, id: string): ContainerSetti
     port: container.ports?.[0]?.containerPort ?? null,
     env,
     fieldEnv,
+    configMapEnv,
+    configMapMounts: configMapMounts(container, volumes, where),
     readinessProbe: probe('readinessProbe', container.readinessProbe),
     livenessProbe: liveness,
     startupProbe: startup,
     preStop: preStopOf(container, where),
   };
+}
+
+/** The container's ConfigMap volumes; other volumes (emptyDir) are directories the app may write to, ignored here. */
+function configMapMounts(
+  container: ContainerSpec,
+  volumes: readonly VolumeSpec[],
+  where: string,
+): ConfigMapMount[] {
+  const mounts: ConfigMapMount[] = [];
+  for (const mount of container.volumeMounts ?? []) {
+    const volume = volumes.find((v) => v.name === mount.name);
+    if (!volume) throw new ManifestError(`${where}: volumeMount ${mount.name} names no volume of the pod`);
+    if (!volume.configMap) continue;
+    // A subPath mount is a copy the kubelet never updates: a different behaviour the engine does not model.
+    // https://kubernetes.io/docs/concepts/configuration/configmap/#mounted-configmaps-are-updated-automatically
+    if (mount.subPath)
+      throw new ManifestError(
+        `${where}: a ConfigMap volumeMount with subPath is not supported by the local engine`,
+      );
+    mounts.push({ volume: volume.name, mountPath: mount.mountPath, configMap: volume.configMap.name });
+  }
+  return mounts;
 }
 
 function probeSettings(spec: ProbeSpec, ports: Record<string, number>, where: string): ProbeSettings {

@@ -9,6 +9,7 @@ import { ManifestError } from './manifestError.js';
  *   overlays/v1, overlays/v2  the two versions, the only overlays (users `kubectl apply -k` them)
  *   scenarios/<name>/         kustomize Components a scenario adds (each removes one protection, or breaks v2)
  *   components/<name>/        kustomize Components a target adds (kind: its NodePort and loaded images)
+ *   changes/<name>/           kustomize Components a configuration change adds (a new greeting)
  * A run composes them: overlays/vN + the scenario's components + the target's (scripts/scenarios/scenarioOverlays.ts).
  */
 
@@ -33,6 +34,11 @@ export function overlayDir(version: 1 | 2, root: string = k8sDir()): string {
 /** A target's Component: k8s/components/<name>. */
 export function targetComponentDir(name: string, root: string = k8sDir()): string {
   return path.join(root, 'components', name);
+}
+
+/** A change's Component (a new configuration): k8s/changes/<name>. */
+export function changeComponentDir(name: string, root: string = k8sDir()): string {
+  return path.join(root, 'changes', name);
 }
 
 /** A scenario's Component: k8s/scenarios/<name>. */

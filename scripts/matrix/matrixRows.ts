@@ -10,6 +10,8 @@ export interface MatrixRow {
   /** Requests per second; scenarios whose damage is a rate-dependent race run faster (with a control). */
   rate: number;
   expected: Drops;
+  /** For a configuration change: whether the new configuration alone is served once settled. */
+  expectedConfig?: 'consistent' | 'stale';
   /**
    * The load generator every run of the row uses: the expectations were measured with the built-in
    * one (undici), and generators do not all see the same failures (k6 retries some GETs unseen).
@@ -29,7 +31,7 @@ const LAG_ROWS: Array<{ lag: number; expected: Drops }> = [
 ];
 
 /**
- * Every scenario that removes a protection, with keep-alive on and off, plus the hardened manifests
+ * Every scenario that removes a protection, with keep-alive on and off (a configuration change: on), plus the hardened manifests
  * under endpoint propagation lags that the drain does and does not cover. Broken-v2 faults are judged by
  * their own tests, not here.
  */
@@ -39,7 +41,8 @@ export function matrixRows(rate = 100): MatrixRow[] {
   for (const scenario of SCENARIOS.filter((s) => !s.fault)) {
     const rowRate = scenario.matrixRate ?? rate;
     if (rowRate !== rate) fasterRates.add(rowRate);
-    for (const keepAlive of [true, false]) {
+    // A configuration change does what it does whatever the connections: one row, keep-alive on.
+    for (const keepAlive of scenario.change === 'code' ? [true, false] : [true]) {
       const holdsFor = keepAlive ? scenario.keepAliveExpectationHoldsFor : undefined;
       const why = [scenario.why, holdsFor?.otherwise].filter(Boolean).join('; ');
       rows.push({
@@ -50,6 +53,7 @@ export function matrixRows(rate = 100): MatrixRow[] {
         propagationLagS: 1,
         rate: rowRate,
         expected: keepAlive ? scenario.expectedDrops.keepAliveOn : scenario.expectedDrops.keepAliveOff,
+        ...(scenario.expectedConfig ? { expectedConfig: scenario.expectedConfig } : {}),
         load: holdsFor?.load ?? 'builtin',
         loadSpecific: holdsFor !== undefined,
         ...(why ? { why } : {}),

@@ -42,7 +42,12 @@ export function summarizeMatrix(
       propagationLagS: row.propagationLagS,
       rate: row.rate,
       load: row.load,
-      expected: `${row.expected === 'none' ? '0 dropped' : 'some dropped'}${row.loadSpecific ? ` (${LOAD_NAMES[row.load]})` : ''}`,
+      expected:
+        `${row.expected === 'none' ? '0 dropped' : 'some dropped'}` +
+        (row.expectedConfig
+          ? `, ${row.expectedConfig === 'consistent' ? 'new config only' : 'old config served on'}`
+          : '') +
+        (row.loadSpecific ? ` (${LOAD_NAMES[row.load]})` : ''),
       why: row.why ?? null,
       matched: runs.filter((r) => r.asExpected).length,
       runs: runs.length,

@@ -38,10 +38,20 @@ export interface MatrixOptions {
 /**
  * A run matches "none" when it passed outright (zero failed, rollout complete, load delivered and
  * covering it), and "some" when requests failed in a rollout that did complete under delivered load,
- * so the drops are the scenario's doing and not a broken run's.
+ * so the drops are the scenario's doing and not a broken run's. A row that expects stale configuration
+ * matches "none" when every check but the configuration's passed and that one failed.
  */
 export function judgeAgainstExpectation(row: MatrixRow, report: ReportFields): boolean {
-  if (row.expected === 'none') return report.verdict === 'pass' && report.requests.failed === 0;
+  const config = report.checks.find((c) => c.id === 'new-config-served');
+  if (row.expectedConfig !== undefined && config?.passed !== (row.expectedConfig === 'consistent'))
+    return false;
+  if (row.expected === 'none') {
+    const othersPassed = report.checks.every((c) => c.id === 'new-config-served' || c.passed !== false);
+    return (
+      (row.expectedConfig === 'stale' ? othersPassed : report.verdict === 'pass') &&
+      report.requests.failed === 0
+    );
+  }
   const delivered = report.checks.find((c) => c.id === 'load-delivered')?.passed !== false;
   return report.requests.failed > 0 && report.rollout.complete && delivered;
 }

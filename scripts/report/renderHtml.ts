@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { CHARTS } from './charts/charts.js';
+import { chartsFor } from './charts/charts.js';
 import { failureKinds } from './failureKinds.js';
 import { summaryRows } from './summaryRows.js';
 import type { RunReport } from './summarizeRun.js';
@@ -60,12 +60,14 @@ ${
       return `<tr><td>${esc(check.name)}</td><td class="${cls}">${word}</td><td>${esc(check.detail)}</td></tr>`;
     })
     .join('')}</table></section>
-${CHARTS.map(
-  (chart) =>
-    `<section><h2>${esc(chart.title)}</h2><p class="note">${esc(chart.note)}</p><div class="chart"${
-      chart.height ? ` style="height:${chart.height(report)}px"` : ''
-    }><canvas id="chart-${chart.id}"></canvas></div></section>`,
-).join('\n')}
+${chartsFor(report)
+  .map(
+    (chart) =>
+      `<section><h2>${esc(chart.title)}</h2><p class="note">${esc(chart.note)}</p><div class="chart"${
+        chart.height ? ` style="height:${chart.height(report)}px"` : ''
+      }><canvas id="chart-${chart.id}"></canvas></div></section>`,
+  )
+  .join('\n')}
 ${failureKindsTable(report)}
 ${firstFailures(report)}
 <section><h2>Settings</h2><table class="kv">${Object.entries(report.settings)
@@ -73,7 +75,7 @@ ${firstFailures(report)}
     .join('')}</table></section>
 </main>
 <script type="application/json" id="report-data">${jsonForScript(report)}</script>
-<script type="application/json" id="report-charts">${jsonForScript(CHARTS.map((chart) => ({ id: chart.id, config: chart.build(report) })))}</script>
+<script type="application/json" id="report-charts">${jsonForScript(chartsFor(report).map((chart) => ({ id: chart.id, config: chart.build(report) })))}</script>
 <script>${chartJsSource()}</script>
 <script type="module">${reportPageSource()}</script>
 </body>

@@ -1,4 +1,10 @@
-import { isFailed, type RolloutEvent, type RolloutOutcome, type RunRecord } from '../model.js';
+import {
+  isFailed,
+  type ConfigVersion,
+  type RolloutEvent,
+  type RolloutOutcome,
+  type RunRecord,
+} from '../model.js';
 import {
   achievedRate,
   countBy,
@@ -7,6 +13,7 @@ import {
   type Check,
   type VerdictValue,
 } from '../verdict/judgeRun.js';
+import { judgeConfig } from '../verdict/judgeConfig.js';
 import { judgedWindow } from '../verdict/judgedWindow.js';
 import { latencyPercentiles } from './nearestRank.js';
 import { perSecond, type PerSecond } from './perSecond.js';
@@ -44,6 +51,22 @@ export interface RunReport {
     /** How a dropped request reaches the client on this target, when that hides a refusal (kind). */
     errorKindsNote: string | null;
   };
+  /** What the rollout changed, and for a configuration change how the answers followed it. */
+  change: {
+    kind: 'code' | 'config' | 'both';
+    configFrom: ConfigVersion;
+    configTo: ConfigVersion;
+    /** Successful answers by the configuration they were built from (X-Config-Hash). */
+    answersByConfig: Record<string, number>;
+    settleMs: number;
+    /** When the last answer built from the old configuration ended, ms after the rollout started. */
+    lastOldAnswerMs: number | null;
+    /** When the first answer built from the new configuration ended, ms after the rollout started. */
+    firstNewAnswerMs: number | null;
+    /** Whether old answers lasted until the load stopped (the last second of it): no end was seen. */
+    oldUntilLoadEnd: boolean;
+    templateChanges: boolean;
+  } | null;
   /** Nearest-rank percentiles over every sample, failed ones included (latency counts from the scheduled time). */
   latencyMs: { p50: number | null; p95: number | null; p99: number | null };
   rollout: {
@@ -126,6 +149,18 @@ export interface RunReport {
   timeseries: PerSecond;
 }
 
+function changeOf(run: RunRecord, ok: readonly RunRecord['samples'][number][]): RunReport['change'] {
+  if (!run.change) return null;
+  const consistency = judgeConfig(run);
+  return {
+    ...run.change,
+    answersByConfig: sortKeys(countBy([...ok], (s) => s.configHash ?? 'none')),
+    lastOldAnswerMs: consistency?.lastOldAnswerMs ?? null,
+    firstNewAnswerMs: consistency?.firstNewAnswerMs ?? null,
+    oldUntilLoadEnd: consistency?.oldUntilLoadEnd ?? false,
+  };
+}
+
 export function summarizeRun(run: RunRecord): RunReport {
   const propagationLagMs = Number(run.settings.propagationLagMs ?? DEFAULT_PROPAGATION_LAG_MS);
   const { verdict, pass, reasons, checks } = judgeRun(run);
@@ -156,6 +191,7 @@ export function summarizeRun(run: RunRecord): RunReport {
       byError: sortKeys(countBy(failed, errorKind)),
       errorKindsNote: run.errorKindsNote ?? null,
     },
+    change: changeOf(run, ok),
     latencyMs: latencyPercentiles(samples.map((s) => s.latencyMs)),
     rollout: {
       startedAt: iso(rollout.startedAt),

@@ -12,6 +12,38 @@ export interface SummaryRow {
  * The summary of a run, row by row: built once here, shown by the terminal summary, report.md and report.html.
  * Rows that only some runs have (a judged window shorter than the load, a rollback, chaos) appear when they apply.
  */
+/** For a configuration change: what changed, the answers by configuration, and how long the old one lasted. */
+function configRows(report: RunReport): SummaryRow[] {
+  const change = report.change;
+  if (!change || change.kind === 'code') return [];
+  const { configFrom: from, configTo: to } = change;
+  const name = (hash: string) =>
+    hash === from.hash ? `old ${hash}` : hash === to.hash ? `new ${hash}` : hash;
+  return [
+    {
+      label: 'Configuration',
+      value: `"${from.greeting}" (${from.hash}) → "${to.greeting}" (${to.hash}), ${to.source}`,
+    },
+    {
+      label: 'Answers by configuration',
+      value: Object.entries(change.answersByConfig)
+        .map(([hash, n]) => `${name(hash)} ${n}`)
+        .join(', '),
+    },
+    {
+      label: 'Old configuration served',
+      value:
+        change.lastOldAnswerMs === null
+          ? 'not after the rollout started'
+          : `until ${seconds(change.lastOldAnswerMs)} after the rollout started` +
+            (change.oldUntilLoadEnd ? ', when the load stopped' : '') +
+            (change.firstNewAnswerMs === null
+              ? '; the new one never answered'
+              : `; the new one from ${seconds(change.firstNewAnswerMs)}`),
+    },
+  ];
+}
+
 export function summaryRows(report: RunReport): SummaryRow[] {
   const { requests: r, latencyMs: l, rollout, load, coverage: c } = report;
   const rows: SummaryRow[] = [
@@ -19,6 +51,7 @@ export function summaryRows(report: RunReport): SummaryRow[] {
     { label: 'Target / scenario', value: `${report.target} / ${report.scenario}` },
     { label: 'Requests', value: `${r.total} sent, ${r.ok} ok, ${r.failed} failed` },
     { label: 'Answers by version', value: counts(r.byVersion, 'v') },
+    ...configRows(report),
     { label: 'Failures by kind', value: counts(r.byError) },
     { label: 'Latency p50 / p95 / p99', value: [l.p50, l.p95, l.p99].map(milliseconds).join(' / ') },
     {
@@ -34,7 +67,11 @@ export function summaryRows(report: RunReport): SummaryRow[] {
     },
     {
       label: 'Rollout',
-      value: `${rollout.outcome}${rollout.durationMs === null ? '' : `, ${seconds(rollout.durationMs)}`}`,
+      value:
+        `${rollout.outcome}${rollout.durationMs === null ? '' : `, ${seconds(rollout.durationMs)}`}` +
+        (report.change?.templateChanges === false
+          ? ' (nothing rolled out: the pod template did not change)'
+          : ''),
     },
     {
       label: 'Rollout started / completed',

@@ -33,6 +33,7 @@ export async function planRollout(spec: RolloutPlanSpec): Promise<void> {
   try {
     await walkRollout({
       ...spec,
+      configSettleMs: null,
       generator: spec.loadName,
       load: { start: () => {}, stop: async () => null },
       // Only the steps' bookkeeping: a plan records nothing, its target emits no events.

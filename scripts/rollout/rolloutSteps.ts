@@ -47,6 +47,12 @@ export interface RolloutWalk {
   keepAlive: boolean;
   warmupMs: number;
   cooldownMs: number;
+  /**
+   * For a configuration change: how long after completion old pods may still answer. The cool-down then
+   * lasts until at least that long after completion plus cooldownMs, so the new configuration is judged
+   * on a full cool-down of answers. Null: a code-only change.
+   */
+  configSettleMs: number | null;
   /** When the rollout stalls: leave it, or roll back to `from` (like `kubectl rollout undo`). */
   onFail: 'stop' | 'rollback';
   /** kill-pod: SIGKILL one v1 pod half-way through the warm-up. */
@@ -97,10 +103,19 @@ export async function walkRollout(walk: RolloutWalk): Promise<void> {
 
   await step(target.settle());
   mode.say({ kind: 'settled' });
-  mode.say({ kind: 'wait', ms: walk.cooldownMs, what: 'cool down' });
-  await step(mode.wait(walk.cooldownMs));
+  const cooldownMs = coolDownFor(walk);
+  mode.say({ kind: 'wait', ms: cooldownMs, what: 'cool down' });
+  await step(mode.wait(cooldownMs));
   const sent = await walk.load.stop();
   mode.say({ kind: 'load-stopped', sent, ownLoad: generator !== 'none' });
+}
+
+/** The cool-down, long enough that a configuration change is judged on cooldownMs of answers after it settled. */
+function coolDownFor(walk: RolloutWalk): number {
+  const completedAt = walk.recorder.rollout.completedAt;
+  if (walk.configSettleMs === null || completedAt === null || walk.mode.planning) return walk.cooldownMs;
+  const until = completedAt + walk.configSettleMs + walk.cooldownMs;
+  return Math.max(walk.cooldownMs, Math.ceil(until - Date.now()));
 }
 
 /** Load before the rollout; with --chaos kill-pod, one v1 pod is killed half-way through it. */

@@ -1,4 +1,4 @@
-import type { RunRecord } from '../model.js';
+import type { RolloutChange, RunRecord } from '../model.js';
 import type { Target } from '../target.js';
 import type { LoadSession } from './loadSession.js';
 import type { RolloutRecorder } from './rolloutRecorder.js';
@@ -6,6 +6,7 @@ import type { RolloutRecorder } from './rolloutRecorder.js';
 export interface RunFacts {
   target: Target;
   scenario: string;
+  change: RolloutChange;
   interrupted: boolean;
   load: LoadSession;
   recorder: RolloutRecorder;
@@ -18,6 +19,7 @@ export function assembleRunRecord(facts: RunFacts): RunRecord {
   return {
     target: target.name,
     scenario: facts.scenario,
+    change: facts.change,
     interrupted: facts.interrupted,
     ...facts.load.record(),
     events: [...recorder.events],

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { LoadGenerator, LoadProgress } from '../../loadtest/loadGenerator.js';
-import type { RunRecord } from '../model.js';
+import type { RolloutChange, RunRecord } from '../model.js';
 import { writeReports, type WrittenReports } from '../report/writeReports.js';
 import type { Target } from '../target.js';
 import { createLoadSession } from './loadSession.js';
@@ -18,6 +18,8 @@ export interface RolloutSpec {
   from: string;
   to: string;
   scenario: string;
+  /** What the rollout changes, read from the two overlays (rolloutChange.ts). */
+  change: RolloutChange;
   /** Makes the load generator for the Service's URL; null means no load of our own (--load none). */
   createLoad: (baseUrl: string) => LoadGenerator | null;
   loadName: RunRecord['load']['generator'];
@@ -59,6 +61,7 @@ export async function runRollout(spec: RolloutSpec): Promise<RolloutResult> {
     await walkRollout({
       ...spec,
       generator: spec.loadName,
+      configSettleMs: spec.change.kind === 'code' ? null : spec.change.settleMs,
       load,
       recorder,
       mode: {
@@ -85,6 +88,7 @@ export async function runRollout(spec: RolloutSpec): Promise<RolloutResult> {
   const run = assembleRunRecord({
     target,
     scenario: spec.scenario,
+    change: spec.change,
     interrupted,
     load,
     recorder,

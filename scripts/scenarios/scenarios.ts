@@ -6,12 +6,32 @@
  */
 export type Drops = 'none' | 'some';
 
+/** What a rollout changes: the code (v1 → v2), the configuration (a new greeting), or both at once. */
+export type Change = 'code' | 'config' | 'both';
+export const CHANGES: readonly Change[] = ['code', 'config', 'both'];
+export const changesCode = (change: Change) => change !== 'config';
+export const changesConfig = (change: Change) => change !== 'code';
+
 export interface Scenario {
   name: string;
   /** What it removes or breaks, in a few words (the matrix's second column). */
   removes: string;
-  /** Components from k8s/scenarios/ added on top of k8s/overlays/v1 and v2. */
+  /**
+   * Components from k8s/scenarios/ added to the manifests rolled from (v1) and to (v2 for a code change,
+   * v1 again for a configuration-only one).
+   */
   components: { v1: string[]; v2: string[] };
+  /** What it changes unless --change says otherwise. */
+  change: Change;
+  /** The Component from k8s/changes/ a configuration change adds (default new-greeting). */
+  configChange?: string;
+  /**
+   * For a configuration change: whether every answer after the rollout (and its settle time) carries the
+   * new configuration ('consistent'), or old configuration is still served then ('stale').
+   */
+  expectedConfig?: 'consistent' | 'stale';
+  /** Seconds of load after the rollout when --cooldown is not given (default 5). */
+  cooldownS?: number;
   /** Dropped requests this scenario should show, with keep-alive on and off. */
   expectedDrops: { keepAliveOn: Drops; keepAliveOff: Drops };
   /** How the rollout should end. */
@@ -40,6 +60,7 @@ export const SCENARIOS: readonly Scenario[] = [
     expectedDrops: both('none'),
     expectedOutcome: 'complete',
     fault: false,
+    change: 'code',
   },
   {
     name: 'naive',
@@ -48,6 +69,7 @@ export const SCENARIOS: readonly Scenario[] = [
     expectedDrops: both('some'),
     expectedOutcome: 'complete',
     fault: false,
+    change: 'code',
   },
   {
     name: 'no-readiness',
@@ -56,6 +78,7 @@ export const SCENARIOS: readonly Scenario[] = [
     expectedDrops: both('some'),
     expectedOutcome: 'complete',
     fault: false,
+    change: 'code',
   },
   {
     name: 'no-drain',
@@ -64,6 +87,7 @@ export const SCENARIOS: readonly Scenario[] = [
     expectedDrops: both('some'),
     expectedOutcome: 'complete',
     fault: false,
+    change: 'code',
   },
   {
     name: 'no-graceful',
@@ -72,6 +96,7 @@ export const SCENARIOS: readonly Scenario[] = [
     expectedDrops: both('some'),
     expectedOutcome: 'complete',
     fault: false,
+    change: 'code',
   },
   {
     name: 'short-grace',
@@ -84,6 +109,7 @@ export const SCENARIOS: readonly Scenario[] = [
     why: 'without keep-alive, nothing reaches the pod after its endpoint removal (the lag, at most 1 s) and its 2 s requests end before SIGKILL (the kubelet always leaves SIGTERM 2 s): only keep-alive requests are cut',
     expectedOutcome: 'complete',
     fault: false,
+    change: 'code',
   },
   {
     name: 'no-connection-close',
@@ -105,6 +131,7 @@ export const SCENARIOS: readonly Scenario[] = [
     },
     expectedOutcome: 'complete',
     fault: false,
+    change: 'code',
   },
   {
     name: 'v2-never-ready',
@@ -113,6 +140,7 @@ export const SCENARIOS: readonly Scenario[] = [
     expectedDrops: both('none'),
     expectedOutcome: 'stalled',
     fault: true,
+    change: 'code',
   },
   {
     name: 'v2-crash-at-start',
@@ -121,6 +149,7 @@ export const SCENARIOS: readonly Scenario[] = [
     expectedDrops: both('none'),
     expectedOutcome: 'stalled',
     fault: true,
+    change: 'code',
   },
   {
     name: 'v2-slow-start',
@@ -129,6 +158,55 @@ export const SCENARIOS: readonly Scenario[] = [
     expectedDrops: both('none'),
     expectedOutcome: 'complete',
     fault: true,
+    change: 'code',
+  },
+  {
+    name: 'config-hashed',
+    removes: 'nothing: a new greeting through the hashed ConfigMap name, rolled out like code',
+    components: { v1: [], v2: [] },
+    change: 'config',
+    expectedDrops: both('none'),
+    expectedOutcome: 'complete',
+    expectedConfig: 'consistent',
+    fault: false,
+  },
+  {
+    name: 'config-in-place-env',
+    removes: 'the hashed ConfigMap name: edited in place, read as an environment variable',
+    components: onBoth('config-in-place-env'),
+    change: 'config',
+    expectedDrops: both('none'),
+    expectedOutcome: 'complete',
+    expectedConfig: 'stale',
+    why: 'the pod template does not change, so nothing rolls out, and a running container never re-reads its environment: the old greeting is served until the pods happen to restart',
+    fault: false,
+  },
+  {
+    name: 'config-in-place-volume',
+    removes: 'the hashed ConfigMap name: edited in place, mounted as a file the app re-reads',
+    components: onBoth('config-in-place-volume'),
+    change: 'config',
+    expectedDrops: both('none'),
+    expectedOutcome: 'complete',
+    expectedConfig: 'stale',
+    why: "nothing rolls out; each pod's file changes at the kubelet's next sync of that pod (syncFrequency, 1 min by default), so the old greeting is served for up to that long",
+    // Long enough to see every pod's file change at the default sync period (60 s, 90 s with jitter).
+    cooldownS: 100,
+    fault: false,
+  },
+  {
+    name: 'config-shared-breaking',
+    removes: 'a ConfigMap of its own per release: v2 rewrites the one v1 still mounts, renaming its key',
+    components: {
+      v1: ['config-in-place-volume', 'slow-rollout'],
+      v2: ['config-in-place-volume', 'slow-rollout'],
+    },
+    change: 'both',
+    configChange: 'renamed-greeting-key',
+    expectedDrops: both('some'),
+    expectedOutcome: 'complete',
+    why: "v1 pods still running when the kubelet rewrites their volume lose the key they read and fail every request (500) until they are gone; how many depends on the rollout's length against each pod's sync (the scenario slows the rollout to about 100 s, minReadySeconds 30, so the last v1 pod outlives its next sync)",
+    fault: false,
   },
 ];
 

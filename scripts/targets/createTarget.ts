@@ -30,5 +30,5 @@ export function createTarget(
   if (!scenario) throw new UsageError(`unknown scenario "${options.scenario}"`);
   const entry = findTarget(which);
   const { target, runner } = entry.create(options, outDir, print);
-  return { target, runner, ...scenarioOverlays(scenario, entry.components(options), outDir) };
+  return { target, runner, ...scenarioOverlays(scenario, options.change, entry.components(options), outDir) };
 }

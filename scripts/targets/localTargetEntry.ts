@@ -16,6 +16,7 @@ export const localTargetEntry: TargetEntry = {
     const local = {
       lbPort: options.lbPort,
       propagationLagMs: options.propagationLagMs,
+      kubeletSyncMs: options.kubeletSyncMs,
       logDir: path.join(outDir, 'pods'),
     };
     return {

@@ -1,4 +1,5 @@
 import { isFailed, type RequestSample, type RunRecord } from '../model.js';
+import { judgeConfig } from './judgeConfig.js';
 import { judgedWindow } from './judgedWindow.js';
 
 /**
@@ -16,6 +17,7 @@ export const CHECK_NAMES = {
   'requests-recorded': 'requests recorded',
   'no-failed-requests': 'no failed requests',
   'both-versions-answered': 'both versions answered',
+  'new-config-served': 'new configuration served after the rollout',
   'load-before-rollout': 'load started before the rollout',
   'load-past-completion': 'load ran past rollout completion',
   'load-tool-thresholds': 'load tool thresholds held',
@@ -143,13 +145,20 @@ function judgeRequests(run: RunRecord, add: Add): void {
   );
   const v1 = answered['1'] ?? 0;
   const v2 = answered['2'] ?? 0;
-  const missing = [v1 === 0 ? 'version 1' : null, v2 === 0 ? 'version 2' : null].filter(Boolean);
+  // A configuration-only change keeps version 1: the new configuration is the other side to be seen.
+  const codeChanged = (run.change?.kind ?? 'code') !== 'config';
+  const missing = [v1 === 0 ? 'version 1' : null, codeChanged && v2 === 0 ? 'version 2' : null].filter(
+    Boolean,
+  );
   add(
     'both-versions-answered',
     missing.length === 0,
-    `v1 answered ${v1}, v2 answered ${v2}`,
+    codeChanged
+      ? `v1 answered ${v1}, v2 answered ${v2}`
+      : `v1 answered ${v1} (a configuration-only change keeps v1)`,
     `${capitalize(missing.join(' and '))} never answered a request successfully.`,
   );
+  judgeConfigCheck(run, add);
 
   // A zero that was not measured across the whole rollout is not a pass: the load window must enclose the
   // rollout, and requests must really have been sent on both sides of it.
@@ -220,6 +229,46 @@ function judgeRequests(run: RunRecord, add: Add): void {
       : `${achieved.toFixed(1)} rps achieved of ${load.rate} requested (${share.toFixed(1)}%)` +
           (cut > 0 ? `, over the window up to ${seconds(cut)} before the stop (${LOST_TAIL})` : ''),
     `Load not delivered: ${achieved === null ? 'no load window was recorded' : `${achieved.toFixed(1)} rps achieved of ${load.rate} requested (${share.toFixed(1)}%, needs at least ${MIN_DELIVERED_SHARE * 100}%)`}; a quiet generator must not look like a healthy service.`,
+  );
+}
+
+function judgeConfigCheck(run: RunRecord, add: Add): void {
+  const found = judgeConfig(run);
+  const change = run.change;
+  if (found === null || !change) return;
+  const settle = `completion + ${seconds(change.settleMs)} settle`;
+  const last =
+    found.lastOldAnswerMs === null
+      ? 'no answer built from the old configuration after the rollout started'
+      : `the last answer built from the old configuration ended ${seconds(found.lastOldAnswerMs)} after the rollout started`;
+  if (found.judgedFrom === null) {
+    add(
+      'new-config-served',
+      false,
+      'the rollout never completed',
+      'The rollout never completed, so the new configuration was never judged.',
+    );
+    return;
+  }
+  if (found.judged === 0) {
+    add(
+      'new-config-served',
+      false,
+      `no answer after ${settle}`,
+      `No request was answered after the rollout completed and settled (${settle}), so the new configuration was not measured: run a longer --cooldown.`,
+    );
+    return;
+  }
+  const hashes = Object.entries(found.staleHashes)
+    .map(([hash, n]) => `${hash === change.configFrom.hash ? `old ${hash}` : hash} ×${n}`)
+    .join(', ');
+  add(
+    'new-config-served',
+    found.stale === 0,
+    found.stale === 0
+      ? `all ${found.judged} answers after ${settle} on ${change.configTo.hash}; ${last}`
+      : `${found.stale} of ${found.judged} answers after ${settle} not on ${change.configTo.hash} (${hashes}); ${last}`,
+    `${found.stale} of ${found.judged} answers after the rollout completed and settled were not built from the new configuration (${hashes}); ${last}.`,
   );
 }
 

@@ -25,6 +25,8 @@ test('reads every variable it documents', () => {
     POD_NAME: 'hello-abc',
     LOG_LEVEL: 'warn',
     STARTUP_DELAY_MS: '40',
+    GREETING: 'Howdy',
+    GREETING_FILE: '/etc/hello/GREETING',
   });
   assert.deepEqual(config, {
     port: 9000,
@@ -35,6 +37,8 @@ test('reads every variable it documents', () => {
     podName: 'hello-abc',
     logLevel: 'warn',
     startupDelayMs: 40,
+    greeting: 'Howdy',
+    greetingFile: '/etc/hello/GREETING',
   });
 });
 
@@ -50,6 +54,17 @@ const badValues: Array<[string, string, RegExp]> = [
   ['SHUTDOWN_DELAY_MS', '1.5', /^Invalid SHUTDOWN_DELAY_MS="1.5"/],
   ['SHUTDOWN_TIMEOUT_MS', 'soon', /^Invalid SHUTDOWN_TIMEOUT_MS="soon"/],
   ['LOG_LEVEL', 'loud', /^Invalid LOG_LEVEL="loud": expected one of fatal, error/],
+  [
+    'GREETING',
+    'two\nlines',
+    /^Invalid GREETING="two\\nlines": expected one line of 1 to 100 printable characters\.$/,
+  ],
+  ['GREETING', 'x'.repeat(101), /^Invalid GREETING="x+": expected one line/],
+  [
+    'GREETING_FILE',
+    'relative/path',
+    /^Invalid GREETING_FILE="relative\/path": expected an absolute file path\.$/,
+  ],
 ];
 
 for (const [name, value, message] of badValues) {

@@ -3,17 +3,32 @@ import { test } from 'node:test';
 import { pino } from 'pino';
 import request from 'supertest';
 import { createApp } from '../../service/createApp.js';
+import { configHash, type GreetingSource } from '../../service/greetingSource.js';
 import { createMetrics } from '../../service/metrics.js';
 import { createServiceState } from '../../service/serviceState.js';
 
-function makeApp(overrides: { appVersion?: '1' | '2'; workDelayMs?: number } = {}) {
+const hello: GreetingSource = {
+  current: () => ({ text: 'Hello', hash: configHash('Hello') }),
+  close: () => {},
+};
+
+function makeApp(
+  overrides: { appVersion?: '1' | '2'; workDelayMs?: number; greeting?: GreetingSource } = {},
+) {
   const state = createServiceState();
   const config = {
     appVersion: overrides.appVersion ?? '1',
     workDelayMs: overrides.workDelayMs ?? 20,
     podName: 'pod-a',
   };
-  const app = createApp({ config, metrics: createMetrics(), state, logger: pino({ level: 'silent' }) });
+  const greeting = overrides.greeting ?? hello;
+  const app = createApp({
+    config,
+    greeting,
+    metrics: createMetrics(),
+    state,
+    logger: pino({ level: 'silent' }),
+  });
   return { app, state };
 }
 
@@ -27,6 +42,36 @@ test('GET / answers the version 1 message after the work delay, with version and
   assert.equal(response.headers['x-app-version'], '1');
   assert.equal(response.headers['x-pod-name'], 'pod-a');
   assert.equal(response.headers['x-powered-by'], undefined);
+});
+
+test('GET / names the configuration its answer was built from in X-Config-Hash', async () => {
+  const { app } = makeApp();
+  const response = await request(app).get('/');
+  assert.equal(response.headers['x-config-hash'], configHash('Hello'));
+  assert.match(configHash('Hello'), /^[0-9a-f]{8}$/);
+});
+
+test('GET / builds its answer from the greeting read when the work is done', async () => {
+  let text = 'Hello';
+  const greeting: GreetingSource = { current: () => ({ text, hash: configHash(text) }), close: () => {} };
+  const { app } = makeApp({ workDelayMs: 100, greeting });
+  const answer = request(app)
+    .get('/')
+    .then((response) => response);
+  setTimeout(() => (text = 'Howdy'), 20);
+  const response = await answer;
+  assert.equal(response.text, '{"message":"Howdy from version 1!"}');
+  assert.equal(response.headers['x-config-hash'], configHash('Howdy'));
+});
+
+test('GET / answers 500 without a config hash while the configuration is unavailable', async () => {
+  const broken: GreetingSource = { current: () => ({ problem: 'cannot read it (ENOENT)' }), close: () => {} };
+  const { app } = makeApp({ greeting: broken });
+  const response = await request(app).get('/');
+  assert.equal(response.status, 500);
+  assert.deepEqual(response.body, { error: 'configuration unavailable' });
+  assert.equal(response.headers['x-config-hash'], undefined);
+  assert.equal((await request(app).get('/health')).status, 200, 'readiness is not about configuration');
 });
 
 test('GET / answers the version 2 message in version 2', async () => {

@@ -10,6 +10,7 @@ import { pino } from 'pino';
 import { Agent, request } from 'undici';
 import { ConfigError } from '../../service/config.js';
 import { createApp } from '../../service/createApp.js';
+import { openGreetingSource } from '../../service/greetingSource.js';
 import { createServer } from '../../service/createServer.js';
 import {
   DEMO_FAULT_NAMES,
@@ -33,7 +34,8 @@ async function serve(fault: DemoFaultName | 'none') {
   const logger = pino({ level: 'info' }, { write: (line: string) => logs.push(JSON.parse(line)) });
   const state = createServiceState();
   const config = { appVersion: '1', workDelayMs: 20, podName: 'pod-a' } as const;
-  const server = createServer(createApp({ config, metrics: createMetrics(), state, logger }));
+  const greeting = openGreetingSource({ greeting: 'Hello', greetingFile: undefined }, logger);
+  const server = createServer(createApp({ config, greeting, metrics: createMetrics(), state, logger }));
   installDemoFault(fault, { server, logger });
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');

@@ -19,7 +19,7 @@ export function composedOverlay(
 ): string {
   const found = findScenario(scenario);
   if (!found) throw new Error(`no scenario ${scenario}`);
-  const { from, to } = scenarioOverlays(found, components, workDir);
+  const { from, to } = scenarioOverlays(found, found.change, components, workDir);
   return version === 1 ? from : to;
 }
 

@@ -140,6 +140,7 @@ export function createFakeLoad(
           error: null,
           version,
           pod: `pod-v${version}-a`,
+          configHash: null,
         });
       }
       const achievedRate = (samples.length * 1000) / Math.max(1, stoppedAt - startedAt);

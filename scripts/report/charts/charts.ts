@@ -1,7 +1,19 @@
 import { latencyPerSecond } from './latencyPerSecond.js';
 import { podTimeline } from './podTimeline.js';
+import type { RunReport } from '../summarizeRun.js';
 import type { ReportChart } from './reportChart.js';
+import { answersByConfig } from './answersByConfig.js';
 import { requestsPerSecond } from './requestsPerSecond.js';
 
 /** The charts of report.html, in page order. A new chart is one module and one line here. */
-export const CHARTS: readonly ReportChart[] = [requestsPerSecond, latencyPerSecond, podTimeline];
+export const CHARTS: readonly ReportChart[] = [
+  requestsPerSecond,
+  answersByConfig,
+  latencyPerSecond,
+  podTimeline,
+];
+
+/** The charts that have something to show for `report`. */
+export function chartsFor(report: RunReport): ReportChart[] {
+  return CHARTS.filter((chart) => chart.appliesTo?.(report) ?? true);
+}

@@ -13,6 +13,8 @@ export interface ReportChart {
   title: string;
   /** One line under the title: how to read the chart. */
   note: string;
+  /** Whether the chart has something to show for this run (default: every run). */
+  appliesTo?: (report: RunReport) => boolean;
   /** Canvas height in px; the default suits a time series. */
   height?: (report: RunReport) => number;
   build(report: RunReport): ChartConfiguration;

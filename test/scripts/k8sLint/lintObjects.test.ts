@@ -254,7 +254,7 @@ describe('the demo-fault rule', () => {
     try {
       const flagged: string[] = [];
       for (const scenario of SCENARIOS) {
-        const { from, to } = scenarioOverlays(scenario, [], workDir);
+        const { from, to } = scenarioOverlays(scenario, scenario.change, [], workDir);
         for (const [version, dir] of [
           ['v1', from],
           ['v2', to],

@@ -11,6 +11,7 @@ import {
   type DeploymentSettings,
 } from '../../../scripts/manifests/deploymentSettings.js';
 import { renderKustomization } from '../../../scripts/manifests/renderKustomization.js';
+import { createConfigMaps } from '../../../scripts/local/configMaps.js';
 import { createLocalPod, restartDelayMs, type LocalPod } from '../../../scripts/local/localPod.js';
 
 /** dist/test/scripts/local → the repository root. */
@@ -71,6 +72,8 @@ function makePod(template: DeploymentSettings, entry = SERVICE_ENTRY, onSetReady
     template,
     entry,
     logDir,
+    configMaps: createConfigMaps(),
+    kubeletSyncMs: 60_000,
     endpoints: {
       setReady(pod, port) {
         log.push({ what: `setReady ${pod}`, at: Date.now() });

@@ -5,7 +5,7 @@ import { ManifestError } from '../../../scripts/manifests/manifestError.js';
 import { composedOverlay } from '../../support/compositions.js';
 import { renderKustomization, type KubeObject } from '../../../scripts/manifests/renderKustomization.js';
 
-const settingsOf = (scenario: 'hardened' | 'naive', version: 1 | 2, flavour: 'plain' | 'kind' = 'plain') =>
+const settingsOf = (scenario: string, version: 1 | 2, flavour: 'plain' | 'kind' = 'plain') =>
   deploymentSettings(
     renderKustomization(composedOverlay(scenario, version, flavour === 'kind' ? ['kind'] : [])),
   );
@@ -75,13 +75,41 @@ describe('deployment settings of the hardened overlays', () => {
     }
   });
 
-  test('POD_NAME is filled from the pod, the rest from the manifest', () => {
-    const env = containerEnv(settingsOf('hardened', 1).container, {
-      name: 'hello-abc',
-      namespace: 'default',
-    });
+  test('POD_NAME is filled from the pod, GREETING from its ConfigMap, the rest from the manifest', () => {
+    const { container } = settingsOf('hardened', 1);
+    const ref = container.configMapEnv.GREETING!;
+    assert.match(ref.configMap, /^hello-config-[a-z0-9]{10}$/, 'the generated, hashed name');
+    const configMaps = (name: string) => (name === ref.configMap ? { GREETING: 'Hello' } : undefined);
+    const env = containerEnv(container, { name: 'hello-abc', namespace: 'default' }, configMaps);
     assert.equal(env.POD_NAME, 'hello-abc');
+    assert.equal(env.GREETING, 'Hello');
     assert.equal(env.SHUTDOWN_TIMEOUT_MS, '5000');
+  });
+
+  test('a container whose ConfigMap key is missing does not start, as the kubelet refuses it', () => {
+    const { container } = settingsOf('hardened', 1);
+    assert.throws(
+      () => containerEnv(container, { name: 'hello-abc', namespace: 'default' }, () => ({})),
+      /^ManifestError: couldn't find key GREETING in ConfigMap hello-config-[a-z0-9]{10} \(env GREETING\)$/,
+    );
+  });
+
+  test('a mounted ConfigMap is a mount the engine keeps up to date; GREETING_FILE points into it', () => {
+    const { container } = settingsOf('config-in-place-volume', 1);
+    assert.deepEqual(container.configMapMounts, [
+      { volume: 'config', mountPath: '/etc/hello', configMap: 'hello-config' },
+    ]);
+    assert.equal(container.env.GREETING_FILE, '/etc/hello/GREETING');
+    assert.deepEqual(container.configMapEnv, {}, 'the file takes the variable’s place');
+  });
+
+  test('the same manifests give the same template hash; a new configuration a new one', () => {
+    assert.equal(settingsOf('hardened', 1).templateHash, settingsOf('hardened', 1).templateHash);
+    assert.notEqual(settingsOf('config-hashed', 1).templateHash, settingsOf('config-hashed', 2).templateHash);
+    assert.equal(
+      settingsOf('config-in-place-env', 1).templateHash,
+      settingsOf('config-in-place-env', 2).templateHash,
+    );
   });
 });
 

@@ -9,6 +9,14 @@ import { tempDir } from '../../support/runCli.js';
 // The orchestration alone: an in-memory target and load, real reports in a temp folder, times in ms.
 
 const RATE = 500;
+const config = { hash: 'c0ffee00', greeting: 'Hello', source: 'a literal GREETING' };
+const CODE_CHANGE = {
+  kind: 'code',
+  configFrom: config,
+  configTo: config,
+  templateChanges: true,
+  settleMs: 15_000,
+} as const;
 
 function setUp(script: FakeTargetScript = {}, spec: Partial<RolloutSpec> & { failStop?: boolean } = {}) {
   const target = createFakeTarget(script);
@@ -21,6 +29,7 @@ function setUp(script: FakeTargetScript = {}, spec: Partial<RolloutSpec> & { fai
       from: 'overlays/v1',
       to: 'overlays/v2',
       scenario: 'hardened',
+      change: CODE_CHANGE,
       createLoad: () => createFakeLoad(target, { rate: RATE, failStop: spec.failStop ?? false }),
       loadName: 'builtin',
       rate: RATE,

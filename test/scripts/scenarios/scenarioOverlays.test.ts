@@ -29,7 +29,7 @@ for (const scenario of SCENARIOS) {
       `scenario ${scenario.name} (target Components: ${components.join(', ') || 'none'}) renders exactly as kubectl kustomize does, both versions`,
       { skip: noKubectl },
       () => {
-        const { from, to } = scenarioOverlays(scenario, components, workDir);
+        const { from, to } = scenarioOverlays(scenario, scenario.change, components, workDir);
         for (const dir of [from, to]) {
           const output = execFileSync('kubectl', ['kustomize', dir], { encoding: 'utf8' });
           const theirs = parseAllDocuments(output).map((d) => d.toJS() as KubeObject);
@@ -46,7 +46,7 @@ for (const scenario of SCENARIOS) {
 }
 
 test('each removed protection is removed, and only from the scenario that names it', () => {
-  const overlays = (name: string) => scenarioOverlays(findScenario(name)!, [], workDir);
+  const overlays = (name: string) => scenarioOverlays(findScenario(name)!, 'code', [], workDir);
   const hardened = settingsOf(overlays('hardened').to);
   assert.ok(hardened.container.readinessProbe && hardened.container.preStop.type === 'sleep');
 
@@ -71,24 +71,24 @@ test('fault scenarios break v2 only, and shorten the progress deadline where the
     ['v2-never-ready', 'never-ready'],
     ['v2-crash-at-start', 'crash-at-start'],
   ] as const) {
-    const { from, to } = scenarioOverlays(findScenario(name)!, [], workDir);
+    const { from, to } = scenarioOverlays(findScenario(name)!, 'code', [], workDir);
     assert.equal(settingsOf(from).container.env.FAULT, undefined, `${name}: v1 is healthy`);
     assert.equal(settingsOf(to).container.env.FAULT, fault);
     assert.equal(settingsOf(to).progressDeadlineSeconds, 20);
   }
-  const slow = scenarioOverlays(findScenario('v2-slow-start')!, [], workDir);
+  const slow = scenarioOverlays(findScenario('v2-slow-start')!, 'code', [], workDir);
   assert.equal(settingsOf(slow.to).container.env.STARTUP_DELAY_MS, '12000');
   assert.ok(settingsOf(slow.to).container.startupProbe, 'the startup probe holds the slow pod');
 });
 
 test('the hardened scenario with no target Components is the plain overlay users apply', () => {
-  const { from, to } = scenarioOverlays(findScenario('hardened')!, [], workDir);
+  const { from, to } = scenarioOverlays(findScenario('hardened')!, 'code', [], workDir);
   assert.equal(path.relative(k8sDir(), from), path.join('overlays', 'v1'));
   assert.equal(path.relative(k8sDir(), to), path.join('overlays', 'v2'));
 });
 
 test("a target's Components go on top of the scenario's: naive on kind is naive, on NodePort 30080, never pulled", () => {
-  const { to } = scenarioOverlays(findScenario('naive')!, ['kind'], workDir);
+  const { to } = scenarioOverlays(findScenario('naive')!, 'code', ['kind'], workDir);
   const settings = settingsOf(to);
   assert.equal(settings.container.readinessProbe, null, 'the scenario');
   assert.equal(settings.service?.nodePort, 30080, 'the target');
