@@ -36,6 +36,10 @@ describe('rendering what the runs apply without kubectl', () => {
       assert.deepEqual([...ours.keys()].sort(), [...theirs.keys()].sort());
       for (const [id, object] of theirs) assert.deepEqual(ours.get(id), object, id);
     });
+
+    test(`prints ${name} in the order kubectl kustomize does`, { skip: noKubectl }, () => {
+      assert.deepEqual(renderKustomization(dir).map(objectId), kubectlKustomize(dir).map(objectId));
+    });
   }
 
   test('renders the base exactly as kubectl kustomize does', { skip: noKubectl }, () => {
