@@ -7,7 +7,9 @@ import { SCENARIOS } from '../scenarios/scenarios.js';
  * - chaos: the rollout completes, and every failure falls within 5 s after the pod was killed.
  */
 export type FidelityExpectation =
-  { kind: 'drops'; drops: 'none' | 'some' } | { kind: 'stalled-rollback' } | { kind: 'chaos' };
+  | { kind: 'drops'; drops: 'none' | 'some'; config?: 'consistent' | 'stale' }
+  | { kind: 'stalled-rollback' }
+  | { kind: 'chaos' };
 
 /** One scenario under one load shape, run on the local target and on the real cluster with the same flags. */
 export interface FidelityRow {
@@ -44,7 +46,8 @@ export function fidelityRows(rate = 100): FidelityRow[] {
       });
       continue;
     }
-    for (const keepAlive of [true, false]) {
+    // A configuration change does what it does whatever the connections: one row, keep-alive on.
+    for (const keepAlive of scenario.change === 'code' ? [true, false] : [true]) {
       rows.push({
         id: `${scenario.name}-keepalive-${keepAlive ? 'on' : 'off'}`,
         scenario: scenario.name,
@@ -54,6 +57,7 @@ export function fidelityRows(rate = 100): FidelityRow[] {
         expected: {
           kind: 'drops',
           drops: keepAlive ? scenario.expectedDrops.keepAliveOn : scenario.expectedDrops.keepAliveOff,
+          ...(scenario.expectedConfig ? { config: scenario.expectedConfig } : {}),
         },
         ...(scenario.why ? { why: scenario.why } : {}),
       });
@@ -72,7 +76,10 @@ export function fidelityRows(rate = 100): FidelityRow[] {
 }
 
 export function describeExpectation(expected: FidelityExpectation): string {
-  if (expected.kind === 'drops') return expected.drops === 'none' ? '0 dropped' : 'some dropped';
+  if (expected.kind === 'drops') {
+    const config = { consistent: ', new config only', stale: ', old config served on' };
+    return `${expected.drops === 'none' ? '0 dropped' : 'some dropped'}${expected.config ? config[expected.config] : ''}`;
+  }
   if (expected.kind === 'stalled-rollback') return 'stalls, rolls back, 0 dropped';
   return 'failures only around the killed pod';
 }

@@ -1,4 +1,5 @@
 import type { CheckId } from '../verdict/judgeRun.js';
+import { matchesExpectation } from '../verdict/judgeExpectation.js';
 import type { FidelityExpectation } from './fidelityRows.js';
 
 /** The fields of report.json a fidelity row is judged on. */
@@ -18,8 +19,7 @@ export function judgeFidelityRun(expected: FidelityExpectation, report: Fidelity
   const delivered = report.checks.find((check) => check.id === 'load-delivered')?.passed !== false;
   switch (expected.kind) {
     case 'drops':
-      if (expected.drops === 'none') return report.verdict === 'pass' && report.requests.failed === 0;
-      return report.requests.failed > 0 && report.rollout.complete && delivered;
+      return matchesExpectation(expected, report);
     case 'stalled-rollback':
       return (
         report.rollout.outcome === 'stalled' &&

@@ -1,3 +1,4 @@
+import { matchesExpectation } from '../verdict/judgeExpectation.js';
 import type { CheckId } from '../verdict/judgeRun.js';
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -35,25 +36,12 @@ export interface MatrixOptions {
   signal: AbortSignal;
 }
 
-/**
- * A run matches "none" when it passed outright (zero failed, rollout complete, load delivered and
- * covering it), and "some" when requests failed in a rollout that did complete under delivered load,
- * so the drops are the scenario's doing and not a broken run's. A row that expects stale configuration
- * matches "none" when every check but the configuration's passed and that one failed.
- */
+/** Whether one run showed what its row expects (judgeExpectation.ts). */
 export function judgeAgainstExpectation(row: MatrixRow, report: ReportFields): boolean {
-  const config = report.checks.find((c) => c.id === 'new-config-served');
-  if (row.expectedConfig !== undefined && config?.passed !== (row.expectedConfig === 'consistent'))
-    return false;
-  if (row.expected === 'none') {
-    const othersPassed = report.checks.every((c) => c.id === 'new-config-served' || c.passed !== false);
-    return (
-      (row.expectedConfig === 'stale' ? othersPassed : report.verdict === 'pass') &&
-      report.requests.failed === 0
-    );
-  }
-  const delivered = report.checks.find((c) => c.id === 'load-delivered')?.passed !== false;
-  return report.requests.failed > 0 && report.rollout.complete && delivered;
+  return matchesExpectation(
+    { drops: row.expected, ...(row.expectedConfig ? { config: row.expectedConfig } : {}) },
+    report,
+  );
 }
 
 interface ReportFields {

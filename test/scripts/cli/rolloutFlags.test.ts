@@ -36,3 +36,29 @@ test('--node-port goes with the kube target only', () => {
     /--node-port goes with --target kube/,
   );
 });
+
+test("--change defaults to the scenario's own change and takes code, config or both", () => {
+  assert.equal(parseRolloutFlags([]).change, 'code');
+  assert.equal(parseRolloutFlags(['--scenario', 'config-hashed']).change, 'config');
+  assert.equal(parseRolloutFlags(['--scenario', 'config-shared-breaking']).change, 'both');
+  assert.equal(parseRolloutFlags(['--change', 'both']).change, 'both');
+  assert.throws(
+    () => parseRolloutFlags(['--change', 'image']),
+    /^UsageError: Invalid --change "image": expected code, config, both\.$/,
+  );
+});
+
+test("the cool-down defaults to the scenario's, so a mounted ConfigMap's change is seen; --cooldown wins", () => {
+  assert.equal(parseRolloutFlags([]).cooldownMs, 5000);
+  assert.equal(parseRolloutFlags(['--scenario', 'config-in-place-volume']).cooldownMs, 100_000);
+  assert.equal(
+    parseRolloutFlags(['--scenario', 'config-in-place-volume', '--cooldown', '2']).cooldownMs,
+    2000,
+  );
+});
+
+test('the local kubelet syncs each pod every 60 s unless --kubelet-sync says otherwise', () => {
+  assert.equal(parseRolloutFlags([]).kubeletSyncMs, 60_000);
+  assert.equal(parseRolloutFlags(['--kubelet-sync', '5']).kubeletSyncMs, 5000);
+  assert.throws(() => parseRolloutFlags(['--kubelet-sync', '0']), /^UsageError: Invalid --kubelet-sync "0"/);
+});

@@ -3,12 +3,31 @@ import { test } from 'node:test';
 import { fidelityRows } from '../../../scripts/fidelity/fidelityRows.js';
 import { SCENARIOS } from '../../../scripts/scenarios/scenarios.js';
 
-test('every scenario that removes a protection has a row with keep-alive on and one with it off', () => {
+test('every scenario that removes a protection has a row with keep-alive on and one with it off; a configuration change one, on', () => {
   const rows = fidelityRows();
   for (const scenario of SCENARIOS.filter((s) => !s.fault)) {
     const mine = rows.filter((row) => row.scenario === scenario.name && row.extraFlags.length === 0);
-    assert.deepEqual(mine.map((row) => row.keepAlive).sort(), [false, true], scenario.name);
+    const expected = scenario.change === 'code' ? [false, true] : [true];
+    assert.deepEqual(mine.map((row) => row.keepAlive).sort(), expected, scenario.name);
   }
+});
+
+test('the configuration rows expect what their scenario says of the configuration', () => {
+  const rows = fidelityRows();
+  assert.deepEqual(rows.find((r) => r.scenario === 'config-hashed')?.expected, {
+    kind: 'drops',
+    drops: 'none',
+    config: 'consistent',
+  });
+  assert.deepEqual(rows.find((r) => r.scenario === 'config-in-place-env')?.expected, {
+    kind: 'drops',
+    drops: 'none',
+    config: 'stale',
+  });
+  assert.deepEqual(rows.find((r) => r.scenario === 'config-shared-breaking')?.expected, {
+    kind: 'drops',
+    drops: 'some',
+  });
 });
 
 test('a broken v2 that stalls is run with --on-fail rollback and expected to roll back without drops', () => {

@@ -95,3 +95,33 @@ test("a target's Components go on top of the scenario's: naive on kind is naive,
   const deployment = renderKustomization(to).find((object) => object.kind === 'Deployment');
   assert.match(JSON.stringify(deployment), /"imagePullPolicy":"Never"/);
 });
+
+test('a configuration-only change rolls v1 to v1 with the new greeting; both rolls to v2 with it', () => {
+  const scenario = findScenario('config-hashed')!;
+  const config = scenarioOverlays(scenario, 'config', [], workDir);
+  const both = scenarioOverlays(scenario, 'both', [], workDir);
+  const code = scenarioOverlays(scenario, 'code', [], workDir);
+  assert.equal(settingsOf(config.to).container.image, 'hello:v1');
+  assert.equal(settingsOf(both.to).container.image, 'hello:v2');
+  const greeting = (dir: string) =>
+    renderKustomization(dir).find((o) => o.kind === 'ConfigMap')?.data as Record<string, string>;
+  assert.deepEqual(greeting(config.from), { GREETING: 'Hello' });
+  assert.deepEqual(greeting(config.to), { GREETING: 'Howdy' });
+  assert.deepEqual(greeting(both.to), { GREETING: 'Howdy' });
+  assert.deepEqual(greeting(code.to), { GREETING: 'Hello' }, 'a code change keeps the configuration');
+  assert.match(path.basename(config.to), /-v1-new-config$/);
+});
+
+test('the in-place scenarios keep one fixed-name ConfigMap; the shared-breaking one renames its key in it', () => {
+  const names = (name: string) =>
+    Object.values(scenarioOverlays(findScenario(name)!, findScenario(name)!.change, [], workDir)).map((dir) =>
+      renderKustomization(dir).find((o) => o.kind === 'ConfigMap'),
+    );
+  for (const name of ['config-in-place-env', 'config-in-place-volume']) {
+    const [from, to] = names(name);
+    assert.equal(from?.metadata.name, 'hello-config');
+    assert.equal(to?.metadata.name, 'hello-config');
+  }
+  const [, renamed] = names('config-shared-breaking');
+  assert.deepEqual(renamed?.data, { 'greeting.txt': 'Howdy' });
+});

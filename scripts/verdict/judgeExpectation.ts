@@ -1,0 +1,35 @@
+import type { CheckId } from './judgeRun.js';
+
+/** What a scenario's run should show: dropped requests or none, and for a configuration change, the config. */
+export interface DropsExpectation {
+  drops: 'none' | 'some';
+  /** Whether only the new configuration is served once the rollout settled ('consistent'), or not ('stale'). */
+  config?: 'consistent' | 'stale';
+}
+
+/** The fields of report.json an expectation is judged on. */
+export interface ExpectationReportFields {
+  verdict: string;
+  requests: { failed: number };
+  rollout: { complete: boolean };
+  checks: Array<{ id: CheckId; passed: boolean | null }>;
+}
+
+/**
+ * "none" matches a run that passed outright (zero failed, rollout complete, load delivered and covering
+ * it); with stale configuration expected, every check but the configuration's must pass and that one
+ * fail. "some" matches requests failed in a rollout that completed under delivered load, so the drops are
+ * the scenario's doing and not a broken run's.
+ */
+export function matchesExpectation(expected: DropsExpectation, report: ExpectationReportFields): boolean {
+  const config = report.checks.find((check) => check.id === 'new-config-served');
+  if (expected.config !== undefined && config?.passed !== (expected.config === 'consistent')) return false;
+  if (expected.drops === 'none') {
+    const othersPassed = report.checks.every((c) => c.id === 'new-config-served' || c.passed !== false);
+    return (
+      (expected.config === 'stale' ? othersPassed : report.verdict === 'pass') && report.requests.failed === 0
+    );
+  }
+  const delivered = report.checks.find((check) => check.id === 'load-delivered')?.passed !== false;
+  return report.requests.failed > 0 && report.rollout.complete && delivered;
+}
