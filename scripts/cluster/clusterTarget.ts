@@ -125,7 +125,14 @@ export function createClusterTarget(options: ClusterTargetOptions): Target {
       await pods.start();
       return options.serviceUrl;
     },
-    deploy: (overlay) => apply(overlay, true),
+    async deploy(overlay) {
+      // Every run starts from fresh pods of its first version, as on the local target. Pods an earlier run
+      // left behind may serve another configuration than their manifests say (a ConfigMap edited in place
+      // reaches a running pod's env never, and its files only at the kubelet's next sync), and applying
+      // the same pod template again would not replace them.
+      await kubectl.deleteDeployment();
+      return apply(overlay, true);
+    },
     rollOut: (overlay) => apply(overlay, false),
     // Re-applying the earlier overlay is a rollout back to it (what `kubectl rollout undo` amounts to).
     rollBack: (overlay) => apply(overlay, false),

@@ -24,6 +24,11 @@ export interface Kubectl {
    * container with preStop and SIGTERM (scripts/cluster/podKills.ts says what that means for chaos).
    */
   deletePodNow(name: string): Promise<void>;
+  /**
+   * `delete deployment --cascade=foreground --wait`: the Deployment left by an earlier run, and its pods,
+   * gone before this run deploys its first version (nothing when there is none).
+   */
+  deleteDeployment(): Promise<void>;
   /** Where a pod's container runs: its node, and the container's runtime id (without `containerd://`). */
   podContainer(name: string): Promise<{ node: string; containerId: string }>;
   /** The names of the Deployment's pods (`pod/hello-...`), as `kubectl get -o name` prints them. */
@@ -78,6 +83,24 @@ export function createKubectl(
       if (result.code !== 0) {
         throw new Error(
           `kubectl delete pod ${name} failed: ${firstLine(result.stderr) || `exit ${result.code}`}`,
+        );
+      }
+    },
+    async deleteDeployment() {
+      const args = [
+        ...base,
+        'delete',
+        'deployment',
+        DEPLOYMENT,
+        '--ignore-not-found',
+        '--cascade=foreground',
+        '--wait=true',
+        '--timeout=120s',
+      ];
+      const result = await run.run('kubectl', args, { timeoutMs: 150_000 });
+      if (result.code !== 0) {
+        throw new Error(
+          `kubectl delete deployment ${DEPLOYMENT} failed: ${firstLine(result.stderr) || `exit ${result.code}`}`,
         );
       }
     },

@@ -8,7 +8,8 @@ import path from 'node:path';
  * 127.0.0.1: the Service (GET / answered by a ready pod, X-App-Version and X-Pod-Name headers), a
  * Kubernetes API serving a pod list, a pod watch and a SelfSubjectAccessReview (what
  * @kubernetes/client-node asks for), and control routes for the stand-in kubectl and docker:
- * POST /standin/apply?version=N, POST /standin/delete?pod=NAME, GET /standin/rollout-status,
+ * POST /standin/apply?version=N, POST /standin/delete?pod=NAME, POST /standin/delete-deployment,
+ * GET /standin/rollout-status,
  * GET /standin/pods (names and restarts), and POST /standin/kill-container?id=ID (what
  * `crictl stop --timeout 0` in the node does).
  * A rollout replaces pods one at a time (maxSurge 1, maxUnavailable 0): new pod, ready, old pod
@@ -200,6 +201,16 @@ export async function startFakeCluster(
       const version = url.searchParams.get('version') ?? '1';
       rollout = rollout.then(() => rollTo(version));
       res.end('ok');
+      return;
+    }
+    if (req.method === 'POST' && url.pathname === '/standin/delete-deployment') {
+      // `kubectl delete deployment --cascade=foreground --wait`: every pod gone before it returns.
+      const count = pods.size;
+      for (const pod of [...pods.values()]) {
+        pods.delete(pod.name);
+        publish('DELETED', pod);
+      }
+      res.end(String(count));
       return;
     }
     if (req.method === 'POST' && url.pathname === '/standin/delete') {

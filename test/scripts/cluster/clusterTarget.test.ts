@@ -169,13 +169,14 @@ function fakeClusterTarget(
   return { target, logged, events };
 }
 
-test('deploys v1 with apply and rollout status, and counts it deployed once the Service answers from v1', async () => {
+test("deploys v1 on fresh pods (an earlier run's Deployment deleted first) and counts it deployed once the Service answers from v1", async () => {
   const { runner, lines } = fakeRunner();
   const { observer, waited } = fakeObserver();
   const { target, events } = fakeClusterTarget(runner, observer);
   assert.equal(await target.up(), 'http://127.0.0.1:9');
   assert.equal(await target.deploy(V1), 'complete');
   assert.deepEqual(lines, [
+    'kubectl delete deployment hello --ignore-not-found --cascade=foreground --wait=true --timeout=120s',
     'kubectl apply -k k8s/overlays/v1',
     'kubectl rollout status deployment/hello --timeout=300s',
   ]);

@@ -28,6 +28,7 @@ function stalledCluster(): { kubectl: Kubectl; asked: string[][] } {
     apply: async () => undefined,
     rolloutStatus: async () => ({ ok: false, message: 'timed out', interrupted: false }),
     deletePodNow: async () => undefined,
+    deleteDeployment: async () => undefined,
     podContainer: async () => ({ node: 'n', containerId: 'c' }),
     podNames: async () => ['pod/hello-v2-4', 'pod/hello-v2-5', 'pod/hello-v1-1'],
     async read(args) {

@@ -44,6 +44,11 @@ test('runs preflight, cluster, images, v1, v2 in this exact order and passes on 
     `docker save --output ${archive} hello:v1 hello:v2`,
     `kind load image-archive ${archive} --name zero-downtime`,
     // The kind target's Component on top of k8s/overlays/v1, generated with the run's report.
+    [
+      'kubectl',
+      ...CONTEXT,
+      'delete deployment hello --ignore-not-found --cascade=foreground --wait=true --timeout=120s',
+    ].join(' '),
     ['kubectl', ...CONTEXT, `apply -k ${path.join(result.outDir, 'manifests', 'kind-hardened-v1')}`].join(
       ' ',
     ),
@@ -160,6 +165,7 @@ test('prints the whole plan with --dry-run and runs nothing', async () => {
     '$ docker build --build-arg APP_VERSION=2 --tag hello:v2 .',
     `$ docker save --output ${path.join(result.outDir, 'kind-images.tar')} hello:v1 hello:v2`,
     `$ kind load image-archive ${path.join(result.outDir, 'kind-images.tar')} --name zero-downtime`,
+    `$ kubectl ${CONTEXT.join(' ')} delete deployment hello --ignore-not-found --cascade=foreground --wait=true --timeout=120s`,
     `$ kubectl ${CONTEXT.join(' ')} apply -k ${path.join(result.outDir, 'manifests', 'kind-hardened-v1')}`,
     `$ kubectl ${CONTEXT.join(' ')} rollout status deployment/hello --timeout=300s`,
     `$ kubectl ${CONTEXT.join(' ')} apply -k ${path.join(result.outDir, 'manifests', 'kind-hardened-v2')}`,
