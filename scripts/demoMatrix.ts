@@ -11,10 +11,11 @@ import { matrixRows } from './matrix/matrixRows.js';
 import { matrixHtml, matrixMarkdown, matrixTable, summarizeMatrix } from './matrix/renderMatrix.js';
 import { runMatrix } from './matrix/runMatrix.js';
 
-const USAGE = `Usage: npm run demo:matrix -- [--repeat N] [--only ID,ID] [--rate N] [--warmup S] [--cooldown S] [--out DIR]
+const USAGE = `Usage: npm run demo:matrix -- [--repeat N] [--only ID,ID] [--skip ID,ID] [--rate N] [--warmup S] [--cooldown S] [--out DIR]
 
-Runs the rollout once per scenario (each removes one protection), with keep-alive on and off, and the
-hardened manifests under several endpoint propagation lags, and checks each against what it should show.
+Runs the rollout once per scenario (each removes one protection), with keep-alive on and off (a
+configuration change: on), and the hardened manifests under several endpoint propagation lags, and checks
+each against what it should show. --only runs just the rows named, --skip all but those.
 Exit status: 0 every row as expected, 1 some row was not, 2 bad usage.`;
 
 function parseFlags(argv: string[]) {
@@ -24,6 +25,7 @@ function parseFlags(argv: string[]) {
     options: {
       repeat: { type: 'string' },
       only: { type: 'string' },
+      skip: { type: 'string' },
       rate: { type: 'string' },
       warmup: { type: 'string' },
       cooldown: { type: 'string' },
@@ -35,13 +37,14 @@ function parseFlags(argv: string[]) {
     wholeNumberFlag(name, values[name as keyof typeof values] as string | undefined, fallback, max);
   const rows = matrixRows(rateFlag(values.rate));
   const only = values.only?.split(',').filter(Boolean);
-  const unknown = only?.filter((id) => !rows.some((row) => row.id === id));
-  if (unknown?.length)
+  const skip = values.skip?.split(',').filter(Boolean) ?? [];
+  const unknown = [...(only ?? []), ...skip].filter((id) => !rows.some((row) => row.id === id));
+  if (unknown.length)
     throw new UsageError(`Unknown row "${unknown[0]}": expected one of ${rows.map((r) => r.id).join(', ')}.`);
   return {
     help: values.help === true,
     repeat: count('repeat', 1, 100),
-    rows: only ? rows.filter((row) => only.includes(row.id)) : rows,
+    rows: (only ? rows.filter((row) => only.includes(row.id)) : rows).filter((row) => !skip.includes(row.id)),
     sharedFlags: [
       '--target',
       'local',
