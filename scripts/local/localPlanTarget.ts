@@ -7,6 +7,7 @@ import type { Target } from '../target.js';
 export interface LocalPlanOptions {
   lbPort: number;
   propagationLagMs: number;
+  kubeletSyncMs: number;
   logDir: string;
   serviceEntry: string;
   print: (line: string) => void;
@@ -21,8 +22,22 @@ export function createLocalPlanTarget(options: LocalPlanOptions): Target {
   const { print } = options;
   const settingsOf = (overlay: string): DeploymentSettings =>
     deploymentSettings(renderKustomization(overlay));
+  let current: DeploymentSettings | null = null;
   const rollingUpdate = (overlay: string): string => {
     const settings = settingsOf(overlay);
+    const before = current;
+    current = settings;
+    if (before?.templateHash === settings.templateHash) {
+      const mounts = settings.container.configMapMounts.map((m) => m.configMap);
+      return (
+        `# apply ${path.basename(overlay)}: its ConfigMaps change, its pod template does not, so nothing rolls ` +
+        `out` +
+        (mounts.length
+          ? `; each pod mounting ${[...new Set(mounts)].join(', ')} sees the change at its next kubelet sync ` +
+            `(every ${options.kubeletSyncMs / 1000} s from its start)`
+          : '; running pods keep the environment they started with')
+      );
+    }
     const limits = resolveRollingUpdate(settings.replicas, settings.maxSurge, settings.maxUnavailable);
     return (
       `# the Deployment controller's rolling update to ${path.basename(overlay)}: ${settings.replicas} ` +
@@ -40,6 +55,7 @@ export function createLocalPlanTarget(options: LocalPlanOptions): Target {
     },
     async deploy(overlay) {
       const settings = settingsOf(overlay);
+      current = settings;
       print(
         `# start ${settings.replicas} pods of ${path.basename(overlay)}: node ` +
           `${path.relative(process.cwd(), options.serviceEntry)}, probed as the manifests say, output in ` +

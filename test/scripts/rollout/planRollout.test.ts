@@ -1,3 +1,5 @@
+import { scenarioOverlays } from '../../../scripts/scenarios/scenarioOverlays.js';
+import { findScenario } from '../../../scripts/scenarios/scenarios.js';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -116,6 +118,7 @@ test('the local target plans what it would start, from the manifests, and runs n
       createLocalPlanTarget({
         lbPort: 0,
         propagationLagMs: 1000,
+        kubeletSyncMs: 70_000,
         logDir: '/tmp/out/pods',
         serviceEntry: path.join(repoRoot, 'dist/service/main.js'),
         print,
@@ -136,4 +139,34 @@ test('the local target plans what it would start, from the manifests, and runs n
   );
   assert.ok(lines.includes('# if the rollout stalls (--on-fail rollback): roll back to v1'));
   assert.ok(lines.includes('# stop every pod process and the balancer'));
+});
+
+test('the local plan of a ConfigMap edited in place says that nothing rolls out, and when mounted files change', async () => {
+  const { from, to } = scenarioOverlays(
+    findScenario('config-in-place-volume')!,
+    'config',
+    [],
+    tempDir('plan-config-'),
+  );
+  const { lines } = await plan(
+    (print) =>
+      createLocalPlanTarget({
+        lbPort: 0,
+        propagationLagMs: 100,
+        kubeletSyncMs: 70_000,
+        logDir: '/tmp/out/pods',
+        serviceEntry: path.join(repoRoot, 'dist/service/main.js'),
+        print,
+      }),
+    { from, to },
+  );
+  assert.ok(
+    lines.some((line) =>
+      /^# apply .*-v1-new-config: its ConfigMaps change, its pod template does not, so nothing rolls out; each pod mounting hello-config sees the change at its next kubelet sync \(every 70 s from its start\)$/.test(
+        line,
+      ),
+    ),
+    lines.join('\n'),
+  );
+  assert.ok(!lines.some((line) => /rolling update/.test(line)));
 });
