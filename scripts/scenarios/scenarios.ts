@@ -189,8 +189,8 @@ export const SCENARIOS: readonly Scenario[] = [
     expectedDrops: both('none'),
     expectedOutcome: 'complete',
     expectedConfig: 'stale',
-    why: "nothing rolls out; each pod's file changes at the kubelet's next sync of that pod (syncFrequency, 1 min by default: about 70 s after each pod started, measured on a cluster), so the old greeting is served for up to that long",
-    // Long enough to see every pod's file change at the default sync period (about 70 s after each pod started, up to 90 s).
+    why: "nothing rolls out; each pod's file changes at the kubelet's next sync of that pod (syncFrequency, 1 min by default: 69 to 91 s after each pod started, measured on a cluster), so the old greeting is served for up to that long",
+    // Long enough to see every pod's file change at the default sync period (75 s after each pod started here; 69 to 91 s measured on a cluster).
     cooldownS: 100,
     fault: false,
   },

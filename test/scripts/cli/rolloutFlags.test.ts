@@ -57,8 +57,8 @@ test("the cool-down defaults to the scenario's, so a mounted ConfigMap's change 
   );
 });
 
-test('the local kubelet syncs each pod every 70 s, as measured on the real cluster, unless --kubelet-sync says otherwise', () => {
-  assert.equal(parseRolloutFlags([]).kubeletSyncMs, 70_000);
+test('the local kubelet syncs each pod every 75 s, as measured on the real cluster, unless --kubelet-sync says otherwise', () => {
+  assert.equal(parseRolloutFlags([]).kubeletSyncMs, 75_000);
   assert.equal(parseRolloutFlags(['--kubelet-sync', '5']).kubeletSyncMs, 5000);
   assert.throws(() => parseRolloutFlags(['--kubelet-sync', '0']), /^UsageError: Invalid --kubelet-sync "0"/);
 });
