@@ -153,6 +153,8 @@ test('runs the rollout script with JSON output, summary and dashboard export, th
     '-e',
     'KEEP_ALIVE=on',
     '-e',
+    'VERSIONS=1,2',
+    '-e',
     `SUMMARY_PATH=${join(options.outDir, 'k6-summary.json')}`,
     script,
   ]);
@@ -393,6 +395,8 @@ test('describes the k6 command for a dry run without starting anything', () => {
     'TIMEOUT=1500ms',
     '-e',
     'KEEP_ALIVE=off',
+    '-e',
+    'VERSIONS=1,2',
     '-e',
     'SUMMARY_PATH=/tmp/report/k6-summary.json',
   ]);

@@ -34,10 +34,15 @@ test('reads a k6 timestamp with nanoseconds and a zone offset to the microsecond
   assert.ok(Number.isNaN(parseK6Time('yesterday')));
 });
 
-test('turns a rollout_request point into a sample with who answered, timed back from its end', () => {
+test('turns a rollout_request point into a sample with who answered and from which configuration, timed back from its end', () => {
   const c = collect([
     metricLine('rollout_request', 'trend', 'time'),
-    request('2026-05-09T12:00:02.000500000Z', 2000.5, { status: '200', version: '1', pod: 'hello-v1-abc' }),
+    request('2026-05-09T12:00:02.000500000Z', 2000.5, {
+      status: '200',
+      version: '1',
+      pod: 'hello-v1-abc',
+      config: '185f8db3',
+    }),
   ]);
   assert.deepEqual(c.samples, [
     {
@@ -49,6 +54,7 @@ test('turns a rollout_request point into a sample with who answered, timed back 
       error: null,
       version: '1',
       pod: 'hello-v1-abc',
+      configHash: '185f8db3',
     },
   ]);
   assert.deepEqual(c.byVersion, { '1': 1 });
@@ -120,6 +126,7 @@ test('counts every dropped iteration as a failed request that never went out', (
     error: 'dropped',
     version: null,
     pod: null,
+    configHash: null,
   });
 });
 

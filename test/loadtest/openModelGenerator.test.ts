@@ -41,6 +41,7 @@ async function serve(handler: http.RequestListener): Promise<TestServer> {
 const ok: http.RequestListener = (_req, res) => {
   res.setHeader('x-app-version', '2');
   res.setHeader('x-pod-name', 'hello-abc');
+  res.setHeader('x-config-hash', '0eefdf99');
   res.end('{"message":"Hello from version 2!"}');
 };
 
@@ -196,7 +197,7 @@ test('records a 503 as status 503 with error http_503', async (t) => {
   for (const s of result.samples) assert.deepEqual([s.status, s.error], [503, 'http_503']);
 });
 
-test('records which version and pod answered', async (t) => {
+test('records which version, pod and configuration answered', async (t) => {
   const server = await serve(ok);
   t.after(server.close);
   const gen = createOpenModelGenerator(options(server.url, { rate: 100, maxRequests: 6 }));
@@ -204,7 +205,8 @@ test('records which version and pod answered', async (t) => {
   await gen.finished();
   assert.deepEqual(gen.progress(), { sent: 6, completed: 6, failed: 0, byVersion: { '2': 6 } });
   const result = await gen.stop();
-  for (const s of result.samples) assert.deepEqual([s.version, s.pod], ['2', 'hello-abc']);
+  for (const s of result.samples)
+    assert.deepEqual([s.version, s.pod, s.configHash], ['2', 'hello-abc', '0eefdf99']);
 });
 
 test('stops at maxRequests', async (t) => {

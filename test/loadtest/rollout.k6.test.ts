@@ -103,6 +103,14 @@ test('holds an open-model rate with the thresholds the proof needs', async (t) =
   assert.equal(mod.options.discardResponseBodies, true);
 });
 
+test('a configuration-only change needs answers from version 1 only (VERSIONS=1)', async (t) => {
+  const { mod } = await load(t, { VERSIONS: '1' });
+  assert.deepEqual(
+    Object.keys(mod.options.thresholds).filter((name) => name.startsWith('responses')),
+    ['responses{version:1}'],
+  );
+});
+
 test('opens a connection per request with KEEP_ALIVE=off and takes VU counts from the environment', async (t) => {
   const { mod } = await load(t, { KEEP_ALIVE: 'off', PRE_ALLOCATED_VUS: '7', MAX_VUS: '9' });
   assert.equal(mod.options.noConnectionReuse, true);
@@ -115,14 +123,22 @@ test('rejects a RATE or TIMEOUT that is not one', async (t) => {
   await assert.rejects(load(t, { TIMEOUT: 'soon' }), /TIMEOUT must be a duration such as 10s or 1500ms/);
 });
 
-test('tags every request with its status and who answered, and counts answers by version', async (t) => {
+test('tags every request with its status, who answered and from which configuration, and counts answers by version', async (t) => {
   const { calls, answer } = await load(t, { BASE_URL: 'http://127.0.0.1:8080/', TIMEOUT: '3s' });
-  answer({ status: 200, headers: { 'X-App-Version': '2', 'X-Pod-Name': 'hello-v2-x' } });
+  answer({
+    status: 200,
+    headers: { 'X-App-Version': '2', 'X-Pod-Name': 'hello-v2-x', 'X-Config-Hash': '0eefdf99' },
+  });
   assert.deepEqual(calls.gets, [{ url: 'http://127.0.0.1:8080/', params: { timeout: '3s' } }]);
   assert.deepEqual(calls.checks, [{ 'status is 200': true, 'X-App-Version present': true }]);
   assert.equal(calls.metrics.length, 2);
   assert.equal(calls.metrics[0]!.name, 'rollout_request');
-  assert.deepEqual(calls.metrics[0]!.tags, { status: '200', version: '2', pod: 'hello-v2-x' });
+  assert.deepEqual(calls.metrics[0]!.tags, {
+    status: '200',
+    version: '2',
+    pod: 'hello-v2-x',
+    config: '0eefdf99',
+  });
   assert.deepEqual(calls.metrics[1], { name: 'responses', value: 1, tags: { version: '2' } });
 });
 
