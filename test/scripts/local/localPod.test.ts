@@ -17,13 +17,22 @@ import { createLocalPod, restartDelayMs, type LocalPod } from '../../../scripts/
 /** dist/test/scripts/local → the repository root. */
 const ROOT = path.resolve(import.meta.dirname, '../../../..');
 const SERVICE_ENTRY = path.join(ROOT, 'dist/service/main.js');
+/** The v1 overlay's objects, its generated ConfigMap among them: what the pods' env reads GREETING from. */
+const V1_OBJECTS = renderKustomization(path.join(ROOT, 'k8s/overlays/v1'));
+
+/** The local cluster's ConfigMaps, holding the v1 overlay's. */
+function v1ConfigMaps() {
+  const configMaps = createConfigMaps();
+  configMaps.apply(V1_OBJECTS);
+  return configMaps;
+}
 
 /**
  * The v1 overlay as users get it, with its timings shrunk so a test takes a second, not a minute:
  * probes every 100 ms, preStop 0.3 s, the app's drain 200 ms.
  */
 function v1(container: Partial<ContainerSettings> = {}): DeploymentSettings {
-  const settings = deploymentSettings(renderKustomization(path.join(ROOT, 'k8s/overlays/v1')));
+  const settings = deploymentSettings(V1_OBJECTS);
   const fast = <T extends { periodSeconds: number } | null>(probe: T): T =>
     probe && { ...probe, periodSeconds: 0.1 };
   const spec = settings.container;
@@ -72,7 +81,7 @@ function makePod(template: DeploymentSettings, entry = SERVICE_ENTRY, onSetReady
     template,
     entry,
     logDir,
-    configMaps: createConfigMaps(),
+    configMaps: v1ConfigMaps(),
     kubeletSyncMs: 60_000,
     endpoints: {
       setReady(pod, port) {
@@ -250,4 +259,28 @@ test('a crashing container is restarted at once, then held back by the back-off'
   await pod.kill();
   assert.equal(fs.readFileSync(startsFile, 'utf8').trim().split('\n').length, 2);
   assert.deepEqual(childPids(entry), []);
+});
+
+test('a container whose ConfigMap key is missing is not started, and is tried again with back-off', async () => {
+  const log: Recorded[] = [];
+  const pod = createLocalPod({
+    name: `hello-v1-${++counter}`,
+    revision: 'v1',
+    template: v1(),
+    entry: SERVICE_ENTRY,
+    logDir,
+    configMaps: createConfigMaps(),
+    kubeletSyncMs: 60_000,
+    endpoints: { setReady: () => {}, remove: () => {} },
+    onEvent: (kind, detail) => log.push({ what: kind, at: Date.now(), ...(detail ? { detail } : {}) }),
+  });
+  pods.push(pod);
+  await pod.start();
+  await until(() => log.some((entry) => entry.what === 'restarted'), 'a restart');
+  const restart = log.find((entry) => entry.what === 'restarted')!;
+  assert.match(
+    restart.detail!,
+    /^CreateContainerConfigError: couldn't find key GREETING in ConfigMap hello-config-[a-z0-9]{10} \(env GREETING\); restart 1 in 0 s$/,
+  );
+  assert.deepEqual(childPids(), [], 'no process was started');
 });
