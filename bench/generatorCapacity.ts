@@ -1,8 +1,9 @@
 /**
- * `npm run bench:generator`: the project's open-model generator against a fast node:http server (its
- * own process, immediate 200): the highest rate it sustains with every request recorded, beside
- * autocannon's highest throughput on the same endpoint in the same run, and its rate accuracy at
- * 100, 500 and 1,000 requests/s. Writes bench/results/generator.json.
+ * `npm run bench:generator`: the project's open-model generator (`npm run load`, its own process,
+ * every request written as NDJSON) against a fast node:http server (its own process, immediate 200):
+ * the highest rate it sustains, beside vegeta's (the open-model Go tool, same climb, steps
+ * interleaved) and autocannon's highest throughput on the same endpoint in the same run, and its
+ * rate accuracy at 100, 500 and 1,000 requests/s. Writes bench/results/generator.json.
  *   --quick   a few short steps (CI: keeps the code working; numbers not asserted)
  */
 import path from 'node:path';
@@ -10,6 +11,7 @@ import { autocannonMax } from './autocannonMax.js';
 import { benchRoot, failBench, judged, quickFlag, round, startBench, type Figure } from './benchResult.js';
 import { runGeneratorStep, type GeneratorStep } from './generatorStep.js';
 import { spawnServer } from './spawnServer.js';
+import { ensureVegeta, runVegetaStep } from './vegeta.js';
 
 const quick = quickFlag(process.argv.slice(2), 'bench:generator');
 const cfg = quick
@@ -24,30 +26,44 @@ const cfg = quick
     };
 
 const pause = () => new Promise((resolve) => setTimeout(resolve, 500));
-const line = (s: GeneratorStep) =>
-  `  ${String(s.targetRate).padStart(6)} rps → ${String(s.achievedRate).padStart(8)} answered/s, ` +
-  `lag p99 ${s.sendLagP99Ms} ms, p99 ${s.p99Ms} ms, cpu ${s.generatorCpuPct}%  ${s.reason ?? 'sustained'}`;
+const line = (name: string, s: GeneratorStep) =>
+  `  ${name.padEnd(9)} ${String(s.targetRate).padStart(6)} rps → ${String(s.achievedRate).padStart(8)} answered/s, ` +
+  `lag p99 ${Number.isNaN(s.sendLagP99Ms) ? '–' : s.sendLagP99Ms} ms, p99 ${s.p99Ms} ms, cpu ${s.generatorCpuPct}%  ${s.reason ?? 'sustained'}`;
 
 async function main(): Promise<void> {
   const bench = startBench('generator', 'Load generator', quick);
   const server = await spawnServer(path.join(benchRoot, 'dist/bench/bareServer.js'), { WORK_DELAY_MS: '0' });
   const url = `http://127.0.0.1:${server.port}`;
   try {
+    ensureVegeta();
     console.log(`open-model climb, ${cfg.stepSeconds} s per step, keep-alive on, against ${url}/`);
-    const climb: GeneratorStep[] = [];
-    for (const rate of cfg.rates) {
-      let step = await runGeneratorStep(url, rate, cfg.stepSeconds);
-      if (!step.sustained) {
-        console.log(`${line(step)} (retrying once)`);
+    const climbers = [
+      { name: 'generator', run: runGeneratorStep, steps: [] as GeneratorStep[], done: false },
+      { name: 'vegeta', run: runVegetaStep, steps: [] as GeneratorStep[], done: false },
+    ];
+    for (const [i, rate] of cfg.rates.entries()) {
+      // Alternate who goes first so drift in the machine's load falls on both alike.
+      const order = i % 2 === 0 ? climbers : [...climbers].reverse();
+      for (const c of order.filter((x) => !x.done)) {
+        let step = await c.run(url, rate, cfg.stepSeconds);
+        if (!step.sustained) {
+          console.log(`${line(c.name, step)} (retrying once)`);
+          await pause();
+          step = await c.run(url, rate, cfg.stepSeconds);
+        }
+        c.steps.push(step);
+        c.done = !step.sustained;
+        console.log(line(c.name, step));
         await pause();
-        step = await runGeneratorStep(url, rate, cfg.stepSeconds);
       }
-      climb.push(step);
-      console.log(line(step));
-      await pause();
-      if (!step.sustained) break;
+      if (climbers.every((c) => c.done)) break;
     }
-    const maxSustained = Math.max(0, ...climb.filter((s) => s.sustained).map((s) => s.targetRate));
+    const [ours, vegeta] = climbers.map((c) => ({
+      steps: c.steps,
+      max: Math.max(0, ...c.steps.filter((s) => s.sustained).map((s) => s.targetRate)),
+    })) as [{ steps: GeneratorStep[]; max: number }, { steps: GeneratorStep[]; max: number }];
+    const climb = ours.steps;
+    const maxSustained = ours.max;
 
     console.log(`autocannon (closed model), ${cfg.acSeconds} s per run`);
     const ac = await autocannonMax(`${url}/`, cfg.autocannon, cfg.acSeconds);
@@ -58,10 +74,11 @@ async function main(): Promise<void> {
     for (const rate of cfg.accuracy) {
       const step = await runGeneratorStep(url, rate, cfg.accSeconds);
       accuracy.push(step);
-      console.log(line(step));
+      console.log(line('generator', step));
       await pause();
     }
 
+    const vsVegeta = vegeta.max > 0 ? round(maxSustained / vegeta.max, 3) : null;
     const ratio = ac.best.rate > 0 ? round(maxSustained / ac.best.rate, 3) : null;
     const figures: Figure[] = [
       {
@@ -70,11 +87,17 @@ async function main(): Promise<void> {
         unit: 'rps',
       },
       {
+        label: "vegeta's highest sustained open-model rate (same climb and rule)",
+        value: vegeta.max,
+        unit: 'rps',
+      },
+      judged('generator / vegeta', vsVegeta, '×', '≥ 1.0×', (v) => v >= 1),
+      {
         label: `autocannon's highest throughput (closed model, best of ${cfg.autocannon.join('/')} connections)`,
         value: ac.best.rate,
         unit: 'rps',
       },
-      judged('generator / autocannon', ratio, '×', '≥ 1.0×', (v) => v >= 1),
+      judged('generator / autocannon (closed model)', ratio, '×', '≥ 1.0×', (v) => v >= 1),
       ...accuracy.map((s) =>
         judged(`achieved / target at ${s.targetRate} rps`, s.accuracy, '', '≥ 0.99', (v) => v >= 0.99),
       ),
@@ -83,13 +106,26 @@ async function main(): Promise<void> {
       'autocannon is a closed model (each of N connections sends its next request when the previous answer ' +
         'arrives), so its figure is the most it can push through, not a rate it holds on a schedule; the ' +
         "generator's figure is an open-model rate held on schedule with one sample recorded per request " +
-        '(scheduled time, start, end, status, version, pod). Same endpoint, same run, same process.',
+        '(scheduled time, start, end, status, version, pod). Same endpoint, same run.',
+      'generator = `npm run load` (dist/loadtest/loadCli.js) as a process of its own, writing every sample to an ' +
+        'NDJSON file that the bench reads back; vegeta = `vegeta attack -rate N/1s -keepalive=true -timeout=5s` ' +
+        '(v12.13.0, built from its Go module, default workers), results read with `vegeta report -type=json`. ' +
+        'Both climb the same rates, steps interleaved (who goes first alternates), one retry per step. vegeta ' +
+        'does not catch up when late (it sends fewer than scheduled); the generator does (it sends late), so ' +
+        'each is judged on: sent or recorded ≥ 99% of the schedule, 0 errors, answered ≥ 99% of the rate over ' +
+        'wall time. vegeta measures latency from its send, the generator from the scheduled time.',
       'achieved = answered requests per second of wall time, from the schedule start to the last answer ' +
         '(the generator catches up when late, so its own sent-per-second-of-schedule is always the target).',
     ];
     const broken = climb.find((s) => !s.sustained);
     const top = climb.filter((s) => s.sustained).at(-1);
-    if (ratio !== null && ratio < 1 && broken && top) {
+    const vegetaBroken = vegeta.steps.find((s) => !s.sustained);
+    if (vegetaBroken)
+      notes.push(
+        `vegeta broke at ${vegetaBroken.targetRate} rps: ${vegetaBroken.reason} (its cpu ${vegetaBroken.generatorCpuPct}% of a core).`,
+      );
+    if (broken) notes.push(`The generator broke at ${broken.targetRate} rps: ${broken.reason}.`);
+    if (broken && top && ((ratio ?? 1) < 1 || (vsVegeta ?? 1) < 1)) {
       notes.push(
         `What limits it: not steady-state CPU (${top.generatorCpuPct}% of a core at ${top.targetRate} rps) but a ` +
           `collapse at ${broken.targetRate} rps (${JSON.stringify(broken.byError)}, send lag p99 ${broken.sendLagP99Ms} ms): ` +
@@ -105,11 +141,12 @@ async function main(): Promise<void> {
     const out = bench.finish(figures, notes, {
       endpoint: 'node:http, immediate 200',
       climb,
+      vegeta: vegeta.steps,
       autocannon: ac,
       accuracy,
     });
     console.log(
-      `generator max sustained ${maxSustained} rps; autocannon ${ac.best.rate} rps; ratio ${ratio}`,
+      `generator max sustained ${maxSustained} rps, vegeta ${vegeta.max} rps (${vsVegeta}×); autocannon ${ac.best.rate} rps (${ratio}×)`,
     );
     console.log(`wrote ${path.relative(process.cwd(), out)}`);
   } finally {
