@@ -1,7 +1,7 @@
 /**
  * `npm run bench:scale`: lossless at scale, through the real CLI on this machine (harness, balancer,
- * load generator and every pod on the same cores): a full 3-replica rollout at 1,000 requests/s with
- * keep-alive (≥ 60,000 requests), and one at 300 requests/s with keep-alive off. The harness runs
+ * load generator and every pod on the same cores): a full 3-replica rollout at 2,000 requests/s with
+ * keep-alive (≥ 120,000 requests), and one at 500 requests/s with keep-alive off. The harness runs
  * under --cpu-prof; the summary shows where its main thread spends its time. Writes
  * bench/results/scale.json (the runs' own reports stay in a temp folder, path in the JSON).
  *   --quick   50 and 30 requests/s, 1 s warm-up and cool-down (CI: keeps the code working)
@@ -13,15 +13,15 @@ import { failBench, judged, quickFlag, round, startBench, type Figure } from './
 import { cliRollout } from './cliRollout.js';
 
 const quick = quickFlag(process.argv.slice(2), 'bench:scale');
-// 1,000 rps × (25 s warm-up + ~11 s rollout + ~6 s for the old pods to drain + 25 s cool-down) ≈ 66,000.
+// 2,000 rps × (25 s warm-up + ~11 s rollout + ~6 s for the old pods to drain + 25 s cool-down) ≈ 132,000.
 const runs = quick
   ? [
       { rate: 50, keepAlive: true, warmupS: 1, cooldownS: 1, minRequests: 0 },
       { rate: 30, keepAlive: false, warmupS: 1, cooldownS: 1, minRequests: 0 },
     ]
   : [
-      { rate: 1000, keepAlive: true, warmupS: 25, cooldownS: 25, minRequests: 60_000 },
-      { rate: 300, keepAlive: false, warmupS: 10, cooldownS: 10, minRequests: 0 },
+      { rate: 2000, keepAlive: true, warmupS: 25, cooldownS: 25, minRequests: 120_000 },
+      { rate: 500, keepAlive: false, warmupS: 10, cooldownS: 10, minRequests: 0 },
     ];
 
 async function main(): Promise<void> {
