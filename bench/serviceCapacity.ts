@@ -58,7 +58,7 @@ function parseArgs(argv: string[]) {
 async function profileService(rate: number, seconds: number): Promise<ProfileSummary | null> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'bench-service-prof-'));
   try {
-    const server = await spawnServer(servers[0]!.script, env, 10_000, [
+    const server = await spawnServer(servers[0]!.script, { ...env, SHUTDOWN_DELAY_MS: '0' }, 10_000, [
       '--cpu-prof',
       `--cpu-prof-dir=${dir}`,
     ]);
@@ -178,7 +178,7 @@ async function main(): Promise<void> {
   }
 
   const profile = await profileService(o.quick ? 200 : 2500, o.quick ? 1 : 5);
-  const imports = importCosts();
+  const imports = importCosts(undefined, o.quick ? 1 : 3);
   const summary = Object.fromEntries(
     running.map((r) => [r.name, { maxSustainedRate: maxSustained(r.steps), steps: r.steps }]),
   );
