@@ -31,7 +31,7 @@ export function ensureVegeta(log: (line: string) => void = console.log): string 
   return vegetaBin;
 }
 
-interface VegetaReport {
+export interface VegetaReport {
   requests: number;
   duration: number;
   wait: number;
@@ -82,7 +82,7 @@ export async function runVegetaStep(
   }
 }
 
-function judgeVegeta(
+export function judgeVegeta(
   r: VegetaReport,
   rate: number,
   seconds: number,
