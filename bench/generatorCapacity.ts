@@ -6,8 +6,11 @@
  * rate accuracy at 100, 500 and 1,000 requests/s. Writes bench/results/generator.json.
  *   --quick   a few short steps (CI: keeps the code working; numbers not asserted)
  */
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { autocannonMax } from './autocannonMax.js';
+import { summarizeProfile, type Profile, type ProfileSummary } from './cpuProfileSummary.js';
 import { benchRoot, failBench, judged, quickFlag, round, startBench, type Figure } from './benchResult.js';
 import { runGeneratorStep, type GeneratorStep } from './generatorStep.js';
 import { spawnServer } from './spawnServer.js';
@@ -24,6 +27,20 @@ const cfg = quick
       accuracy: [100, 500, 1000],
       accSeconds: 10,
     };
+
+/** The generator under --cpu-prof at `rate`: where its time goes (self time by module and function). */
+async function profileGenerator(url: string, rate: number, seconds: number): Promise<ProfileSummary | null> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'bench-generator-prof-'));
+  try {
+    await runGeneratorStep(url, rate, seconds, 0.99, ['--cpu-prof', `--cpu-prof-dir=${dir}`]);
+    const file = readdirSync(dir).find((f) => f.endsWith('.cpuprofile'));
+    return file
+      ? summarizeProfile(JSON.parse(readFileSync(path.join(dir, file), 'utf8')) as Profile, 12)
+      : null;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
 
 const pause = () => new Promise((resolve) => setTimeout(resolve, 500));
 const line = (name: string, s: GeneratorStep) =>
@@ -125,23 +142,34 @@ async function main(): Promise<void> {
         `vegeta broke at ${vegetaBroken.targetRate} rps: ${vegetaBroken.reason} (its cpu ${vegetaBroken.generatorCpuPct}% of a core).`,
       );
     if (broken) notes.push(`The generator broke at ${broken.targetRate} rps: ${broken.reason}.`);
+    let profile: ProfileSummary | null = null;
     if (broken && top && ((ratio ?? 1) < 1 || (vsVegeta ?? 1) < 1)) {
+      profile = await profileGenerator(url, broken.targetRate, cfg.stepSeconds);
+      const modules = (profile?.byModule ?? [])
+        .filter((m) => m.name !== '(idle)')
+        .slice(0, 6)
+        .map((m) => `${m.name} ${m.pct}%`)
+        .join(', ');
+      const fns = (profile?.byFunction ?? [])
+        .slice(0, 4)
+        .map((m) => `${m.name} ${m.pct}%`)
+        .join(', ');
       notes.push(
-        `What limits it: not steady-state CPU (${top.generatorCpuPct}% of a core at ${top.targetRate} rps) but a ` +
-          `collapse at ${broken.targetRate} rps (${JSON.stringify(broken.byError)}, send lag p99 ${broken.sendLagP99Ms} ms): ` +
-          'an open model never waits, so once it falls behind (start-up, a GC pause, the server sharing the cores) ' +
-          'each late request finds every connection busy and opens a new one; connecting costs more than reusing, ' +
-          'so it falls further behind, until timeouts and the file-descriptor limit (EMFILE) end it. autocannon ' +
-          'cannot collapse that way: its N connections are fixed, and it writes prebuilt request bytes and ' +
-          'records a histogram, not a sample per request. What would move it: a cap on connections being opened ' +
-          'at once (late requests wait for a free or connecting socket), connections opened before the schedule ' +
-          'starts, or the generator in a worker thread of its own.',
+        `What limits it: CPU on a machine it shares with the server it loads. The generator used ` +
+          `${top.generatorCpuPct}% of a core at ${top.targetRate} rps and ${broken.generatorCpuPct}% at ` +
+          `${broken.targetRate} rps, where it fell behind (send lag p99 ${broken.sendLagP99Ms} ms). Under --cpu-prof ` +
+          `at ${broken.targetRate} rps (self time, details.profile): by module ${modules}; by function ${fns}. ` +
+          'autocannon is a closed model: N fixed connections, prebuilt request bytes and a histogram, so it ' +
+          'neither schedules each request nor records (and writes as NDJSON) one sample per request. What would ' +
+          'move it: less work per request in the generator (batched NDJSON writes, fewer objects per sample), ' +
+          'or a core of its own.',
       );
     }
     const out = bench.finish(figures, notes, {
       endpoint: 'node:http, immediate 200',
       climb,
       vegeta: vegeta.steps,
+      profile,
       autocannon: ac,
       accuracy,
     });

@@ -49,6 +49,7 @@ export async function runGeneratorStep(
   rate: number,
   seconds: number,
   minAccuracy = 0.99,
+  nodeArgs: string[] = [],
 ): Promise<GeneratorStep> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'bench-load-'));
   try {
@@ -57,7 +58,19 @@ export async function runGeneratorStep(
     const args = ['--url', `${baseUrl}/`, '--rate', String(rate), '--duration', String(seconds)];
     const child = spawn(
       process.execPath,
-      [loadCli, ...args, '--keep-alive', 'on', '--timeout', '5000', '--out', out, '--summary', summary],
+      [
+        ...nodeArgs,
+        loadCli,
+        ...args,
+        '--keep-alive',
+        'on',
+        '--timeout',
+        '5000',
+        '--out',
+        out,
+        '--summary',
+        summary,
+      ],
       { stdio: ['ignore', 'ignore', 'pipe'] },
     );
     let stderr = '';
