@@ -258,7 +258,8 @@ async function main(): Promise<void> {
         `In the image (Node.js ${'node' in image ? image.node : '?'}, compile cache built at image build time, ` +
         `NODE_COMPILE_CACHE): ${imageMs ?? 'not measured'} ms, measured inside the container (node spawning ` +
         'node, docker run itself not included). What is left with the cache is evaluating those modules, ' +
-        'not compiling them. What would move it: fewer or lighter dependencies at start-up (express 5 loads ' +
+        "not compiling them (on Node 22+ an ES module import of node:http also loaded Node's bundled undici, ~40 ms " +
+        'in the image: service/createServer.ts requires it instead). What would move it: fewer or lighter dependencies at start-up (express 5 loads ' +
         'body-parser, qs and iconv-lite the service never uses; zod builds its whole API), or a bundled entry.',
     );
   }
