@@ -13,13 +13,17 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
+import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 
 import { judged, quickFlag, round, startBench, type Figure } from './benchResult.js';
 import { closedLoopPhase, type PhaseResult } from './closedLoopPhase.js';
 import { startHaproxy, type RunningHaproxy } from './haproxy.js';
+import { summarizeProfile, type Profile, type ProfileSummary } from './cpuProfileSummary.js';
+import { processCpuMs } from './processCpu.js';
 
 const quick = quickFlag(process.argv.slice(2), 'bench:balancer');
 const PHASE_MS = quick ? 500 : 3000;
@@ -38,13 +42,18 @@ const balancerScript = (backendPort: number): string => `
   const { createBalancer } = await import(${JSON.stringify(fileURLToPath(new URL('../scripts/local/balancer.js', import.meta.url)))});
   const balancer = createBalancer({ endpoints: { current: () => [{ pod: 'backend', port: ${backendPort} }] } });
   console.log(await balancer.listen());
+  // A clean exit, so that under --cpu-prof the profile is written.
+  process.on('SIGTERM', () => process.exit(0));
 `;
 
 const children: ChildProcess[] = [];
 
 /** Starts `node -e script` and resolves with the port it prints on its first line. */
-async function startChild(script: string): Promise<number> {
-  const child = spawn(process.execPath, ['--input-type=module', '-e', script], {
+async function startChild(
+  script: string,
+  nodeArgs: string[] = [],
+): Promise<{ port: number; child: ChildProcess }> {
+  const child = spawn(process.execPath, [...nodeArgs, '--input-type=module', '-e', script], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   children.push(child);
@@ -54,7 +63,27 @@ async function startChild(script: string): Promise<number> {
   clearTimeout(timer);
   const port = Number(line);
   if (!Number.isInteger(port) || port <= 0) throw new Error('a benchmark process did not start');
-  return port;
+  return { port, child };
+}
+
+/** The balancer under --cpu-prof for one phase of each mode (after the measured ones): where its time goes. */
+async function profileBalancer(backendPort: number): Promise<ProfileSummary | null> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'bench-balancer-prof-'));
+  try {
+    const { port, child } = await startChild(balancerScript(backendPort), [
+      '--cpu-prof',
+      `--cpu-prof-dir=${dir}`,
+    ]);
+    for (const keepAlive of [true, false]) await closedLoopPhase(port, keepAlive, PHASE_MS, CONCURRENCY);
+    child.kill('SIGTERM');
+    if (child.exitCode === null) await once(child, 'exit');
+    const file = readdirSync(dir).find((f) => f.endsWith('.cpuprofile'));
+    return file
+      ? summarizeProfile(JSON.parse(readFileSync(path.join(dir, file), 'utf8')) as Profile, 10)
+      : null;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 let haproxy: RunningHaproxy | undefined;
@@ -74,14 +103,31 @@ function medianOf(runs: PhaseResult[]): PhaseResult {
 
 type Column = 'direct' | 'balancer' | 'haproxy';
 
-async function compare(ports: Record<Column, number>, keepAlive: boolean) {
+/** One measured phase, with the CPU the process behind that column used during it (% of one core). */
+async function measured(
+  port: number,
+  pid: number,
+  keepAlive: boolean,
+): Promise<PhaseResult & { cpuPct: number }> {
+  const cpu0 = processCpuMs(pid) ?? 0;
+  const t0 = performance.now();
+  const r = await closedLoopPhase(port, keepAlive, PHASE_MS, CONCURRENCY);
+  const cpuPct = Math.round((((processCpuMs(pid) ?? 0) - cpu0) / (performance.now() - t0)) * 100);
+  return { ...r, cpuPct };
+}
+
+async function compare(ports: Record<Column, number>, pids: Record<Column, number>, keepAlive: boolean) {
   const columns = Object.keys(ports) as Column[];
   for (const c of columns) await closedLoopPhase(ports[c], keepAlive, WARMUP_MS, CONCURRENCY);
-  const runs: Record<Column, PhaseResult[]> = { direct: [], balancer: [], haproxy: [] };
+  const runs: Record<Column, Array<PhaseResult & { cpuPct: number }>> = {
+    direct: [],
+    balancer: [],
+    haproxy: [],
+  };
   for (let i = 0; i < ROUNDS; i++) {
     // Rotate who goes first, so drift in the machine's load falls on every column alike.
     const order = [...columns.slice(i % 3), ...columns.slice(0, i % 3)];
-    for (const c of order) runs[c].push(await closedLoopPhase(ports[c], keepAlive, PHASE_MS, CONCURRENCY));
+    for (const c of order) runs[c].push(await measured(ports[c], pids[c], keepAlive));
   }
   const [direct, balancer, haproxy] = columns.map((c) => medianOf(runs[c])) as [
     PhaseResult,
@@ -89,10 +135,13 @@ async function compare(ports: Record<Column, number>, keepAlive: boolean) {
     PhaseResult,
   ];
   const added = (r: PhaseResult, q: 'p50Ms' | 'p99Ms') => round(r[q] - direct[q], 3);
+  const cpuPct = (c: Column) => median(runs[c].map((r) => r.cpuPct));
   return {
     direct,
     balancer,
     haproxy,
+    /** CPU of the backend (direct), the balancer and HAProxy during their phases, % of one core. */
+    cpuPct: { backend: cpuPct('direct'), balancer: cpuPct('balancer'), haproxy: cpuPct('haproxy') },
     throughputRatio: round(balancer.rps / direct.rps, 3),
     vsHaproxy: round(balancer.rps / haproxy.rps, 3),
     addedP50Ms: added(balancer, 'p50Ms'),
@@ -132,12 +181,16 @@ function figuresFor(name: string, r: Awaited<ReturnType<typeof compare>>): Figur
 
 async function main(): Promise<void> {
   const bench = startBench('balancer', 'Balancer overhead', quick);
-  const backendPort = await startChild(backendScript);
-  const balancerPort = await startChild(balancerScript(backendPort));
-  haproxy = await startHaproxy(backendPort);
-  const ports = { direct: backendPort, balancer: balancerPort, haproxy: haproxy.port };
-  const keepAlive = await compare(ports, true);
-  const newConnectionPerRequest = await compare(ports, false);
+  const backend = await startChild(backendScript);
+  const balancer = await startChild(balancerScript(backend.port));
+  haproxy = await startHaproxy(backend.port);
+  const ports = { direct: backend.port, balancer: balancer.port, haproxy: haproxy.port };
+  const pids = { direct: backend.child.pid!, balancer: balancer.child.pid!, haproxy: haproxy.pid };
+  const keepAlive = await compare(ports, pids, true);
+  const newConnectionPerRequest = await compare(ports, pids, false);
+  const missed = (r: typeof keepAlive) => r.vsHaproxy < 0.9 || r.p50OverHaproxyMs > 0.2;
+  const profile =
+    missed(keepAlive) || missed(newConnectionPerRequest) ? await profileBalancer(backend.port) : null;
   const figures = [
     ...figuresFor('keep-alive', keepAlive),
     ...figuresFor('new connection per request', newConnectionPerRequest),
@@ -148,7 +201,39 @@ async function main(): Promise<void> {
       `load loop are separate processes on the same ${os.cpus().length} cores. HAProxy: ${haproxy.version}, mode tcp, ` +
       'its default threads (one per core).',
   ];
+  const perRequestUs = (r: typeof keepAlive, who: 'balancer' | 'haproxy') =>
+    Math.round((r.cpuPct[who] * 10_000) / r[who].rps);
+  for (const [name, r] of [
+    ['keep-alive', keepAlive],
+    ['new connection per request', newConnectionPerRequest],
+  ] as const) {
+    notes.push(
+      `${name}: CPU during the phases (median, % of one core): backend ${r.cpuPct.backend}%, balancer ` +
+        `${r.cpuPct.balancer}%, HAProxy ${r.cpuPct.haproxy}%; per request the balancer spent ` +
+        `${perRequestUs(r, 'balancer')} µs of CPU, HAProxy ${perRequestUs(r, 'haproxy')} µs.`,
+    );
+  }
+  if (profile) {
+    const top = (xs: Array<{ name: string; pct: number }>, n: number) =>
+      xs
+        .filter((x) => x.name !== '(idle)' && !x.name.startsWith('(idle)'))
+        .slice(0, n)
+        .map((x) => `${x.name} ${x.pct}%`)
+        .join(', ');
+    notes.push(
+      'What limits the balancer against HAProxy: CPU per request on cores it shares with the backend and the ' +
+        'load loop (a closed loop: every µs the proxy spends is taken from the other two). The balancer is one ' +
+        'Node.js event loop; HAProxy is C, with one thread per core. Under ' +
+        `--cpu-prof (one phase of each mode, details.profile; idle ${profile.idlePct}%), self time by module: ` +
+        `${top(profile.byModule, 6)}; by function: ${top(profile.byFunction, 6)}: the time is in the sockets' ` +
+        "own syscalls (connect, write, close) and the stream machinery around them, not in the balancer's " +
+        'code. What would move it: fewer syscalls per connection (in-kernel forwarding: iptables DNAT or IPVS, ' +
+        'as kube-proxy does), or cores of its own (several proxy processes on one port: SO_REUSEPORT needs ' +
+        'Node.js ≥ 22.12, and on 2 shared cores they would compete with the backend and the load loop).',
+    );
+  }
   const out = bench.finish(figures, notes, {
+    profile,
     load: {
       concurrency: CONCURRENCY,
       phaseMs: PHASE_MS,

@@ -7,6 +7,7 @@ import { freePort } from './spawnServer.js';
 
 export interface RunningHaproxy {
   port: number;
+  pid: number;
   version: string;
   stop(): Promise<void>;
 }
@@ -79,5 +80,5 @@ export async function startHaproxy(backendPort: number): Promise<RunningHaproxy>
     }
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
-  return { port, version, stop };
+  return { port, pid: child.pid!, version, stop };
 }
