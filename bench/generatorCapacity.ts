@@ -151,6 +151,7 @@ async function main(): Promise<void> {
         .map((m) => `${m.name} ${m.pct}%`)
         .join(', ');
       const fns = (profile?.byFunction ?? [])
+        .filter((m) => !m.name.startsWith('(idle)'))
         .slice(0, 4)
         .map((m) => `${m.name} ${m.pct}%`)
         .join(', ');
