@@ -127,16 +127,18 @@ async function main(): Promise<void> {
       '--cpu-prof. v1 answers after 2 s of work and v2 after 1 s, so p50 sits near 2 s while v1 serves and ' +
       'p99 includes v1 answers.',
   ];
-  for (const cpu of limits) {
-    const total = Object.values(cpu).reduce((a, b) => a + b, 0);
+  for (const { machine, ...cpu } of limits) {
+    const ours = Object.values(cpu).reduce((a, b) => a + b, 0);
+    const cores = os.cpus().length;
     notes.push(
-      `What limits it: CPU. During the run that dropped requests, the processes of the rollout used ${total}% of ` +
-        `one core in all (${os.cpus().length} cores on the machine, shared with other work: load average at start ` +
-        `${bench.machine.loadAverageAtStart.join(', ')}): ${Object.entries(cpu)
+      `What limits it: CPU. During the run that dropped requests the whole machine was busy ${machine}% of one core ` +
+        `out of ${cores * 100}% (${cores} cores, shared with other work: load average at start ` +
+        `${bench.machine.loadAverageAtStart.join(', ')}); the rollout's own processes used ${ours}%: ` +
+        `${Object.entries(cpu)
           .map(([k, v]) => `${k} ${v}%`)
-          .join(', ')} ` +
-        '(sampled from /proc every second). The failures are timeouts and resets from queues that grow once the ' +
-        'cores are saturated. What would move it: more cores, or less CPU per request in the pods (see Service capacity).',
+          .join(', ')} (sampled from /proc every second). The failures are timeouts and resets from queues ` +
+        'that grow once the cores are saturated. What would move it: more cores, or less CPU per request in ' +
+        'the pods and the generator (see Service capacity and Load generator).',
     );
   }
   const out = bench.finish(figures, notes, { runs: details });
