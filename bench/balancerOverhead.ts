@@ -1,29 +1,35 @@
 /**
- * What the local target's L4 balancer costs: the same closed-loop load, in one run, straight to a
- * fast node:http backend (immediate 200) and through the balancer to it, with keep-alive and with a
- * new connection per request. Prints and writes bench/results/balancer.json.
+ * What the local target's L4 balancer costs, beside HAProxy in TCP mode (the peer a user would reach
+ * for): the same closed-loop load, in one run, straight to a fast node:http backend (immediate 200),
+ * through the balancer and through HAProxy to it, with keep-alive and with a new connection per
+ * request. Prints and writes bench/results/balancer.json.
  *
- * The backend and the balancer each run in their own process, as pods and the harness do, so the
- * load loop here doesn't share an event loop with either. The numbers are relative: the loop
- * competes with both for this machine's cores, equally in both columns.
+ * The backend, the balancer and HAProxy each run in their own process, as pods and the harness do, so
+ * the load loop here doesn't share an event loop with any of them. The numbers are relative: the loop
+ * competes with them for this machine's cores, equally in every column; the three are measured in
+ * rounds, who goes first rotating, and each figure is the median of the rounds.
  *
  *   npm run bench:balancer [-- --quick]   (--quick: short phases, CI only, written to balancer.quick.json)
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { performance } from 'node:perf_hooks';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 
-import { Pool } from 'undici';
-
-import { judged, quickFlag, startBench } from './benchResult.js';
+import { judged, quickFlag, round, startBench, type Figure } from './benchResult.js';
+import { closedLoopPhase, type PhaseResult } from './closedLoopPhase.js';
+import { startHaproxy, type RunningHaproxy } from './haproxy.js';
+import { summarizeProfile, type Profile, type ProfileSummary } from './cpuProfileSummary.js';
+import { processCpuMs } from './processCpu.js';
 
 const quick = quickFlag(process.argv.slice(2), 'bench:balancer');
 const PHASE_MS = quick ? 500 : 3000;
 const WARMUP_MS = quick ? 100 : 500;
 const CONCURRENCY = 10;
-const MAX_REQUESTS_PER_PHASE = 200_000;
+const ROUNDS = quick ? 1 : 3;
 
 const backendScript = `
   import http from 'node:http';
@@ -36,13 +42,18 @@ const balancerScript = (backendPort: number): string => `
   const { createBalancer } = await import(${JSON.stringify(fileURLToPath(new URL('../scripts/local/balancer.js', import.meta.url)))});
   const balancer = createBalancer({ endpoints: { current: () => [{ pod: 'backend', port: ${backendPort} }] } });
   console.log(await balancer.listen());
+  // A clean exit, so that under --cpu-prof the profile is written.
+  process.on('SIGTERM', () => process.exit(0));
 `;
 
 const children: ChildProcess[] = [];
 
 /** Starts `node -e script` and resolves with the port it prints on its first line. */
-async function startChild(script: string): Promise<number> {
-  const child = spawn(process.execPath, ['--input-type=module', '-e', script], {
+async function startChild(
+  script: string,
+  nodeArgs: string[] = [],
+): Promise<{ port: number; child: ChildProcess }> {
+  const child = spawn(process.execPath, [...nodeArgs, '--input-type=module', '-e', script], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   children.push(child);
@@ -52,135 +63,191 @@ async function startChild(script: string): Promise<number> {
   clearTimeout(timer);
   const port = Number(line);
   if (!Number.isInteger(port) || port <= 0) throw new Error('a benchmark process did not start');
-  return port;
+  return { port, child };
 }
 
-interface PhaseResult {
-  requests: number;
-  errors: number;
-  rps: number;
-  p50Ms: number;
-  p99Ms: number;
+/** The balancer under --cpu-prof for one phase of each mode (after the measured ones): where its time goes. */
+async function profileBalancer(backendPort: number): Promise<ProfileSummary | null> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'bench-balancer-prof-'));
+  try {
+    const { port, child } = await startChild(balancerScript(backendPort), [
+      '--cpu-prof',
+      `--cpu-prof-dir=${dir}`,
+    ]);
+    for (const keepAlive of [true, false]) await closedLoopPhase(port, keepAlive, PHASE_MS, CONCURRENCY);
+    child.kill('SIGTERM');
+    if (child.exitCode === null) await once(child, 'exit');
+    const file = readdirSync(dir).find((f) => f.endsWith('.cpuprofile'));
+    return file
+      ? summarizeProfile(JSON.parse(readFileSync(path.join(dir, file), 'utf8')) as Profile, 10)
+      : null;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
-function percentile(sorted: Float64Array, p: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
-}
+let haproxy: RunningHaproxy | undefined;
 
-/** CONCURRENCY workers sending GET / back to back for durationMs (and at most MAX_REQUESTS_PER_PHASE). */
-async function phase(port: number, keepAlive: boolean, durationMs: number): Promise<PhaseResult> {
-  const pool = new Pool(`http://127.0.0.1:${port}`, { connections: CONCURRENCY, pipelining: 1 });
-  const latencies: number[] = [];
-  let errors = 0;
-  const startedAt = performance.now();
-  const endAt = startedAt + durationMs;
-  const worker = async (): Promise<void> => {
-    while (performance.now() < endAt && latencies.length + errors < MAX_REQUESTS_PER_PHASE) {
-      const t0 = performance.now();
-      try {
-        // reset: true sends `connection: close` and drops the socket after the answer.
-        const res = await pool.request({ method: 'GET', path: '/', reset: !keepAlive });
-        await res.body.dump();
-        if (res.statusCode === 200) latencies.push(performance.now() - t0);
-        else errors += 1;
-      } catch {
-        errors += 1;
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: CONCURRENCY }, worker));
-  const elapsed = performance.now() - startedAt;
-  await pool.close();
-  const sorted = Float64Array.from(latencies).sort();
+const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+function medianOf(runs: PhaseResult[]): PhaseResult {
+  const pick = (k: keyof PhaseResult) => median(runs.map((r) => r[k]));
   return {
-    requests: latencies.length,
-    errors,
-    rps: Math.round((latencies.length / elapsed) * 1000),
-    p50Ms: Number(percentile(sorted, 50).toFixed(3)),
-    p99Ms: Number(percentile(sorted, 99).toFixed(3)),
+    requests: pick('requests'),
+    errors: pick('errors'),
+    rps: pick('rps'),
+    p50Ms: pick('p50Ms'),
+    p99Ms: pick('p99Ms'),
   };
 }
 
-async function compare(directPort: number, balancedPort: number, keepAlive: boolean) {
-  await phase(directPort, keepAlive, WARMUP_MS);
-  await phase(balancedPort, keepAlive, WARMUP_MS);
-  const direct = await phase(directPort, keepAlive, PHASE_MS);
-  const balanced = await phase(balancedPort, keepAlive, PHASE_MS);
+type Column = 'direct' | 'balancer' | 'haproxy';
+
+/** One measured phase, with the CPU the process behind that column used during it (% of one core). */
+async function measured(
+  port: number,
+  pid: number,
+  keepAlive: boolean,
+): Promise<PhaseResult & { cpuPct: number }> {
+  const cpu0 = processCpuMs(pid) ?? 0;
+  const t0 = performance.now();
+  const r = await closedLoopPhase(port, keepAlive, PHASE_MS, CONCURRENCY);
+  const cpuPct = Math.round((((processCpuMs(pid) ?? 0) - cpu0) / (performance.now() - t0)) * 100);
+  return { ...r, cpuPct };
+}
+
+async function compare(ports: Record<Column, number>, pids: Record<Column, number>, keepAlive: boolean) {
+  const columns = Object.keys(ports) as Column[];
+  for (const c of columns) await closedLoopPhase(ports[c], keepAlive, WARMUP_MS, CONCURRENCY);
+  const runs: Record<Column, Array<PhaseResult & { cpuPct: number }>> = {
+    direct: [],
+    balancer: [],
+    haproxy: [],
+  };
+  for (let i = 0; i < ROUNDS; i++) {
+    // Rotate who goes first, so drift in the machine's load falls on every column alike.
+    const order = [...columns.slice(i % 3), ...columns.slice(0, i % 3)];
+    for (const c of order) runs[c].push(await measured(ports[c], pids[c], keepAlive));
+  }
+  const [direct, balancer, haproxy] = columns.map((c) => medianOf(runs[c])) as [
+    PhaseResult,
+    PhaseResult,
+    PhaseResult,
+  ];
+  const added = (r: PhaseResult, q: 'p50Ms' | 'p99Ms') => round(r[q] - direct[q], 3);
+  const cpuPct = (c: Column) => median(runs[c].map((r) => r.cpuPct));
   return {
     direct,
-    balanced,
-    throughputRatio: Number((balanced.rps / direct.rps).toFixed(3)),
-    addedP50Ms: Number((balanced.p50Ms - direct.p50Ms).toFixed(3)),
-    addedP99Ms: Number((balanced.p99Ms - direct.p99Ms).toFixed(3)),
+    balancer,
+    haproxy,
+    /** CPU of the backend (direct), the balancer and HAProxy during their phases, % of one core. */
+    cpuPct: { backend: cpuPct('direct'), balancer: cpuPct('balancer'), haproxy: cpuPct('haproxy') },
+    throughputRatio: round(balancer.rps / direct.rps, 3),
+    vsHaproxy: round(balancer.rps / haproxy.rps, 3),
+    addedP50Ms: added(balancer, 'p50Ms'),
+    addedP99Ms: added(balancer, 'p99Ms'),
+    haproxyAddedP50Ms: added(haproxy, 'p50Ms'),
+    haproxyAddedP99Ms: added(haproxy, 'p99Ms'),
+    p50OverHaproxyMs: round(balancer.p50Ms - haproxy.p50Ms, 3),
+    rounds: runs,
   };
+}
+
+function figuresFor(name: string, r: Awaited<ReturnType<typeof compare>>): Figure[] {
+  return [
+    judged(
+      `${name}: throughput through the balancer / direct`,
+      r.throughputRatio,
+      '×',
+      '≥ 0.95×',
+      (v) => v >= 0.95,
+    ),
+    judged(`${name}: added p50`, r.addedP50Ms, 'ms', '≤ 1 ms', (v) => v <= 1),
+    judged(`${name}: throughput, balancer / HAProxy`, r.vsHaproxy, '×', '≥ 0.9×', (v) => v >= 0.9),
+    judged(`${name}: added p50, balancer − HAProxy`, r.p50OverHaproxyMs, 'ms', '≤ 0.2 ms', (v) => v <= 0.2),
+    { label: `${name}: added p50 / p99, balancer`, value: `${r.addedP50Ms} / ${r.addedP99Ms}`, unit: 'ms' },
+    {
+      label: `${name}: added p50 / p99, HAProxy`,
+      value: `${r.haproxyAddedP50Ms} / ${r.haproxyAddedP99Ms}`,
+      unit: 'ms',
+    },
+    {
+      label: `${name}: direct / balancer / HAProxy throughput`,
+      value: `${r.direct.rps} / ${r.balancer.rps} / ${r.haproxy.rps}`,
+      unit: 'rps',
+    },
+  ];
 }
 
 async function main(): Promise<void> {
   const bench = startBench('balancer', 'Balancer overhead', quick);
-  const backendPort = await startChild(backendScript);
-  const balancerPort = await startChild(balancerScript(backendPort));
-  const keepAlive = await compare(backendPort, balancerPort, true);
-  const newConnectionPerRequest = await compare(backendPort, balancerPort, false);
+  const backend = await startChild(backendScript);
+  const balancer = await startChild(balancerScript(backend.port));
+  haproxy = await startHaproxy(backend.port);
+  const ports = { direct: backend.port, balancer: balancer.port, haproxy: haproxy.port };
+  const pids = { direct: backend.child.pid!, balancer: balancer.child.pid!, haproxy: haproxy.pid };
+  const keepAlive = await compare(ports, pids, true);
+  const newConnectionPerRequest = await compare(ports, pids, false);
+  const missed = (r: typeof keepAlive) => r.vsHaproxy < 0.9 || r.p50OverHaproxyMs > 0.2;
+  const profile =
+    missed(keepAlive) || missed(newConnectionPerRequest) ? await profileBalancer(backend.port) : null;
   const figures = [
-    judged(
-      'keep-alive: throughput through the balancer / direct',
-      keepAlive.throughputRatio,
-      '×',
-      '≥ 0.95×',
-      (v) => v >= 0.95,
-    ),
-    judged('keep-alive: added p50', keepAlive.addedP50Ms, 'ms', '≤ 1 ms', (v) => v <= 1),
-    { label: 'keep-alive: added p99', value: keepAlive.addedP99Ms, unit: 'ms' },
-    {
-      label: 'keep-alive: direct / balanced throughput',
-      value: `${keepAlive.direct.rps} / ${keepAlive.balanced.rps}`,
-      unit: 'rps',
-    },
-    judged(
-      'new connection per request: throughput ratio',
-      newConnectionPerRequest.throughputRatio,
-      '×',
-      '≥ 0.95×',
-      (v) => v >= 0.95,
-    ),
-    judged(
-      'new connection per request: added p50',
-      newConnectionPerRequest.addedP50Ms,
-      'ms',
-      '≤ 1 ms',
-      (v) => v <= 1,
-    ),
-    { label: 'new connection per request: added p99', value: newConnectionPerRequest.addedP99Ms, unit: 'ms' },
-    {
-      label: 'new connection per request: direct / balanced throughput',
-      value: `${newConnectionPerRequest.direct.rps} / ${newConnectionPerRequest.balanced.rps}`,
-      unit: 'rps',
-    },
+    ...figuresFor('keep-alive', keepAlive),
+    ...figuresFor('new connection per request', newConnectionPerRequest),
   ];
   const notes = [
-    `Closed loop, ${CONCURRENCY} connections, ${PHASE_MS} ms per phase, against node:http answering at once ` +
-      '(no work), so the proxy hop is the whole difference: a worst case. Backend, balancer and load loop are ' +
-      'three processes on the same 2 cores.',
-    'What limits the ratio: the balancer is a user-space TCP proxy (kube-proxy forwards in the kernel, with ' +
-      'no such hop). Against a backend that does no work, the proxy reads and writes every byte once more ' +
-      '(two sockets per connection), so it costs about as much CPU as the backend itself, on cores the ' +
-      'backend and the load loop share; a new connection per request adds a second TCP handshake (accept, ' +
-      'then connect). Against the service (1–2 s of work) the same hop is invisible: see Lossless at scale. ' +
-      'What would move it: in-kernel forwarding (iptables DNAT or IPVS, which needs root and its own network ' +
-      'namespace), or more cores (several proxy processes on one port with SO_REUSEPORT).',
+    `Closed loop, ${CONCURRENCY} connections, ${PHASE_MS} ms per phase, ${ROUNDS} round(s), median, against node:http ` +
+      'answering at once (no work), so the proxy hop is the whole difference: a worst case. Backend, proxy and ' +
+      `load loop are separate processes on the same ${os.cpus().length} cores. HAProxy: ${haproxy.version}, mode tcp, ` +
+      'its default threads (one per core).',
   ];
+  const perRequestUs = (r: typeof keepAlive, who: 'balancer' | 'haproxy') =>
+    Math.round((r.cpuPct[who] * 10_000) / r[who].rps);
+  for (const [name, r] of [
+    ['keep-alive', keepAlive],
+    ['new connection per request', newConnectionPerRequest],
+  ] as const) {
+    notes.push(
+      `${name}: CPU during the phases (median, % of one core): backend ${r.cpuPct.backend}%, balancer ` +
+        `${r.cpuPct.balancer}%, HAProxy ${r.cpuPct.haproxy}%; per request the balancer spent ` +
+        `${perRequestUs(r, 'balancer')} µs of CPU, HAProxy ${perRequestUs(r, 'haproxy')} µs.`,
+    );
+  }
+  if (profile) {
+    const top = (xs: Array<{ name: string; pct: number }>, n: number) =>
+      xs
+        .filter((x) => x.name !== '(idle)' && !x.name.startsWith('(idle)'))
+        .slice(0, n)
+        .map((x) => `${x.name} ${x.pct}%`)
+        .join(', ');
+    notes.push(
+      'What limits the balancer against HAProxy: CPU per request on cores it shares with the backend and the ' +
+        'load loop (a closed loop: every µs the proxy spends is taken from the other two). The balancer is one ' +
+        'Node.js event loop; HAProxy is C, with one thread per core. Under ' +
+        `--cpu-prof (one phase of each mode, details.profile; idle ${profile.idlePct}%), self time by module: ` +
+        `${top(profile.byModule, 6)}; by function: ${top(profile.byFunction, 6)}: the time is in the sockets' ` +
+        "own syscalls (connect, write, close) and the stream machinery around them, not in the balancer's " +
+        'code. What would move it: fewer syscalls per connection (in-kernel forwarding: iptables DNAT or IPVS, ' +
+        'as kube-proxy does), or cores of its own (several proxy processes on one port: SO_REUSEPORT needs ' +
+        'Node.js ≥ 22.12, and on 2 shared cores they would compete with the backend and the load loop).',
+    );
+  }
   const out = bench.finish(figures, notes, {
+    profile,
     load: {
       concurrency: CONCURRENCY,
       phaseMs: PHASE_MS,
+      rounds: ROUNDS,
       closedLoop: true,
       backend: 'node:http, immediate 200',
     },
+    haproxy: haproxy.version,
     keepAlive,
     newConnectionPerRequest,
   });
-  console.log(JSON.stringify({ keepAlive, newConnectionPerRequest }, null, 2));
+  console.log(
+    JSON.stringify({ keepAlive, newConnectionPerRequest }, (k, v) => (k === 'rounds' ? undefined : v), 2),
+  );
   console.log(`wrote ${out}`);
 }
 
@@ -191,4 +258,5 @@ try {
   process.exitCode = 1;
 } finally {
   for (const child of children) child.kill('SIGTERM');
+  await haproxy?.stop();
 }

@@ -76,6 +76,7 @@ export function startBench(name: string, title: string, quick: boolean) {
   const date = new Date().toISOString();
   const t0 = performance.now();
   return {
+    machine,
     finish(figures: Figure[], notes: string[], details: unknown): string {
       const result: BenchResult = {
         name,

@@ -1,7 +1,7 @@
-import { readFileSync } from 'node:fs';
 import { isFailed } from '../scripts/model.js';
 import { createOpenModelGenerator } from '../loadtest/openModelGenerator.js';
 import { quantile } from '../loadtest/quantile.js';
+import { processCpuMs } from './processCpu.js';
 
 export interface CapacityStep {
   targetRate: number;
@@ -30,19 +30,6 @@ export interface StepLimits {
   /** Below this fraction of the target rate the step is not sustained. */
   minAchieved: number;
   p99LimitMs: number;
-}
-
-/** user + system CPU of a process in ms, from /proc (Linux); null elsewhere. */
-function processCpuMs(pid: number): number | null {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // Fields after the command name, which may itself contain spaces and parentheses.
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    const ticks = Number(fields[11]) + Number(fields[12]); // utime, stime
-    return (ticks * 1000) / 100; // USER_HZ is 100 on Linux
-  } catch {
-    return null;
-  }
 }
 
 /** One open-model step against one server: rate × seconds, keep-alive on, judged against the limits. */

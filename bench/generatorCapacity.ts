@@ -1,15 +1,20 @@
 /**
- * `npm run bench:generator`: the project's open-model generator against a fast node:http server (its
- * own process, immediate 200): the highest rate it sustains with every request recorded, beside
- * autocannon's highest throughput on the same endpoint in the same run, and its rate accuracy at
- * 100, 500 and 1,000 requests/s. Writes bench/results/generator.json.
+ * `npm run bench:generator`: the project's open-model generator (`npm run load`, its own process,
+ * every request written as NDJSON) against a fast node:http server (its own process, immediate 200):
+ * the highest rate it sustains, beside vegeta's (the open-model Go tool, same climb, steps
+ * interleaved) and autocannon's highest throughput on the same endpoint in the same run, and its
+ * rate accuracy at 100, 500 and 1,000 requests/s. Writes bench/results/generator.json.
  *   --quick   a few short steps (CI: keeps the code working; numbers not asserted)
  */
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { autocannonMax } from './autocannonMax.js';
+import { summarizeProfile, type Profile, type ProfileSummary } from './cpuProfileSummary.js';
 import { benchRoot, failBench, judged, quickFlag, round, startBench, type Figure } from './benchResult.js';
 import { runGeneratorStep, type GeneratorStep } from './generatorStep.js';
 import { spawnServer } from './spawnServer.js';
+import { ensureVegeta, runVegetaStep } from './vegeta.js';
 
 const quick = quickFlag(process.argv.slice(2), 'bench:generator');
 const cfg = quick
@@ -23,31 +28,59 @@ const cfg = quick
       accSeconds: 10,
     };
 
+/** The generator under --cpu-prof at `rate`: where its time goes (self time by module and function). */
+async function profileGenerator(url: string, rate: number, seconds: number): Promise<ProfileSummary | null> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'bench-generator-prof-'));
+  try {
+    await runGeneratorStep(url, rate, seconds, 0.99, ['--cpu-prof', `--cpu-prof-dir=${dir}`]);
+    const file = readdirSync(dir).find((f) => f.endsWith('.cpuprofile'));
+    return file
+      ? summarizeProfile(JSON.parse(readFileSync(path.join(dir, file), 'utf8')) as Profile, 12)
+      : null;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 const pause = () => new Promise((resolve) => setTimeout(resolve, 500));
-const line = (s: GeneratorStep) =>
-  `  ${String(s.targetRate).padStart(6)} rps → ${String(s.achievedRate).padStart(8)} answered/s, ` +
-  `lag p99 ${s.sendLagP99Ms} ms, p99 ${s.p99Ms} ms, cpu ${s.generatorCpuPct}%  ${s.reason ?? 'sustained'}`;
+const line = (name: string, s: GeneratorStep) =>
+  `  ${name.padEnd(9)} ${String(s.targetRate).padStart(6)} rps → ${String(s.achievedRate).padStart(8)} answered/s, ` +
+  `lag p99 ${Number.isNaN(s.sendLagP99Ms) ? '–' : s.sendLagP99Ms} ms, p99 ${s.p99Ms} ms, cpu ${s.generatorCpuPct}%  ${s.reason ?? 'sustained'}`;
 
 async function main(): Promise<void> {
   const bench = startBench('generator', 'Load generator', quick);
   const server = await spawnServer(path.join(benchRoot, 'dist/bench/bareServer.js'), { WORK_DELAY_MS: '0' });
   const url = `http://127.0.0.1:${server.port}`;
   try {
+    ensureVegeta();
     console.log(`open-model climb, ${cfg.stepSeconds} s per step, keep-alive on, against ${url}/`);
-    const climb: GeneratorStep[] = [];
-    for (const rate of cfg.rates) {
-      let step = await runGeneratorStep(url, rate, cfg.stepSeconds);
-      if (!step.sustained) {
-        console.log(`${line(step)} (retrying once)`);
+    const climbers = [
+      { name: 'generator', run: runGeneratorStep, steps: [] as GeneratorStep[], done: false },
+      { name: 'vegeta', run: runVegetaStep, steps: [] as GeneratorStep[], done: false },
+    ];
+    for (const [i, rate] of cfg.rates.entries()) {
+      // Alternate who goes first so drift in the machine's load falls on both alike.
+      const order = i % 2 === 0 ? climbers : [...climbers].reverse();
+      for (const c of order.filter((x) => !x.done)) {
+        let step = await c.run(url, rate, cfg.stepSeconds);
+        if (!step.sustained) {
+          console.log(`${line(c.name, step)} (retrying once)`);
+          await pause();
+          step = await c.run(url, rate, cfg.stepSeconds);
+        }
+        c.steps.push(step);
+        c.done = !step.sustained;
+        console.log(line(c.name, step));
         await pause();
-        step = await runGeneratorStep(url, rate, cfg.stepSeconds);
       }
-      climb.push(step);
-      console.log(line(step));
-      await pause();
-      if (!step.sustained) break;
+      if (climbers.every((c) => c.done)) break;
     }
-    const maxSustained = Math.max(0, ...climb.filter((s) => s.sustained).map((s) => s.targetRate));
+    const [ours, vegeta] = climbers.map((c) => ({
+      steps: c.steps,
+      max: Math.max(0, ...c.steps.filter((s) => s.sustained).map((s) => s.targetRate)),
+    })) as [{ steps: GeneratorStep[]; max: number }, { steps: GeneratorStep[]; max: number }];
+    const climb = ours.steps;
+    const maxSustained = ours.max;
 
     console.log(`autocannon (closed model), ${cfg.acSeconds} s per run`);
     const ac = await autocannonMax(`${url}/`, cfg.autocannon, cfg.acSeconds);
@@ -58,10 +91,11 @@ async function main(): Promise<void> {
     for (const rate of cfg.accuracy) {
       const step = await runGeneratorStep(url, rate, cfg.accSeconds);
       accuracy.push(step);
-      console.log(line(step));
+      console.log(line('generator', step));
       await pause();
     }
 
+    const vsVegeta = vegeta.max > 0 ? round(maxSustained / vegeta.max, 3) : null;
     const ratio = ac.best.rate > 0 ? round(maxSustained / ac.best.rate, 3) : null;
     const figures: Figure[] = [
       {
@@ -70,11 +104,17 @@ async function main(): Promise<void> {
         unit: 'rps',
       },
       {
+        label: "vegeta's highest sustained open-model rate (same climb and rule)",
+        value: vegeta.max,
+        unit: 'rps',
+      },
+      judged('generator / vegeta', vsVegeta, '×', '≥ 1.0×', (v) => v >= 1),
+      {
         label: `autocannon's highest throughput (closed model, best of ${cfg.autocannon.join('/')} connections)`,
         value: ac.best.rate,
         unit: 'rps',
       },
-      judged('generator / autocannon', ratio, '×', '≥ 1.0×', (v) => v >= 1),
+      judged('generator / autocannon (closed model)', ratio, '×', '≥ 1.0×', (v) => v >= 1),
       ...accuracy.map((s) =>
         judged(`achieved / target at ${s.targetRate} rps`, s.accuracy, '', '≥ 0.99', (v) => v >= 0.99),
       ),
@@ -83,33 +123,59 @@ async function main(): Promise<void> {
       'autocannon is a closed model (each of N connections sends its next request when the previous answer ' +
         'arrives), so its figure is the most it can push through, not a rate it holds on a schedule; the ' +
         "generator's figure is an open-model rate held on schedule with one sample recorded per request " +
-        '(scheduled time, start, end, status, version, pod). Same endpoint, same run, same process.',
+        '(scheduled time, start, end, status, version, pod). Same endpoint, same run.',
+      'generator = `npm run load` (dist/loadtest/loadCli.js) as a process of its own, writing every sample to an ' +
+        'NDJSON file that the bench reads back; vegeta = `vegeta attack -rate N/1s -keepalive=true -timeout=5s` ' +
+        '(v12.13.0, built from its Go module, default workers), results read with `vegeta report -type=json`. ' +
+        'Both climb the same rates, steps interleaved (who goes first alternates), one retry per step. vegeta ' +
+        'does not catch up when late (it sends fewer than scheduled); the generator does (it sends late), so ' +
+        'each is judged on: sent or recorded ≥ 99% of the schedule, 0 errors, answered ≥ 99% of the rate over ' +
+        'wall time. vegeta measures latency from its send, the generator from the scheduled time.',
       'achieved = answered requests per second of wall time, from the schedule start to the last answer ' +
         '(the generator catches up when late, so its own sent-per-second-of-schedule is always the target).',
     ];
     const broken = climb.find((s) => !s.sustained);
     const top = climb.filter((s) => s.sustained).at(-1);
-    if (ratio !== null && ratio < 1 && broken && top) {
+    const vegetaBroken = vegeta.steps.find((s) => !s.sustained);
+    if (vegetaBroken)
       notes.push(
-        `What limits it: not steady-state CPU (${top.generatorCpuPct}% of a core at ${top.targetRate} rps) but a ` +
-          `collapse at ${broken.targetRate} rps (${JSON.stringify(broken.byError)}, send lag p99 ${broken.sendLagP99Ms} ms): ` +
-          'an open model never waits, so once it falls behind (start-up, a GC pause, the server sharing the cores) ' +
-          'each late request finds every connection busy and opens a new one; connecting costs more than reusing, ' +
-          'so it falls further behind, until timeouts and the file-descriptor limit (EMFILE) end it. autocannon ' +
-          'cannot collapse that way: its N connections are fixed, and it writes prebuilt request bytes and ' +
-          'records a histogram, not a sample per request. What would move it: a cap on connections being opened ' +
-          'at once (late requests wait for a free or connecting socket), connections opened before the schedule ' +
-          'starts, or the generator in a worker thread of its own.',
+        `vegeta broke at ${vegetaBroken.targetRate} rps: ${vegetaBroken.reason} (its cpu ${vegetaBroken.generatorCpuPct}% of a core).`,
+      );
+    if (broken) notes.push(`The generator broke at ${broken.targetRate} rps: ${broken.reason}.`);
+    let profile: ProfileSummary | null = null;
+    if (broken && top && ((ratio ?? 1) < 1 || (vsVegeta ?? 1) < 1)) {
+      profile = await profileGenerator(url, broken.targetRate, cfg.stepSeconds);
+      const modules = (profile?.byModule ?? [])
+        .filter((m) => m.name !== '(idle)')
+        .slice(0, 6)
+        .map((m) => `${m.name} ${m.pct}%`)
+        .join(', ');
+      const fns = (profile?.byFunction ?? [])
+        .filter((m) => !m.name.startsWith('(idle)'))
+        .slice(0, 4)
+        .map((m) => `${m.name} ${m.pct}%`)
+        .join(', ');
+      notes.push(
+        `What limits it: CPU on a machine it shares with the server it loads. The generator used ` +
+          `${top.generatorCpuPct}% of a core at ${top.targetRate} rps and ${broken.generatorCpuPct}% at ` +
+          `${broken.targetRate} rps, where it fell behind (send lag p99 ${broken.sendLagP99Ms} ms). Under --cpu-prof ` +
+          `at ${broken.targetRate} rps (self time, details.profile): by module ${modules}; by function ${fns}. ` +
+          'autocannon is a closed model: N fixed connections, prebuilt request bytes and a histogram, so it ' +
+          'neither schedules each request nor records (and writes as NDJSON) one sample per request. What would ' +
+          'move it: less work per request in the generator (batched NDJSON writes, fewer objects per sample), ' +
+          'or a core of its own.',
       );
     }
     const out = bench.finish(figures, notes, {
       endpoint: 'node:http, immediate 200',
       climb,
+      vegeta: vegeta.steps,
+      profile,
       autocannon: ac,
       accuracy,
     });
     console.log(
-      `generator max sustained ${maxSustained} rps; autocannon ${ac.best.rate} rps; ratio ${ratio}`,
+      `generator max sustained ${maxSustained} rps, vegeta ${vegeta.max} rps (${vsVegeta}×); autocannon ${ac.best.rate} rps (${ratio}×)`,
     );
     console.log(`wrote ${path.relative(process.cwd(), out)}`);
   } finally {

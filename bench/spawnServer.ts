@@ -42,19 +42,20 @@ function exited(child: ChildProcess): Promise<void> {
 }
 
 /**
- * Runs `node script` with env (plus PORT) and resolves once GET /health answers 200, polling every
+ * Runs `node [nodeArgs] script` with env (plus PORT) and resolves once GET /health answers 200, polling every
  * 2 ms. Rejects with the child's last output if it exits or is not ready within readyTimeoutMs.
  */
 export async function spawnServer(
   script: string,
   env: Record<string, string>,
   readyTimeoutMs = 10_000,
+  nodeArgs: string[] = [],
 ): Promise<SpawnedServer> {
   const port = await freePort();
   let output = '';
   const keep = (chunk: Buffer) => (output = (output + chunk.toString()).slice(-2000));
   const t0 = performance.now();
-  const child = spawn(process.execPath, [script], {
+  const child = spawn(process.execPath, [...nodeArgs, script], {
     env: { ...process.env, ...env, PORT: String(port) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

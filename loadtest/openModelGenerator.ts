@@ -186,6 +186,8 @@ class OpenModelGenerator implements LoadGenerator {
       const now = performance.now();
       if (at > now) return;
       const client = this.clients.acquire();
+      // Enough connections being opened already: this request waits (the next tick comes in 1 ms).
+      if (client === undefined) return;
       const req = new InFlight(this, client, this.next++, at, now, now + timeoutMs);
       this.queue.push(req);
       this.inFlight++;

@@ -1,0 +1,24 @@
+/**
+ * `npm run bench:peers`: what the benchmarks measure against, ready before they run (CI runs this on a
+ * fresh machine): vegeta built into the bench's cache if missing, and HAProxy found. No options.
+ */
+import { failBench } from './benchResult.js';
+import { haproxyVersion } from './haproxy.js';
+import { ensureVegeta } from './vegeta.js';
+
+function main(): void {
+  if (process.argv.length > 2) {
+    console.error(`bench:peers: unknown option ${process.argv[2]} (it takes none)`);
+    process.exit(2);
+  }
+  console.log(`bench:peers: vegeta ${ensureVegeta()}`);
+  const haproxy = haproxyVersion();
+  if (haproxy === null) throw new Error('haproxy not found: apt-get install -y haproxy');
+  console.log(`bench:peers: ${haproxy}`);
+}
+
+try {
+  main();
+} catch (error) {
+  failBench('bench:peers')(error);
+}
