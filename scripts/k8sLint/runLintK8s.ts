@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { scenarioOverlays } from '../scenarios/scenarioOverlays.js';
-import { SCENARIOS } from '../scenarios/scenarios.js';
+import { keepsEveryProtection, SCENARIOS } from '../scenarios/scenarios.js';
 import { TARGET_COMPONENT_SETS } from '../targets/targetComponents.js';
 import { formatFinding } from './finding.js';
 import { lintOverlay, type OverlayResult } from './lintOverlay.js';
@@ -37,7 +37,7 @@ function compositions(workDir: string): LintTarget[] {
       const { from, to } = scenarioOverlays(scenario, scenario.change, components, workDir);
       for (const [version, dir] of [[1, from] as const, [2, to] as const]) {
         const expect: Expectation =
-          scenario.removes.startsWith('nothing') || (scenario.fault && version === 1)
+          keepsEveryProtection(scenario) || (scenario.fault && version === 1)
             ? 'clean'
             : scenario.fault
               ? 'any'

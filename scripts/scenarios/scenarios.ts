@@ -210,6 +210,11 @@ export const SCENARIOS: readonly Scenario[] = [
   },
 ];
 
+/** The scenarios that keep every protection (hardened, and the hardened way to change configuration). */
+export function keepsEveryProtection(scenario: Pick<Scenario, 'removes'>): boolean {
+  return scenario.removes === 'nothing' || scenario.removes.startsWith('nothing:');
+}
+
 export const SCENARIO_NAMES = SCENARIOS.map((scenario) => scenario.name);
 
 export function findScenario(name: string): Scenario | undefined {
