@@ -26,6 +26,17 @@ const withFailures = (): RunRecord =>
     ],
   });
 
+test('charts answers by configuration for a configuration change, and only then', () => {
+  const config = { hash: '185f8db3', greeting: 'Hello', source: 'a literal GREETING' };
+  const newer = { hash: '0eefdf99', greeting: 'Howdy', source: 'a literal GREETING' };
+  const change = { configFrom: config, configTo: newer, templateChanges: true, settleMs: 15_000 };
+  const configRun = renderHtml(summarizeRun({ ...buildRunRecord(), change: { kind: 'config', ...change } }));
+  const codeRun = renderHtml(summarizeRun({ ...buildRunRecord(), change: { kind: 'code', ...change } }));
+  assert.match(configRun, /<canvas id="chart-config">/);
+  assert.match(configRun, /Answers per second by configuration/);
+  assert.doesNotMatch(codeRun, /chart-config/);
+});
+
 test('escapes text and attribute characters', () => {
   assert.equal(esc(`<a href="x">'&'</a>`), '&#60;a href=&#34;x&#34;&#62;&#39;&#38;&#39;&#60;/a&#62;');
 });
