@@ -13,7 +13,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
@@ -22,7 +22,7 @@ import { fileURLToPath } from 'node:url';
 import { judged, quickFlag, round, startBench, type Figure } from './benchResult.js';
 import { closedLoopPhase, type PhaseResult } from './closedLoopPhase.js';
 import { startHaproxy, type RunningHaproxy } from './haproxy.js';
-import { summarizeProfile, type Profile, type ProfileSummary } from './cpuProfileSummary.js';
+import { summarizeProfileIn, type ProfileSummary } from './cpuProfileSummary.js';
 import { processCpuMs } from './processCpu.js';
 
 const quick = quickFlag(process.argv.slice(2), 'bench:balancer');
@@ -77,10 +77,7 @@ async function profileBalancer(backendPort: number): Promise<ProfileSummary | nu
     for (const keepAlive of [true, false]) await closedLoopPhase(port, keepAlive, PHASE_MS, CONCURRENCY);
     child.kill('SIGTERM');
     if (child.exitCode === null) await once(child, 'exit');
-    const file = readdirSync(dir).find((f) => f.endsWith('.cpuprofile'));
-    return file
-      ? summarizeProfile(JSON.parse(readFileSync(path.join(dir, file), 'utf8')) as Profile, 10)
-      : null;
+    return summarizeProfileIn(dir, 10);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

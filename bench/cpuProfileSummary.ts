@@ -3,7 +3,8 @@
  * top N of each. Used to find what limits a benchmark; clinic is not needed for this.
  *   node dist/bench/cpuProfileSummary.js FILE.cpuprofile [--top N]
  */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 
 interface ProfileNode {
   id: number;
@@ -67,6 +68,14 @@ export function summarizeProfile(profile: Profile, top = 15): ProfileSummary {
     byFunction: rank(fn),
     byModule: rank(mod),
   };
+}
+
+/** The summary of the one `.cpuprofile` that `node --cpu-prof-dir=dir` wrote there, or null when it wrote none. */
+export function summarizeProfileIn(dir: string, top = 15): ProfileSummary | null {
+  const file = readdirSync(dir).find((name) => name.endsWith('.cpuprofile'));
+  return file
+    ? summarizeProfile(JSON.parse(readFileSync(path.join(dir, file), 'utf8')) as Profile, top)
+    : null;
 }
 
 if (process.argv[1]?.endsWith('cpuProfileSummary.js')) {

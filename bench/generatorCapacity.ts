@@ -6,11 +6,11 @@
  * rate accuracy at 100, 500 and 1,000 requests/s. Writes bench/results/generator.json.
  *   --quick   a few short steps (CI: keeps the code working; numbers not asserted)
  */
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { autocannonMax } from './autocannonMax.js';
-import { summarizeProfile, type Profile, type ProfileSummary } from './cpuProfileSummary.js';
+import { summarizeProfileIn, type ProfileSummary } from './cpuProfileSummary.js';
 import { benchRoot, failBench, judged, quickFlag, round, startBench, type Figure } from './benchResult.js';
 import { runGeneratorStep, type GeneratorStep } from './generatorStep.js';
 import { spawnServer } from './spawnServer.js';
@@ -33,10 +33,7 @@ async function profileGenerator(url: string, rate: number, seconds: number): Pro
   const dir = mkdtempSync(path.join(os.tmpdir(), 'bench-generator-prof-'));
   try {
     await runGeneratorStep(url, rate, seconds, 0.99, ['--cpu-prof', `--cpu-prof-dir=${dir}`]);
-    const file = readdirSync(dir).find((f) => f.endsWith('.cpuprofile'));
-    return file
-      ? summarizeProfile(JSON.parse(readFileSync(path.join(dir, file), 'utf8')) as Profile, 12)
-      : null;
+    return summarizeProfileIn(dir, 12);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -7,7 +7,7 @@
  *   --rates 250,500,...   rates to climb (requests/s)
  *   --step-seconds N      length of each step (default 8)
  */
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -19,7 +19,7 @@ import type { SpawnedServer } from './spawnServer.js';
 import { quantile } from '../loadtest/quantile.js';
 import { imageReadyOrWhyNot } from './imageReady.js';
 import { importCosts } from './importCost.js';
-import { summarizeProfile, type Profile, type ProfileSummary } from './cpuProfileSummary.js';
+import { summarizeProfileIn, type ProfileSummary } from './cpuProfileSummary.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url)); // dist/bench
 const root = path.resolve(here, '../..');
@@ -65,10 +65,7 @@ async function profileService(rate: number, seconds: number): Promise<ProfileSum
     const limits = { minAchieved: 0, p99LimitMs: Infinity };
     await runCapacityStep(`http://127.0.0.1:${server.port}`, server.pid, rate, seconds, limits);
     await server.stop(10_000); // the profile is written as the process exits
-    const file = readdirSync(dir).find((f) => f.endsWith('.cpuprofile'));
-    return file
-      ? summarizeProfile(JSON.parse(readFileSync(path.join(dir, file), 'utf8')) as Profile, 12)
-      : null;
+    return summarizeProfileIn(dir, 12);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

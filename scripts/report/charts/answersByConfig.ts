@@ -1,7 +1,6 @@
 import type { ReportChart } from './reportChart.js';
-import { COLORS, COMMON_OPTIONS, perSecond, rolloutMarkers, timeAxis } from './timeAxis.js';
+import { stackedAnswers } from './stackedAnswers.js';
 
-const bar = { barPercentage: 1, categoryPercentage: 0.9 };
 const OLD = '#9467bd';
 const NEW = '#2ca02c';
 const OTHER = '#8c564b';
@@ -23,28 +22,11 @@ export const answersByConfig: ReportChart = {
           : `other (${hash})`;
     const color = (hash: string) =>
       hash === change.configFrom.hash ? OLD : hash === change.configTo.hash ? NEW : OTHER;
-    return {
-      type: 'bar',
-      data: {
-        datasets: [
-          ...Object.keys(ts.okByConfig).map((hash) => ({
-            label: label(hash),
-            data: perSecond(report, ts.okByConfig[hash] ?? []),
-            backgroundColor: color(hash),
-            ...bar,
-          })),
-          { label: 'failed', data: perSecond(report, ts.failed), backgroundColor: COLORS.failed, ...bar },
-        ],
-      },
-      options: {
-        ...COMMON_OPTIONS,
-        layout: { padding: { top: 24 } },
-        scales: {
-          x: { ...timeAxis(report), stacked: true },
-          y: { stacked: true, beginAtZero: true, title: { display: true, text: 'answers / s' } },
-        },
-        plugins: { legend: { position: 'bottom' }, rolloutMarkers: rolloutMarkers(report) },
-      },
-    };
+    const series = Object.keys(ts.okByConfig).map((hash) => ({
+      label: label(hash),
+      perSecond: ts.okByConfig[hash] ?? [],
+      color: color(hash),
+    }));
+    return stackedAnswers(report, series, 'answers / s');
   },
 };
