@@ -63,6 +63,18 @@ export function fidelityRows(rate = 100): FidelityRow[] {
       });
     }
   }
+  // A row that runs faster gets a hardened control at the same rate: the drops must be the scenario's.
+  for (const fast of new Set(rows.map((row) => row.rate).filter((rowRate) => rowRate !== rate))) {
+    rows.push({
+      id: `hardened-${fast}rps`,
+      scenario: 'hardened',
+      keepAlive: true,
+      rate: fast,
+      extraFlags: [],
+      expected: { kind: 'drops', drops: 'none' },
+      why: `the control for the rows at ${fast} rps`,
+    });
+  }
   rows.push({
     id: 'kill-pod',
     scenario: 'hardened',

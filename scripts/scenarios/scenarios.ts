@@ -85,6 +85,11 @@ export const SCENARIOS: readonly Scenario[] = [
     removes: 'preStop and SHUTDOWN_DELAY_MS (endpoint removal races SIGTERM)',
     components: onBoth('no-drain'),
     expectedDrops: both('some'),
+    // Only connections opened while the endpoint removal travels are refused: rate × lag of them. kube-proxy's
+    // lag is some 0.04 s (docs/fidelity.md), so at 100 rps with keep-alive, where new connections are few, a run
+    // drops 0 to 5: sometimes none. At 400 rps every run drops.
+    matrixRate: 400,
+    why: 'only the connections opened during the endpoint propagation lag are refused (rate × lag, some 0.04 s on a cluster): run at 400 rps, where every run shows it',
     expectedOutcome: 'complete',
     fault: false,
     change: 'code',

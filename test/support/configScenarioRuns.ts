@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { DEMO_ROLLOUT, startCli, tempDir } from './runCli.js';
+import { after } from 'node:test';
+import { DEMO_ROLLOUT, runningPodProcesses, startCli, tempDir } from './runCli.js';
 
 /**
  * The four configuration-change runs and what each must show, on whichever target `targetFlags` name: the
@@ -54,6 +55,24 @@ export async function runConfigScenario(
   assert.ok(fs.existsSync(file), `no report was written:\n${output}`);
   const report = JSON.parse(fs.readFileSync(file, 'utf8')) as ConfigReport;
   return { code, report, output, out, check: (id) => report.checks.find((c) => c.id === id) };
+}
+
+/**
+ * Configuration runs on the local target, each checked to leave no pod process behind, at its end and again
+ * when the test file ends. Call it once, at the top of a test file.
+ */
+export function localConfigRunner(): (name: string, extra: string[]) => Promise<ConfigRun> {
+  const outDirs: string[] = [];
+  after(() => {
+    for (const dir of outDirs)
+      assert.deepEqual(runningPodProcesses(dir), [], `a pod process of ${dir} outlived the harness`);
+  });
+  return async (name, extra) => {
+    const result = await runConfigScenario(['--target', 'local'], name, extra);
+    outDirs.push(result.out);
+    assert.deepEqual(runningPodProcesses(result.out), [], 'no pod process remains');
+    return result;
+  };
 }
 
 /** config-hashed: a rollout like code's, 0 failed, and only the new configuration once settled. */

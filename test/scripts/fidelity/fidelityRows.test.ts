@@ -43,6 +43,25 @@ test('a broken v2 that stalls is run with --on-fail rollback and expected to rol
   }
 });
 
+test('a row that runs at a higher rate has a hardened control at the same rate', () => {
+  const rows = fidelityRows(100);
+  const fast = rows.filter((r) => r.rate !== 100);
+  assert.ok(fast.length > 0, 'some scenario runs faster');
+  for (const row of fast)
+    assert.ok(
+      rows.some(
+        (r) =>
+          r.scenario === 'hardened' &&
+          r.rate === row.rate &&
+          r.keepAlive &&
+          r.extraFlags.length === 0 &&
+          r.expected.kind === 'drops' &&
+          r.expected.drops === 'none',
+      ),
+      row.id,
+    );
+});
+
 test('a pod killed under load is a row of its own, on the hardened manifests', () => {
   const row = fidelityRows().find((r) => r.id === 'kill-pod')!;
   assert.equal(row.scenario, 'hardened');
