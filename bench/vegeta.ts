@@ -5,13 +5,14 @@ import path from 'node:path';
 import { benchRoot, round } from './benchResult.js';
 import type { GeneratorStep } from './generatorStep.js';
 import { processCpuMs } from './processCpu.js';
+import { projectCacheDir } from '../scripts/tools.js';
 
 /**
  * vegeta (github.com/tsenart/vegeta, MIT): the open-model, constant-rate Go load tool, the generator
  * benchmark's peer. Built from its Go module through bench/peers/vegeta/go.mod (a `tool` directive
  * pins the version; go.sum pins the hashes) into the bench's own cache, never into the repo.
  */
-export const benchCache = path.join(os.homedir(), '.cache/zero-downtime-rollout/bench');
+export const benchCache = path.join(projectCacheDir(), 'bench');
 export const vegetaBin = path.join(benchCache, 'bin/vegeta');
 const vegetaModule = path.join(benchRoot, 'bench/peers/vegeta');
 

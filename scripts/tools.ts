@@ -1,6 +1,15 @@
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
+
+/**
+ * Where the project keeps what it builds outside the clone (the cluster's binaries, kind, vegeta), so a fresh
+ * clone finds it: ZDR_CACHE_DIR, else ~/.cache/zero-downtime-rollout (cluster/scripts/lib.sh reads the same).
+ */
+export function projectCacheDir(env: NodeJS.ProcessEnv = process.env): string {
+  return env.ZDR_CACHE_DIR || path.join(os.homedir(), '.cache', 'zero-downtime-rollout');
+}
 
 /** The first executable called `name` on PATH, or null. */
 export function findOnPath(name: string, envPath: string = process.env.PATH ?? ''): string | null {

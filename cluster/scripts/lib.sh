@@ -6,7 +6,7 @@ source "$cluster_dir/versions.env"
 
 # Built binaries are cached outside the clone, keyed by the versions and by our module files, so a fresh clone in
 # another folder (CI) finds what an earlier run built, and a change of version builds anew.
-cache_root="${ZDR_CLUSTER_CACHE:-$HOME/.cache/zero-downtime-rollout/cluster}"
+cache_root="${ZDR_CLUSTER_CACHE:-${ZDR_CACHE_DIR:-$HOME/.cache/zero-downtime-rollout}/cluster}"
 build_key="k8s-${KUBERNETES_VERSION}-etcd-${ETCD_VERSION}-$(cat "$cluster_dir"/modules/*/go.mod "$cluster_dir"/modules/*/go.sum "$cluster_dir"/modules/pause/*.go 2>/dev/null | sha256sum | cut -c1-12)"
 bin_dir="$cache_root/bin/$build_key"
 

@@ -2,15 +2,15 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { findOnPath } from '../../scripts/tools.js';
+import { findOnPath, projectCacheDir } from '../../scripts/tools.js';
 
 /**
  * The real kind CLI, built from its Go module (sigs.k8s.io/kind has no local replaces, so `go install
- * sigs.k8s.io/kind@vX.Y.Z` builds the release) into ~/.cache/zero-downtime-rollout/kind/<version>/, once.
+ * sigs.k8s.io/kind@vX.Y.Z` builds the release) into <project cache>/kind/<version>/ (scripts/tools.ts), once.
  * That folder holds nothing else and is never on PATH, so `--target auto` keeps picking local here; tests
  * put it first on the PATH of the run they start.
  */
-export const KIND_CACHE = path.join(os.homedir(), '.cache', 'zero-downtime-rollout', 'kind');
+export const KIND_CACHE = path.join(projectCacheDir(), 'kind');
 
 /** Why the real-kind tests cannot run here, or null when they can (Go is what builds kind). */
 export const noGo: string | false =
