@@ -16,7 +16,7 @@ export default tseslint.config(
     languageOptions: { globals: { __ENV: 'readonly', open: 'readonly' } },
   },
   {
-    files: ['**/*.js', '**/*.mjs'],
+    files: ['**/*.js', '**/*.mjs', '**/*.cjs'],
     languageOptions: { globals: { process: 'readonly', console: 'readonly' } },
   },
 );
