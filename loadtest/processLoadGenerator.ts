@@ -128,6 +128,7 @@ export function createProcessLoadGenerator(options: ProcessLoadOptions): LoadGen
       poller = setInterval(() => void tail.poll().catch(() => undefined), options.pollIntervalMs ?? 250);
       poller.unref();
     },
+    started: () => started,
     finished: () => exited,
     progress: () => ({ ...progress, byVersion: { ...progress.byVersion } }),
     stop() {

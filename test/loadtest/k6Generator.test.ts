@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { createK6Generator, k6Invocation } from '../../loadtest/k6Generator.js';
 import type { K6Options } from '../../loadtest/k6Generator.js';
 import type { LoadGenerator } from '../../loadtest/loadGenerator.js';
+import { within } from '../support/until.js';
 
 // dist/test/loadtest/ → the source folder of the stand-in executables.
 const standins = fileURLToPath(new URL('../../../test/support/standins', import.meta.url));
@@ -241,6 +242,7 @@ test('counts progress while k6 runs, from the output it has written so far', asy
   );
   const { gen } = setup(t, { PRE_ALLOCATED_VUS: '1', MAX_VUS: '1' }, { baseUrl: server.url });
   gen.start();
+  await within('k6 started: its first line of output', gen.started(), 60_000);
   await until('progress from the JSON output', () => gen.progress().completed >= 6);
   const p = gen.progress();
   assert.ok(p.completed >= 6 && p.failed >= 2, JSON.stringify(p));
@@ -334,6 +336,7 @@ test('retries a GET whose reused keep-alive connection closed before the first b
 test('says k6 is missing when it is not on PATH', async (t) => {
   const { gen } = setup(t, {}, { k6Path: 'k6-that-does-not-exist' });
   gen.start();
+  await within('started() settling for a k6 that never ran', gen.started(), 60_000);
   await gen.finished();
   const result = await gen.stop();
   assert.equal(result.samples.length, 0);

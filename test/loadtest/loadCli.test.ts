@@ -171,6 +171,7 @@ test(
     });
     generator.start();
     t.after(() => generator.stop().catch(() => undefined));
+    await within('the tool saying it sends (the harness warms up from here)', generator.started(), EVENT_MS);
     // Progress is read from the NDJSON the tool appends to: it must grow while the tool runs.
     await until(
       'progress follows the NDJSON as it grows',
