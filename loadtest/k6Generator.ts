@@ -130,6 +130,8 @@ class K6Generator implements LoadGenerator {
     null;
   private readonly exited: Promise<void>;
   private resolveExited: () => void = () => undefined;
+  private readonly startedOutput: Promise<void>;
+  private resolveStarted: () => void = () => undefined;
   private stopping: Promise<LoadResult> | null = null;
   private readonly killOnExit = (): void => {
     this.child?.kill('SIGKILL');
@@ -142,8 +144,12 @@ class K6Generator implements LoadGenerator {
       throw new RangeError(`maxDurationMs must be >= 1000, got ${o.maxDurationMs}`);
     this.invocation = k6Invocation(o);
     this.files = this.invocation.files;
-    this.tail = new NdjsonTail(this.files.output, (line) => this.collector.push(line));
+    this.tail = new NdjsonTail(this.files.output, (line) => {
+      this.resolveStarted();
+      this.collector.push(line);
+    });
     this.exited = new Promise((resolve) => (this.resolveExited = resolve));
+    this.startedOutput = new Promise((resolve) => (this.resolveStarted = resolve));
   }
 
   start(): void {
@@ -178,7 +184,13 @@ class K6Generator implements LoadGenerator {
     if (this.exit !== null) return;
     this.exit = { code, signal, at: Date.now(), ...(error ? { error } : {}) };
     process.removeListener('exit', this.killOnExit);
+    this.resolveStarted();
     this.resolveExited();
+  }
+
+  /** k6 says nothing when it begins: its first line of JSON output is the sign (read at each poll). */
+  started(): Promise<void> {
+    return this.startedOutput;
   }
 
   finished(): Promise<void> {

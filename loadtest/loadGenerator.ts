@@ -8,6 +8,12 @@ import type { RequestSample } from './requestSample.js';
 export interface LoadGenerator {
   /** Begins sending. Calling it twice is an error. */
   start(): void;
+  /**
+   * Resolves once requests go out: a generator in a process of its own takes a while to start (seconds,
+   * on a cold machine), and a warm-up counted from start() would be that much shorter. Also resolves when
+   * the generator ended before it got that far.
+   */
+  started(): Promise<void>;
   /** Stops scheduling, waits for requests in flight (bounded by their timeout), returns everything. */
   stop(): Promise<LoadResult>;
   /** Resolves once the schedule ran out on its own (count or duration) and nothing is in flight. */

@@ -99,7 +99,7 @@ class OpenModelGenerator implements LoadGenerator {
   private queue: (InFlight | undefined)[] = [];
   private head = 0;
   private timer: NodeJS.Timeout | null = null;
-  private started = false;
+  private begun = false;
   private scheduling = false;
   private startPerf = 0;
   private scheduleEndPerf = 0;
@@ -110,6 +110,8 @@ class OpenModelGenerator implements LoadGenerator {
   private readonly byVersion: Record<string, number> = {};
   private resolveFinished: (() => void) | null = null;
   private readonly finishedPromise: Promise<void>;
+  private resolveStarted: (() => void) | null = null;
+  private readonly startedPromise: Promise<void>;
   private stopping: Promise<LoadResult> | null = null;
 
   constructor(private readonly o: OpenModelOptions) {
@@ -126,14 +128,20 @@ class OpenModelGenerator implements LoadGenerator {
     // reset: true makes undici send `connection: close` and drop the socket after the answer.
     this.dispatchOptions = { method: 'GET', path: o.path ?? '/', reset: o.keepAlive ? undefined : true };
     this.finishedPromise = new Promise((resolve) => (this.resolveFinished = resolve));
+    this.startedPromise = new Promise((resolve) => (this.resolveStarted = resolve));
   }
 
   start(): void {
-    if (this.started) throw new Error('load generator already started');
-    this.started = true;
+    if (this.begun) throw new Error('load generator already started');
+    this.begun = true;
     this.scheduling = true;
     this.startPerf = performance.now();
+    this.resolveStarted?.();
     this.tick();
+  }
+
+  started(): Promise<void> {
+    return this.startedPromise;
   }
 
   finished(): Promise<void> {
@@ -248,7 +256,7 @@ class OpenModelGenerator implements LoadGenerator {
   }
 
   private async drainAndClose(): Promise<LoadResult> {
-    if (!this.started) throw new Error('load generator was never started');
+    if (!this.begun) throw new Error('load generator was never started');
     this.endSchedule(performance.now());
     if (this.inFlight === 0) this.resolveFinished?.();
     // Every request settles by its deadline (the tick keeps checking); the bound is a backstop.

@@ -128,13 +128,17 @@ export function createProcessLoadGenerator(options: ProcessLoadOptions): LoadGen
       poller = setInterval(() => void tail.poll().catch(() => undefined), options.pollIntervalMs ?? 250);
       poller.unref();
     },
+    started: () => started,
     finished: () => exited,
     progress: () => ({ ...progress, byVersion: { ...progress.byVersion } }),
     stop() {
       if (child === null) return Promise.reject(new Error('load generator was never started'));
       const running = child;
       stopping ??= (async () => {
-        await Promise.race([started, new Promise((resolve) => setTimeout(resolve, 10_000))]);
+        let waited: NodeJS.Timeout | undefined;
+        await Promise.race([started, new Promise((resolve) => (waited = setTimeout(resolve, 10_000)))]);
+        // Cleared, or it would hold the harness's process open for the rest of the 10 s.
+        clearTimeout(waited);
         if (exit === null) {
           running.kill('SIGTERM');
           // The tool waits at most one request timeout for what is in flight; then some margin.

@@ -4,6 +4,8 @@ import type { RunRecord } from '../model.js';
 /** What the rollout's steps do with the load: start it once the Service answers, stop it at the end. */
 export interface LoadControl {
   start(baseUrl: string): void;
+  /** Resolves once our own load sends requests (at once with no load of our own): the warm-up counts from here. */
+  started(): Promise<void>;
   /**
    * Stops sending. Once: later calls (the teardown's, after an interruption or an error) share the
    * first stop and its outcome. Resolves with the number of requests sent, null with no load of our own.
@@ -54,6 +56,7 @@ export function createLoadSession(options: LoadSessionOptions): LoadSession {
       const running = load;
       if (onProgress) statusTimer = setInterval(() => onProgress(running.progress()), 1000);
     },
+    started: () => load?.started() ?? Promise.resolve(),
     stop() {
       stopping ??= stopOnce();
       return stopping;

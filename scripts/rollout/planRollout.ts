@@ -35,7 +35,7 @@ export async function planRollout(spec: RolloutPlanSpec): Promise<void> {
       ...spec,
       configSettleMs: null,
       generator: spec.loadName,
-      load: { start: () => {}, stop: async () => null },
+      load: { start: () => {}, started: async () => {}, stop: async () => null },
       // Only the steps' bookkeeping: a plan records nothing, its target emits no events.
       recorder: recordRollout(target, quiet),
       mode: {

@@ -83,6 +83,8 @@ export async function walkRollout(walk: RolloutWalk): Promise<void> {
   mode.say({ kind: 'deployed', ready: target.podCounts().ready });
 
   walk.load.start(baseUrl);
+  // The warm-up is load before the rollout: it counts from the first requests, not from the spawn.
+  await step(walk.load.started());
   const { generator, rate, keepAlive } = walk;
   mode.say({ kind: 'load-started', baseUrl, generator, rate, keepAlive });
   await warmUp(walk, step);

@@ -51,15 +51,17 @@ test('GET / names the configuration its answer was built from in X-Config-Hash',
   assert.match(configHash('Hello'), /^[0-9a-f]{8}$/);
 });
 
-test('GET / builds its answer from the greeting read when the work is done', async () => {
+test('GET / builds its answer from the greeting read when the work is done', async (t) => {
   let text = 'Hello';
   const greeting: GreetingSource = { current: () => ({ text, hash: configHash(text) }), close: () => {} };
   const { app } = makeApp({ workDelayMs: 100, greeting });
-  const answer = request(app)
-    .get('/')
-    .then((response) => response);
-  setTimeout(() => (text = 'Howdy'), 20);
-  const response = await answer;
+  const server = app.listen(0, '127.0.0.1');
+  t.after(() => server.close());
+  // The greeting changes while the request is at work, whatever the machine's speed: an immediate queued
+  // as the request arrives runs once the handler has begun its work, and before any timer (the work's
+  // end among them) can fire.
+  server.on('request', () => setImmediate(() => (text = 'Howdy')));
+  const response = await request(server).get('/');
   assert.equal(response.text, '{"message":"Howdy from version 1!"}');
   assert.equal(response.headers['x-config-hash'], configHash('Howdy'));
 });

@@ -5,7 +5,6 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { pino } from 'pino';
 import { Agent, request } from 'undici';
 import { ConfigError } from '../../service/config.js';
@@ -20,12 +19,14 @@ import {
 } from '../../service/demoFaults.js';
 import { createMetrics } from '../../service/metrics.js';
 import { createServiceState } from '../../service/serviceState.js';
-import { runServiceToExit, SERVICE_ENTRY, startService } from '../support/serviceProcess.js';
+import { runServiceToExit, SERVICE_ENTRY, servingAtLeast, startService } from '../support/serviceProcess.js';
 
 // The faults that change how requests are answered are tested in process, on the service's own app and
 // server, over real sockets; those that end the process, on the compiled service in a child process.
 
 const SOURCE_DIR = path.resolve(import.meta.dirname, '../../../service');
+/** A bound on each test that runs the service as a process: one that never exits fails its test. */
+const BOUND = { timeout: 60_000 };
 const ALL_FAULTS = 'none, never-ready, crash-at-start, no-connection-close, exit-at-once-on-sigterm';
 
 /** The app and server as main.ts wires them, with `fault` installed, listening on a free port. */
@@ -76,7 +77,7 @@ test('FAULT accepts each fault by name, and a bad value is one line listing them
   );
 });
 
-test('a bad FAULT stops the service with exit 2 and one line naming it', async () => {
+test('a bad FAULT stops the service with exit 2 and one line naming it', BOUND, async () => {
   const { code, stderr } = await runServiceToExit({ FAULT: 'gremlins' });
   assert.equal(code, 2);
   assert.equal(stderr, `Invalid FAULT="gremlins": expected one of ${ALL_FAULTS}.\n`);
@@ -129,7 +130,7 @@ test('a fault that is on says so in one warn line naming it and what it breaks',
   assert.match(String(service.logs[0]?.msg), /^FAULT=no-connection-close \(test only\): .*Connection: close/);
 });
 
-test('crash-at-start logs why and exits 1 before it listens', async () => {
+test('crash-at-start logs why and exits 1 before it listens', BOUND, async () => {
   const { code, stdout } = await runServiceToExit({ FAULT: 'crash-at-start' });
   assert.equal(code, 1);
   const messages = stdout
@@ -144,27 +145,38 @@ for (const [signal, code] of [
   ['SIGTERM', 143],
   ['SIGINT', 130],
 ] as const) {
-  test(`exit-at-once-on-sigterm exits ${code} at once on ${signal} and cuts the request in flight`, async () => {
-    const service = await startService({ FAULT: 'exit-at-once-on-sigterm', WORK_DELAY_MS: '2000' });
-    const pending = get(`${service.baseUrl}/`).catch((error: { code?: string }) => error);
-    await sleep(100);
-    const signalledAt = performance.now();
-    service.child.kill(signal);
-    assert.equal(await service.exited, code);
-    assert.ok(performance.now() - signalledAt < 500, 'no drain, no waiting for the request');
-    const outcome = await pending;
-    assert.ok(!('status' in outcome), 'the in-flight request got no answer');
-    assert.ok(
-      service.logs.some((entry) =>
-        String(entry.msg).includes('FAULT=exit-at-once-on-sigterm, exiting at once'),
-      ),
-      'it says why it left',
-    );
-    assert.ok(
-      !service.logs.some((entry) => entry.msg === 'drain begun'),
-      'the graceful shutdown never began',
-    );
-  });
+  test(
+    `exit-at-once-on-sigterm exits ${code} at once on ${signal} and cuts the request in flight`,
+    BOUND,
+    async () => {
+      // A drain and a request as long as each other: an exit before either could end is "at once".
+      const waitMs = 10_000;
+      const service = await startService({
+        FAULT: 'exit-at-once-on-sigterm',
+        WORK_DELAY_MS: String(waitMs),
+        SHUTDOWN_DELAY_MS: String(waitMs),
+      });
+      const sentAt = performance.now();
+      const pending = get(`${service.baseUrl}/`).catch((error: { code?: string }) => error);
+      await servingAtLeast(service, 1);
+      service.child.kill(signal);
+      assert.equal(await service.exited, code);
+      // An order, not a speed: gone before the drain or the request (it arrived after sentAt) could end.
+      assert.ok(performance.now() - sentAt < waitMs, 'no drain, no waiting for the request');
+      const outcome = await pending;
+      assert.ok(!('status' in outcome), 'the in-flight request got no answer');
+      assert.ok(
+        service.logs.some((entry) =>
+          String(entry.msg).includes('FAULT=exit-at-once-on-sigterm, exiting at once'),
+        ),
+        'it says why it left',
+      );
+      assert.ok(
+        !service.logs.some((entry) => entry.msg === 'drain begun'),
+        'the graceful shutdown never began',
+      );
+    },
+  );
 }
 
 test('outside demoFaults.ts, only main.ts names the faults: its import and the one line that installs them', () => {
@@ -185,39 +197,43 @@ test('outside demoFaults.ts, only main.ts names the faults: its import and the o
   }
 });
 
-test('the service copied without demoFaults.ts and those two lines starts, answers and shuts down gracefully', async () => {
-  // The copy the README describes, made from the compiled service, with the project's node_modules.
-  const copy = fs.mkdtempSync(path.join(os.tmpdir(), 'service-without-faults-'));
-  try {
-    const serviceDir = path.join(copy, 'service');
-    fs.mkdirSync(serviceDir);
-    const compiled = path.dirname(SERVICE_ENTRY);
-    for (const file of fs.readdirSync(compiled).filter((name) => name.endsWith('.js'))) {
-      if (file === 'demoFaults.js') continue;
-      let text = fs.readFileSync(path.join(compiled, file), 'utf8');
-      if (file === 'main.js') text = withoutLinesNaming(text, /demoFaults|DemoFault/, 2);
-      fs.writeFileSync(path.join(serviceDir, file), text);
-    }
-    fs.writeFileSync(path.join(copy, 'package.json'), '{ "type": "module" }\n');
-    fs.symlinkSync(
-      path.resolve(import.meta.dirname, '../../../node_modules'),
-      path.join(copy, 'node_modules'),
-    );
+test(
+  'the service copied without demoFaults.ts and those two lines starts, answers and shuts down gracefully',
+  BOUND,
+  async () => {
+    // The copy the README describes, made from the compiled service, with the project's node_modules.
+    const copy = fs.mkdtempSync(path.join(os.tmpdir(), 'service-without-faults-'));
+    try {
+      const serviceDir = path.join(copy, 'service');
+      fs.mkdirSync(serviceDir);
+      const compiled = path.dirname(SERVICE_ENTRY);
+      for (const file of fs.readdirSync(compiled).filter((name) => name.endsWith('.js'))) {
+        if (file === 'demoFaults.js') continue;
+        let text = fs.readFileSync(path.join(compiled, file), 'utf8');
+        if (file === 'main.js') text = withoutLinesNaming(text, /demoFaults|DemoFault/, 2);
+        fs.writeFileSync(path.join(serviceDir, file), text);
+      }
+      fs.writeFileSync(path.join(copy, 'package.json'), '{ "type": "module" }\n');
+      fs.symlinkSync(
+        path.resolve(import.meta.dirname, '../../../node_modules'),
+        path.join(copy, 'node_modules'),
+      );
 
-    const service = await startService(
-      { FAULT: 'never-ready', SHUTDOWN_DELAY_MS: '100' },
-      10_000,
-      path.join(serviceDir, 'main.js'),
-    );
-    assert.equal((await get(`${service.baseUrl}/health`)).status, 200, 'FAULT means nothing to the copy');
-    assert.equal((await get(`${service.baseUrl}/`)).status, 200);
-    service.child.kill('SIGTERM');
-    assert.equal(await service.exited, 0);
-    assert.ok(service.logs.some((entry) => entry.msg === 'drain begun'));
-  } finally {
-    fs.rmSync(copy, { recursive: true, force: true });
-  }
-});
+      const service = await startService(
+        { FAULT: 'never-ready', SHUTDOWN_DELAY_MS: '100' },
+        30_000,
+        path.join(serviceDir, 'main.js'),
+      );
+      assert.equal((await get(`${service.baseUrl}/health`)).status, 200, 'FAULT means nothing to the copy');
+      assert.equal((await get(`${service.baseUrl}/`)).status, 200);
+      service.child.kill('SIGTERM');
+      assert.equal(await service.exited, 0);
+      assert.ok(service.logs.some((entry) => entry.msg === 'drain begun'));
+    } finally {
+      fs.rmSync(copy, { recursive: true, force: true });
+    }
+  },
+);
 
 /** `text` without the lines matching `pattern`, of which there must be exactly `expected`. */
 function withoutLinesNaming(text: string, pattern: RegExp, expected: number): string {

@@ -112,18 +112,29 @@ export function createFakeTarget(script: FakeTargetScript = {}, log: string[] = 
 /**
  * A load generator that sends nothing and, when stopped, reports exactly `rate` answered requests per
  * second over the time it ran, each from the version the target served then. `failStop` makes stop()
- * reject, as a generator that cannot be stopped cleanly does.
+ * reject, as a generator that cannot be stopped cleanly does. `sendsAfterMs` plays a tool that takes
+ * that long to start: it "sends" (logged as 'load sending') only then.
  */
 export function createFakeLoad(
   target: FakeTarget,
-  options: { rate: number; failStop?: boolean },
+  options: { rate: number; failStop?: boolean; sendsAfterMs?: number },
 ): LoadGenerator {
   let startedAt = 0;
+  let sending: Promise<void> = Promise.resolve();
   return {
     start() {
       target.log.push('load start');
       startedAt = Date.now();
+      if (options.sendsAfterMs === undefined) return;
+      sending = new Promise((resolve) =>
+        setTimeout(() => {
+          target.log.push('load sending');
+          startedAt = Date.now();
+          resolve();
+        }, options.sendsAfterMs),
+      );
     },
+    started: () => sending,
     async stop(): Promise<LoadResult> {
       target.log.push('load stop');
       if (options.failStop) throw new Error('the load generator did not stop');

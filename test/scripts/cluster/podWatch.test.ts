@@ -4,6 +4,7 @@ import { test } from 'node:test';
 import type { RolloutEvent } from '../../../scripts/model.js';
 import { MissingPrerequisite } from '../../../scripts/errors.js';
 import { watchPods, type PodApi } from '../../../scripts/cluster/podWatch.js';
+import { within } from '../../support/until.js';
 
 // The pod watch against an API server that behaves as real ones do: watches that end, 410 Gone for a
 // resourceVersion that is too old (as an ERROR event, or as the HTTP status of the watch request),
@@ -55,7 +56,10 @@ function scriptedApi(options: { lists: Array<V1Pod[] | Error>; canWatch?: boolea
     },
   };
   const nextWatch = async (count: number) => {
-    while (watches.length < count) await new Promise<void>((resolve) => waiting.push(resolve));
+    const opened = (async () => {
+      while (watches.length < count) await new Promise<void>((resolve) => waiting.push(resolve));
+    })();
+    await within(`watch ${count} opening`, opened, 10_000);
     return watches[count - 1]!;
   };
   return { api, watches, listCalls, nextWatch };

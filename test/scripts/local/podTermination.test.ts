@@ -58,8 +58,13 @@ async function terminate(
 }
 
 const sleep = (seconds: number): PreStop => ({ type: 'sleep', seconds });
-/** Timer slack: on a busy 2-core machine a timer can fire this late. */
+/**
+ * Timer slack for the fake containers: their signals are timed by this process's own timers, with no
+ * process start in between; on a busy 2-core machine a timer can fire this late.
+ */
 const SLACK_MS = 250;
+/** A bound on each test: a termination that never ends fails its test instead of hanging the run. */
+const BOUND = { timeout: 30_000 };
 
 /** Node's timers run on the loop's whole-millisecond clock: one can fire a hair early by performance.now(). */
 const EARLY_MS = 2;
@@ -71,7 +76,7 @@ function assertBetween(value: number, low: number, high: number, what: string) {
   );
 }
 
-test('with no preStop, SIGTERM comes at once and a container that exits is not killed', async () => {
+test('with no preStop, SIGTERM comes at once and a container that exits is not killed', BOUND, async () => {
   const { container, signals } = fakeContainer({ exitAfterTermMs: 50 });
   const { result, steps } = await terminate({ container, preStop: { type: 'none' }, gracePeriodSeconds: 5 });
   assert.deepEqual(result, { code: 0, signal: null, killed: false });
@@ -83,7 +88,7 @@ test('with no preStop, SIGTERM comes at once and a container that exits is not k
   assertBetween(signals[0]!.atMs, 0, SLACK_MS, 'SIGTERM');
 });
 
-test('a preStop sleep runs before SIGTERM: the signal comes no sooner than the sleep', async () => {
+test('a preStop sleep runs before SIGTERM: the signal comes no sooner than the sleep', BOUND, async () => {
   const { container, signals } = fakeContainer({ exitAfterTermMs: 50 });
   const { result, steps } = await terminate({ container, preStop: sleep(0.4), gracePeriodSeconds: 5 });
   assert.deepEqual(result, { code: 0, signal: null, killed: false });
@@ -95,7 +100,7 @@ test('a preStop sleep runs before SIGTERM: the signal comes no sooner than the s
   assertBetween(signals[0]!.atMs, 400, 400 + SLACK_MS, 'SIGTERM');
 });
 
-test('a container that exits during preStop gets no signal at all', async () => {
+test('a container that exits during preStop gets no signal at all', BOUND, async () => {
   const { container, signals } = fakeContainer({ exitAfterTermMs: 50, exitsOnItsOwnAtMs: 100 });
   const { result, elapsedMs } = await terminate({ container, preStop: sleep(1), gracePeriodSeconds: 5 });
   assert.deepEqual(result, { code: 0, signal: null, killed: false });
@@ -103,54 +108,66 @@ test('a container that exits during preStop gets no signal at all', async () => 
   assertBetween(elapsedMs, 100, 100 + SLACK_MS, 'done once the container exited');
 });
 
-test('preStop longer than the grace period: a one-off 2 s extension, SIGTERM at the deadline, SIGKILL 2 s later', async () => {
-  const { container, signals } = fakeContainer({ exitAfterTermMs: 'ignore' });
-  const { result, steps } = await terminate({ container, preStop: sleep(3), gracePeriodSeconds: 0.5 });
-  assert.deepEqual(result, { code: null, signal: 'SIGKILL', killed: true });
-  assert.deepEqual(
-    signals.map((s) => s.signal),
-    ['SIGTERM', 'SIGKILL'],
-  );
-  assertBetween(signals[0]!.atMs, 500, 500 + SLACK_MS, 'SIGTERM at the grace deadline');
-  assertBetween(signals[1]!.atMs, 2500, 2500 + SLACK_MS, 'SIGKILL after the extension');
-  assert.match(steps.join(' → '), /preStop: sleep 3 s → .*one-off 2 s extension → SIGTERM → SIGKILL/);
-});
-
-test('a preStop that ends just before the deadline still leaves SIGTERM 2 s before SIGKILL', async () => {
-  // kuberuntime_container.go: after preStop, "always give containers a minimal shutdown window to avoid
-  // unnecessary SIGKILLs" (minimumGracePeriodInSeconds = 2).
-  const { container, signals } = fakeContainer({ exitAfterTermMs: 'ignore' });
-  const { result } = await terminate({ container, preStop: sleep(0.6), gracePeriodSeconds: 0.8 });
-  assert.equal(result.killed, true);
-  assertBetween(signals[0]!.atMs, 600, 600 + SLACK_MS, 'SIGTERM after preStop');
-  assertBetween(signals[1]!.atMs - signals[0]!.atMs, 2000, 2000 + SLACK_MS, 'SIGTERM to SIGKILL');
-});
-
-test('an exec preStop runs its command with the container environment only, before SIGTERM', async () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'prestop-'));
-  try {
-    const out = path.join(dir, 'out');
-    const { container, signals } = fakeContainer({ exitAfterTermMs: 20 });
-    const { result, steps } = await terminate({
-      container,
-      preStop: {
-        type: 'exec',
-        command: ['/bin/sh', '-c', 'sleep 0.3; printf "%s %s" "$POD_NAME" "${HOME:-no-home}" > "$OUT"'],
-      },
-      env: { POD_NAME: 'hello-v1-7', OUT: out },
-      gracePeriodSeconds: 5,
-    });
-    assert.equal(result.killed, false);
-    assert.equal(fs.readFileSync(out, 'utf8'), 'hello-v1-7 no-home', "the harness's HOME does not leak in");
-    assert.equal(
-      steps[0],
-      `preStop: exec /bin/sh -c sleep 0.3; printf "%s %s" "$POD_NAME" "\${HOME:-no-home}" > "$OUT"`,
+test(
+  'preStop longer than the grace period: a one-off 2 s extension, SIGTERM at the deadline, SIGKILL 2 s later',
+  BOUND,
+  async () => {
+    const { container, signals } = fakeContainer({ exitAfterTermMs: 'ignore' });
+    const { result, steps } = await terminate({ container, preStop: sleep(3), gracePeriodSeconds: 0.5 });
+    assert.deepEqual(result, { code: null, signal: 'SIGKILL', killed: true });
+    assert.deepEqual(
+      signals.map((s) => s.signal),
+      ['SIGTERM', 'SIGKILL'],
     );
-    assertBetween(signals[0]!.atMs, 300, 300 + 2 * SLACK_MS, 'SIGTERM after the command finished');
-  } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
-});
+    assertBetween(signals[0]!.atMs, 500, 500 + SLACK_MS, 'SIGTERM at the grace deadline');
+    assertBetween(signals[1]!.atMs, 2500, 2500 + SLACK_MS, 'SIGKILL after the extension');
+    assert.match(steps.join(' → '), /preStop: sleep 3 s → .*one-off 2 s extension → SIGTERM → SIGKILL/);
+  },
+);
+
+test(
+  'a preStop that ends just before the deadline still leaves SIGTERM 2 s before SIGKILL',
+  BOUND,
+  async () => {
+    // kuberuntime_container.go: after preStop, "always give containers a minimal shutdown window to avoid
+    // unnecessary SIGKILLs" (minimumGracePeriodInSeconds = 2).
+    const { container, signals } = fakeContainer({ exitAfterTermMs: 'ignore' });
+    const { result } = await terminate({ container, preStop: sleep(0.6), gracePeriodSeconds: 0.8 });
+    assert.equal(result.killed, true);
+    assertBetween(signals[0]!.atMs, 600, 600 + SLACK_MS, 'SIGTERM after preStop');
+    assertBetween(signals[1]!.atMs - signals[0]!.atMs, 2000, 2000 + SLACK_MS, 'SIGTERM to SIGKILL');
+  },
+);
+
+test(
+  'an exec preStop runs its command with the container environment only, before SIGTERM',
+  BOUND,
+  async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'prestop-'));
+    try {
+      const out = path.join(dir, 'out');
+      const { container, signals } = fakeContainer({ exitAfterTermMs: 20 });
+      const { result, steps } = await terminate({
+        container,
+        preStop: {
+          type: 'exec',
+          command: ['/bin/sh', '-c', 'sleep 0.3; printf "%s %s" "$POD_NAME" "${HOME:-no-home}" > "$OUT"'],
+        },
+        env: { POD_NAME: 'hello-v1-7', OUT: out },
+        gracePeriodSeconds: 5,
+      });
+      assert.equal(result.killed, false);
+      assert.equal(fs.readFileSync(out, 'utf8'), 'hello-v1-7 no-home', "the harness's HOME does not leak in");
+      assert.equal(
+        steps[0],
+        `preStop: exec /bin/sh -c sleep 0.3; printf "%s %s" "$POD_NAME" "\${HOME:-no-home}" > "$OUT"`,
+      );
+      assertBetween(signals[0]!.atMs, 300, 300 + 2 * SLACK_MS, 'SIGTERM after the command finished');
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  },
+);
 
 // A real process that ignores SIGTERM: only SIGKILL at the grace deadline ends it.
 const SCRIPT = `
@@ -174,33 +191,44 @@ async function waitForLog(file: string, text: string, timeoutMs: number) {
   }
 }
 
-test('a real process that ignores SIGTERM is killed at the grace deadline, counted from the start of preStop', async () => {
-  const logFile = path.join(dir, 'ignore.log');
-  const real = startContainer({ entry: path.join(dir, 'ignore-sigterm.mjs'), env: {}, logFile });
-  // SIGTERM before the handler is installed would end it: wait until it says so (bounded).
-  await waitForLog(logFile, 'handler installed', 5000);
-  const signals: Array<{ signal: NodeJS.Signals; atMs: number }> = [];
-  const start = performance.now();
-  const container: ContainerProcess = {
-    pid: real.pid,
-    exited: real.exited,
-    get hasExited() {
-      return real.hasExited;
-    },
-    signal(signal) {
-      signals.push({ signal, atMs: performance.now() - start });
-      real.signal(signal);
-    },
-  };
-  const { result, elapsedMs } = await terminate({ container, preStop: sleep(0.2), gracePeriodSeconds: 2.3 });
-  assert.deepEqual(result, { code: null, signal: 'SIGKILL', killed: true });
-  assert.deepEqual(
-    signals.map((s) => s.signal),
-    ['SIGTERM', 'SIGKILL'],
-  );
-  assertBetween(signals[0]!.atMs, 200, 200 + SLACK_MS, 'SIGTERM after preStop');
-  assertBetween(signals[1]!.atMs, 2300, 2300 + SLACK_MS, 'SIGKILL at the deadline, preStop included');
-  assertBetween(elapsedMs, 2300, 2300 + 2 * SLACK_MS, 'resolved once the process was gone');
-  await waitForLog(logFile, 'SIGTERM ignored', 1000);
-  assert.throws(() => process.kill(real.pid!, 0), { code: 'ESRCH' });
-});
+test(
+  'a real process that ignores SIGTERM is killed at the grace deadline, counted from the start of preStop',
+  BOUND,
+  async () => {
+    const logFile = path.join(dir, 'ignore.log');
+    const real = startContainer({ entry: path.join(dir, 'ignore-sigterm.mjs'), env: {}, logFile });
+    // SIGTERM before the handler is installed would end it: wait until it says so (bounded).
+    await waitForLog(logFile, 'handler installed', 30_000);
+    const signals: Array<{ signal: NodeJS.Signals; atMs: number }> = [];
+    const start = performance.now();
+    const container: ContainerProcess = {
+      pid: real.pid,
+      exited: real.exited,
+      get hasExited() {
+        return real.hasExited;
+      },
+      signal(signal) {
+        signals.push({ signal, atMs: performance.now() - start });
+        real.signal(signal);
+      },
+    };
+    // preStop 0.5 s, grace 3.5 s: the deadline is 3.5 s from the start. Counted from SIGTERM instead, it
+    // would be 4 s, a whole grace period after SIGTERM.
+    const { result } = await terminate({ container, preStop: sleep(0.5), gracePeriodSeconds: 3.5 });
+    assert.ok(real.hasExited, 'resolved once the process was gone');
+    assert.deepEqual(result, { code: null, signal: 'SIGKILL', killed: true });
+    assert.deepEqual(
+      signals.map((s) => s.signal),
+      ['SIGTERM', 'SIGKILL'],
+    );
+    const [sigterm, sigkill] = [signals[0]!.atMs, signals[1]!.atMs];
+    assertBetween(sigterm, 500, 3500, 'SIGTERM after preStop, before the deadline');
+    assert.ok(sigkill >= 3500 - EARLY_MS, `SIGKILL ${sigkill.toFixed(0)} ms in, before the 3.5 s deadline`);
+    assert.ok(
+      sigkill - sigterm < 3500,
+      `SIGKILL ${(sigkill - sigterm).toFixed(0)} ms after SIGTERM: the grace period counted from SIGTERM`,
+    );
+    await waitForLog(logFile, 'SIGTERM ignored', 30_000);
+    assert.throws(() => process.kill(real.pid!, 0), { code: 'ESRCH' });
+  },
+);

@@ -18,7 +18,10 @@ const CODE_CHANGE = {
   settleMs: 15_000,
 } as const;
 
-function setUp(script: FakeTargetScript = {}, spec: Partial<RolloutSpec> & { failStop?: boolean } = {}) {
+function setUp(
+  script: FakeTargetScript = {},
+  spec: Partial<RolloutSpec> & { failStop?: boolean; sendsAfterMs?: number } = {},
+) {
   const target = createFakeTarget(script);
   const steps: string[] = [];
   const controller = new AbortController();
@@ -30,7 +33,12 @@ function setUp(script: FakeTargetScript = {}, spec: Partial<RolloutSpec> & { fai
       to: 'overlays/v2',
       scenario: 'hardened',
       change: CODE_CHANGE,
-      createLoad: () => createFakeLoad(target, { rate: RATE, failStop: spec.failStop ?? false }),
+      createLoad: () =>
+        createFakeLoad(target, {
+          rate: RATE,
+          failStop: spec.failStop ?? false,
+          ...(spec.sendsAfterMs === undefined ? {} : { sendsAfterMs: spec.sendsAfterMs }),
+        }),
       loadName: 'builtin',
       rate: RATE,
       keepAlive: true,
@@ -60,6 +68,23 @@ test('starts the load only after v1 is deployed, and stops it only after the old
     'load stop',
     'teardown',
   ]);
+});
+
+test('the warm-up counts from the first requests, not from the load start: a load slow to start is waited for', async () => {
+  // A tool that takes five warm-ups to start: counted from its start, the rollout would begin before it sends.
+  const { target, run, steps, reportJson } = setUp({}, { sendsAfterMs: 200 });
+  await run();
+  assert.deepEqual(target.log.slice(2, 5), ['load start', 'load sending', 'rollOut overlays/v2']);
+  const report = reportJson();
+  assert.equal(report.verdict, 'pass', report.reasons?.join('; '));
+  assert.ok(
+    report.coverage.loadBeforeRolloutMs >= 40,
+    `${report.coverage.loadBeforeRolloutMs} ms of warm-up`,
+  );
+  assert.ok(
+    steps.indexOf(`load started: ${RATE} requests/s, keep-alive on`) <
+      steps.indexOf('rollout started: v1 → v2'),
+  );
 });
 
 test('a clean rollout on the fake target passes, exits 0 and says each step once', async () => {
