@@ -9,7 +9,11 @@ import { before, test } from 'node:test';
 const LEFTOVERS = path.resolve(import.meta.dirname, '../../cluster/scripts/leftovers.sh');
 const CONTEXT = process.env.ZDR_CONTEXT ?? 'zero-downtime-local';
 const kubectl = (...args: string[]) =>
-  execFileSync('kubectl', ['--context', CONTEXT, '--namespace', 'default', ...args], { stdio: 'pipe' });
+  // Synchronous, so node:test's timeouts cannot end it: a bound of its own, past rollout status's 180 s.
+  execFileSync('kubectl', ['--context', CONTEXT, '--namespace', 'default', ...args], {
+    stdio: 'pipe',
+    timeout: 240_000,
+  });
 
 // Pods make the leftovers a pod brings (its processes, its mounts): deploy v1 if nothing runs yet.
 before(() => {
@@ -18,7 +22,7 @@ before(() => {
 });
 
 test('while the cluster is up, the leftover check finds its processes, mounts, bridge, rules, cgroups and files', () => {
-  const result = spawnSync('bash', [LEFTOVERS], { encoding: 'utf8' });
+  const result = spawnSync('bash', [LEFTOVERS], { encoding: 'utf8', timeout: 120_000 });
   assert.equal(result.status, 1, 'a running cluster is all leftovers');
   const kinds = new Set(result.stdout.split('\n').map((line) => line.split(' ')[1]));
   for (const kind of ['process', 'pod', 'mount', 'interface', 'iptables', 'cgroup', 'files']) {

@@ -15,7 +15,10 @@ const RUN_TIMEOUT_MS = 300_000;
 
 before(() => {
   try {
-    execFileSync('kubectl', ['--context', CONTEXT, 'get', '--raw', '/readyz'], { stdio: 'pipe' });
+    execFileSync('kubectl', ['--context', CONTEXT, 'get', '--raw', '/readyz'], {
+      stdio: 'pipe',
+      timeout: 60_000,
+    });
   } catch (error) {
     throw new Error(
       `no cluster answers on context ${CONTEXT} (KUBECONFIG=${process.env.KUBECONFIG ?? 'unset'}): ` +
@@ -44,10 +47,11 @@ for (const keepAlive of ['on', 'off']) {
         keepAlive,
         '--rate',
         '100',
+        // 10 s before the rollout and 10 s after it at 100/s: 2,000 requests however quick the rollout is.
         '--warmup',
-        '5',
+        '10',
         '--cooldown',
-        '5',
+        '10',
       ]);
       assert.equal(code, 0, output);
       assert.equal(report.verdict, 'pass');
@@ -61,10 +65,16 @@ for (const keepAlive of ['on', 'off']) {
 }
 
 test("the API server reaches the kubelet: kubectl logs shows the service's own log lines", () => {
-  const pod = execFileSync('kubectl', ['--context', CONTEXT, 'get', 'pods', '-l', 'app=hello', '-o', 'name'])
+  const pod = execFileSync(
+    'kubectl',
+    ['--context', CONTEXT, 'get', 'pods', '-l', 'app=hello', '-o', 'name'],
+    {
+      timeout: 60_000,
+    },
+  )
     .toString()
     .split('\n')[0]!;
-  const logs = execFileSync('kubectl', ['--context', CONTEXT, 'logs', pod]).toString();
+  const logs = execFileSync('kubectl', ['--context', CONTEXT, 'logs', pod], { timeout: 60_000 }).toString();
   assert.match(logs, /"msg":"ready"/);
 });
 

@@ -21,7 +21,8 @@ export interface ConfigReport {
     lastOldAnswerMs: number | null;
     oldUntilLoadEnd: boolean;
   };
-  rollout: { outcome: string; durationMs: number };
+  rollout: { outcome: string; durationMs: number; startedAt: string };
+  pods: Array<{ name: string; version: string; created: string }>;
   checks: Array<{ id: string; passed: boolean | null; detail: string }>;
 }
 

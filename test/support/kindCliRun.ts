@@ -44,7 +44,8 @@ export async function runKindCli(
     STANDIN_LOG: log,
     ...options.env,
   });
-  const timer = setTimeout(() => run.child.kill('SIGKILL'), options.timeoutMs ?? 60_000);
+  // A bound on a hang, sized for a cold machine: a dozen stand-in processes start one after another.
+  const timer = setTimeout(() => run.child.kill('SIGKILL'), options.timeoutMs ?? 150_000);
   const code = await run.exited;
   clearTimeout(timer);
   const calls = fs.existsSync(log)

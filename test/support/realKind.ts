@@ -29,6 +29,8 @@ export function realKindDir(version: 'v0.32.0' | 'v0.31.0'): string {
     cwd: os.tmpdir(),
     env: { ...process.env, GOBIN: building, GOFLAGS: '-mod=mod', GO111MODULE: 'on' },
     stdio: ['ignore', 'ignore', 'inherit'],
+    // A bound on a hang (a stuck module download): a cold build takes minutes, not this.
+    timeout: 1_200_000,
   });
   try {
     fs.renameSync(building, dir);

@@ -12,7 +12,7 @@ export interface CliRun {
   /** Everything printed so far. */
   stdout: () => string;
   stderr: () => string;
-  /** Resolves once a line matching `pattern` has been printed (rejects after timeoutMs). */
+  /** Resolves once a line matching `pattern` has been printed (rejects after timeoutMs, or at the exit). */
   waitForOutput(pattern: RegExp, timeoutMs: number): Promise<void>;
   exited: Promise<number | null>;
 }
@@ -21,7 +21,7 @@ export function startCli(script: string, args: string[], env: NodeJS.ProcessEnv 
   const child = spawn(process.execPath, [script, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
-  const waiters: Array<{ pattern: RegExp; resolve: () => void }> = [];
+  const waiters: Array<{ pattern: RegExp; resolve: () => void; reject: (code: number | null) => void }> = [];
   child.stdout.on('data', (chunk) => {
     stdout += chunk;
     for (const waiter of waiters.filter((w) => w.pattern.test(stdout))) {
@@ -31,12 +31,18 @@ export function startCli(script: string, args: string[], env: NodeJS.ProcessEnv 
   });
   child.stderr.on('data', (chunk) => (stderr += chunk));
   const exited = once(child, 'exit').then(([code]) => code as number | null);
+  // A waiter still waiting when the process exits will never be answered: fail it now, not at its deadline.
+  void exited.then((code) => {
+    for (const waiter of waiters.splice(0)) waiter.reject(code);
+  });
   return {
     child,
     stdout: () => stdout,
     stderr: () => stderr,
     waitForOutput(pattern, timeoutMs) {
       if (pattern.test(stdout)) return Promise.resolve();
+      if (child.exitCode !== null || child.signalCode !== null)
+        return Promise.reject(new Error(`no ${pattern}: exited already:\n${stdout}\n${stderr}`));
       return new Promise((resolve, reject) => {
         const timer = setTimeout(
           () => reject(new Error(`no ${pattern} in ${timeoutMs} ms:\n${stdout}\n${stderr}`)),
@@ -47,6 +53,10 @@ export function startCli(script: string, args: string[], env: NodeJS.ProcessEnv 
           resolve: () => {
             clearTimeout(timer);
             resolve();
+          },
+          reject: (code) => {
+            clearTimeout(timer);
+            reject(new Error(`no ${pattern}: exited with ${code}:\n${stdout}\n${stderr}`));
           },
         });
       });

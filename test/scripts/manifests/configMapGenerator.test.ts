@@ -8,7 +8,7 @@ import { parseAllDocuments } from 'yaml';
 import { ManifestError } from '../../../scripts/manifests/manifestError.js';
 import { renderKustomization, type KubeObject } from '../../../scripts/manifests/renderKustomization.js';
 
-const kubectl = spawnSync('kubectl', ['version', '--client'], { encoding: 'utf8' });
+const kubectl = spawnSync('kubectl', ['version', '--client'], { encoding: 'utf8', timeout: 30_000 });
 const noKubectl = kubectl.status === 0 ? false : 'kubectl is not installed: nothing to compare with';
 
 function kubectlKustomize(dir: string): KubeObject[] {

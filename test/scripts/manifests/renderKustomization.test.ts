@@ -14,7 +14,7 @@ import {
   type KubeObject,
 } from '../../../scripts/manifests/renderKustomization.js';
 
-const kubectl = spawnSync('kubectl', ['version', '--client'], { encoding: 'utf8' });
+const kubectl = spawnSync('kubectl', ['version', '--client'], { encoding: 'utf8', timeout: 30_000 });
 const noKubectl = kubectl.status === 0 ? false : 'kubectl is not installed: nothing to compare with';
 
 function byId(objects: KubeObject[]): Map<string, KubeObject> {

@@ -16,7 +16,9 @@ import { scenarioOverlays } from '../../../scripts/scenarios/scenarioOverlays.js
 import { findScenario, SCENARIOS } from '../../../scripts/scenarios/scenarios.js';
 
 const noKubectl =
-  spawnSync('kubectl', ['version', '--client']).status === 0 ? false : 'kubectl is not installed';
+  spawnSync('kubectl', ['version', '--client'], { timeout: 30_000 }).status === 0
+    ? false
+    : 'kubectl is not installed';
 const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'scenario-overlays-'));
 
 function settingsOf(overlay: string) {
@@ -31,7 +33,7 @@ for (const scenario of SCENARIOS) {
       () => {
         const { from, to } = scenarioOverlays(scenario, scenario.change, components, workDir);
         for (const dir of [from, to]) {
-          const output = execFileSync('kubectl', ['kustomize', dir], { encoding: 'utf8' });
+          const output = execFileSync('kubectl', ['kustomize', dir], { encoding: 'utf8', timeout: 30_000 });
           const theirs = parseAllDocuments(output).map((d) => d.toJS() as KubeObject);
           const ours = renderKustomization(dir);
           assert.deepEqual(
