@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # npm run cluster:up: a real single-node Kubernetes on this machine, from upstream binaries built by build.sh.
 #
-# Linux, as root. Starts a containerd of its own, etcd, the control plane, a kubelet and kube-proxy; imports
+# Linux, as root. Starts a containerd of its own, etcd (mutual TLS), the control plane, a kubelet and kube-proxy; imports
 # hello:v1 and hello:v2; waits until the node is Ready and kube-proxy healthy; prints how to use it. After a crash
 # it cleans up first (down.sh), so it is safe to run again. Everything it makes is listed in down.sh.
 set -euo pipefail
@@ -71,7 +71,7 @@ iptables -A "$ZDR_FORWARD_CHAIN" -i "$ZDR_BRIDGE" -o "$ZDR_BRIDGE" -j ACCEPT
 iptables -I FORWARD 1 -j "$ZDR_FORWARD_CHAIN"
 step_done
 
-step "certificates and kubeconfigs"
+step "certificates (the cluster's CA and etcd's) and kubeconfigs"
 make_pki
 write_kubeconfig admin "$ZDR_CONTEXT"
 for identity in kube-controller-manager kube-scheduler kube-proxy kubelet; do
@@ -131,21 +131,29 @@ docker save "$ZDR_PAUSE_IMAGE" hello:v1 hello:v2 |
   ctr --address "$containerd_socket" --namespace k8s.io images import - >/dev/null
 step_done
 
-step "etcd (127.0.0.1:$ZDR_ETCD_PORT)"
+pki="$state_dir/pki"
+step "etcd (https://127.0.0.1:$ZDR_ETCD_PORT, client certificates of its own CA only)"
+# As kubeadm runs it: TLS for clients and peers, and a certificate signed by etcd's CA required of both
+# (https://etcd.io/docs/v3.6/op-guide/security/). Without it any local process could read every Secret and write
+# any pod, a privileged one included.
+etcd_peer="https://127.0.0.1:$((ZDR_ETCD_PORT + 1))"
 start etcd "$bin_dir/etcd" --name zero-downtime --data-dir "$state_dir/etcd" \
-  --listen-client-urls "http://127.0.0.1:$ZDR_ETCD_PORT" --advertise-client-urls "http://127.0.0.1:$ZDR_ETCD_PORT" \
-  --listen-peer-urls "http://127.0.0.1:$((ZDR_ETCD_PORT + 1))" \
-  --initial-advertise-peer-urls "http://127.0.0.1:$((ZDR_ETCD_PORT + 1))" \
-  --initial-cluster "zero-downtime=http://127.0.0.1:$((ZDR_ETCD_PORT + 1))" \
+  --listen-client-urls "https://127.0.0.1:$ZDR_ETCD_PORT" --advertise-client-urls "https://127.0.0.1:$ZDR_ETCD_PORT" \
+  --cert-file "$pki/etcd/server.crt" --key-file "$pki/etcd/server.key" \
+  --client-cert-auth --trusted-ca-file "$pki/etcd/ca.crt" \
+  --listen-peer-urls "$etcd_peer" --initial-advertise-peer-urls "$etcd_peer" --initial-cluster "zero-downtime=$etcd_peer" \
+  --peer-cert-file "$pki/etcd/peer.crt" --peer-key-file "$pki/etcd/peer.key" \
+  --peer-client-cert-auth --peer-trusted-ca-file "$pki/etcd/ca.crt" \
   --listen-metrics-urls "" --log-level warn
-wait_until 30 etcd "etcd answers" curl -sf "http://127.0.0.1:$ZDR_ETCD_PORT/health"
+wait_until 30 etcd "etcd answers" curl -sf --cacert "$pki/etcd/ca.crt" --cert "$pki/etcd/healthcheck-client.crt" \
+  --key "$pki/etcd/healthcheck-client.key" "https://127.0.0.1:$ZDR_ETCD_PORT/health"
 step_done
 
 step "kube-apiserver (https://127.0.0.1:$ZDR_API_PORT)"
-pki="$state_dir/pki"
 start kube-apiserver "$bin_dir/kube-apiserver" \
   --bind-address 127.0.0.1 --secure-port "$ZDR_API_PORT" --advertise-address "$ZDR_BRIDGE_IP" \
-  --etcd-servers "http://127.0.0.1:$ZDR_ETCD_PORT" \
+  --etcd-servers "https://127.0.0.1:$ZDR_ETCD_PORT" --etcd-cafile "$pki/etcd/ca.crt" \
+  --etcd-certfile "$pki/apiserver-etcd-client.crt" --etcd-keyfile "$pki/apiserver-etcd-client.key" \
   --service-cluster-ip-range "$ZDR_SERVICE_CIDR" --service-node-port-range 30000-32767 \
   --client-ca-file "$pki/ca.crt" --tls-cert-file "$pki/kube-apiserver.crt" --tls-private-key-file "$pki/kube-apiserver.key" \
   --kubelet-client-certificate "$pki/kube-apiserver-kubelet-client.crt" \
