@@ -9,6 +9,8 @@ source "$cluster_dir/versions.env"
 cache_root="${ZDR_CLUSTER_CACHE:-$HOME/.cache/zero-downtime-rollout/cluster}"
 build_key="k8s-${KUBERNETES_VERSION}-etcd-${ETCD_VERSION}-$(cat "$cluster_dir"/modules/*/go.mod "$cluster_dir"/modules/*/go.sum "$cluster_dir"/modules/pause/*.go 2>/dev/null | sha256sum | cut -c1-12)"
 bin_dir="$cache_root/bin/$build_key"
+# build.sh writes the checksum of every binary it builds here; up.sh runs none that does not match it.
+manifest="$bin_dir/SHA256SUMS"
 
 # Everything a running cluster owns lives under one state folder, so `down` knows exactly what to remove.
 state_dir="${ZDR_CLUSTER_STATE:-/var/lib/zero-downtime-rollout/cluster}"
@@ -58,6 +60,13 @@ pid_of() { # pid_of NAME: the pid of a component we started, if it still runs
   [ -f "$file" ] || return 1
   pid=$(cat "$file")
   kill -0 "$pid" 2>/dev/null && echo "$pid"
+}
+
+# verify_binary NAME: the binary is the one build.sh built (its checksum as in the manifest).
+verify_binary() {
+  local expected
+  expected=$(awk -v n="$1" '$2 == n { print $1 }' "$manifest" 2>/dev/null | tail -1)
+  [ -n "$expected" ] && [ "$(sha256sum "$bin_dir/$1" 2>/dev/null | cut -d' ' -f1)" = "$expected" ]
 }
 
 # wait_for SECONDS WHAT COMMAND...: runs COMMAND every second until it succeeds, or fails with WHAT.

@@ -30,6 +30,15 @@ command -v kubectl >/dev/null || die "kubectl is missing: install it (Debian: ku
 step_done "containerd $(containerd --version | awk '{print $3}'), runc $(runc --version | awk 'NR==1{print $3}')"
 
 bash "$cluster_dir/scripts/build.sh"
+# Root runs these: a binary, the manifest or a folder on the way that others can write to would let them put their
+# own there (a sticky folder such as /tmp aside: others cannot rename what is ours in it).
+path=$bin_dir
+for entry in $(find "$bin_dir" -maxdepth 1 -type f) $(while [ "$path" != / ]; do echo "$path" && path=$(dirname "$path"); done) /; do
+  read -r owner mode < <(stat -c '%u %a' "$entry")
+  if ! ((8#$mode & 01000)) && { [ "$owner" != 0 ] || ((8#$mode & 022)); }; then
+    die "$entry can be changed by others than root (owner uid $owner, mode $mode): root runs the binaries there; fix its owner and mode, or set ZDR_CLUSTER_CACHE"
+  fi
+done
 
 if [ -d "$state_dir" ] || ip link show "$ZDR_BRIDGE" >/dev/null 2>&1; then
   step "a cluster (or what is left of one) is here: taking it down first"
@@ -84,9 +93,14 @@ envsubst <"$cluster_dir/config/cni.conflist" >"$state_dir/cni/net.d/10-zero-down
 step_done
 
 # start NAME COMMAND...: runs a component in the background, detached from this script; log and pid in the state.
+# A binary of ours runs only with the manifest's checksum.
 start() {
-  local name=$1
+  local name=$1 exe
   shift
+  exe=$(realpath -e "$(command -v "$1")") || die "$1: not found"
+  case "$exe" in
+    "$bin_dir/"*) verify_binary "${exe##*/}" || die "$exe does not match its checksum in $manifest: run npm run cluster:build" ;;
+  esac
   setsid nohup "$@" >"$log_dir/$name.log" 2>&1 </dev/null &
   echo $! >"$run_dir/$name.pid"
 }
@@ -121,6 +135,7 @@ if ! docker image inspect "$NODE_IMAGE" >/dev/null 2>&1; then
   NODE_IMAGE="$NODE_IMAGE" bash "$repo_root/scripts/docker/build-offline-base.sh"
 fi
 NODE_IMAGE="$NODE_IMAGE" bash "$repo_root/scripts/docker/build-images.sh" | sed 's/^/    /'
+verify_binary pause || die "$bin_dir/pause does not match its checksum in $manifest: run npm run cluster:build"
 pause_context="$(mktemp -d)"
 cp "$bin_dir/pause" "$pause_context/pause"
 printf 'FROM scratch\nCOPY pause /pause\nUSER 65535:65535\nENTRYPOINT ["/pause"]\n' >"$pause_context/Dockerfile"
