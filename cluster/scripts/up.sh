@@ -52,6 +52,12 @@ if [ ${#missing_packages[@]} -gt 0 ]; then
     "${missing_packages[@]}" >/dev/null || die "apt-get install ${missing_packages[*]} failed"
 fi
 command -v kubectl >/dev/null || die "kubectl is missing: install it (Debian: kubernetes-client), then run cluster:up again"
+[ -x "$ZDR_CNI_BIN_DIR/tuning" ] || die "$ZDR_CNI_BIN_DIR/tuning is missing (it turns IPv6 off in every pod): reinstall $CNI_PLUGINS_PACKAGE"
+ipv6=false
+if [ -d /proc/sys/net/ipv6 ]; then
+  ipv6=true
+  command -v ip6tables >/dev/null || die "this host has IPv6 but no ip6tables: pods could not be fenced in; install iptables"
+fi
 step_done "containerd $(containerd --version | awk '{print $3}'), runc $(runc --version | awk 'NR==1{print $3}')"
 
 bash "$cluster_dir/scripts/build.sh"
@@ -112,7 +118,7 @@ resume_signals() {
 }
 own() { echo "$1=$2" >>"$state_dir/$marker_name"; } # own KEY VALUE: what up is about to make, for down.sh
 
-step "host: folders, mounts, sysctls, the bridge $ZDR_BRIDGE and isolation rules"
+step "host: folders, mounts, sysctls, the bridge $ZDR_BRIDGE and the fence around the pods"
 mkdir -p "$(dirname "$state_dir")" "$(dirname "$run_dir")"
 mkdir -m 755 "$state_dir"
 {
@@ -138,8 +144,9 @@ for key in net.bridge.bridge-nf-call-iptables net.bridge.bridge-nf-call-ip6table
 done >"$state_dir/sysctls"
 # Container mounts must propagate (the kubelet and containerd need / shared; this host keeps it private).
 mount --make-rshared /
-# Pod-to-pod traffic on the bridge must pass iptables, or Service rules never see it.
+# Pod-to-pod traffic on the bridge must pass iptables, or Service rules and the fence never see it.
 sysctl -qw net.bridge.bridge-nf-call-iptables=1
+if $ipv6; then sysctl -qw net.bridge.bridge-nf-call-ip6tables=1; fi
 # The kubelet's cgroup root, in every hierarchy (it refuses one that does not exist). cpuset starts empty in a
 # new cgroup v1 folder, and a process cannot join one with no CPUs: copy the parent's.
 own cgroup "$ZDR_CGROUP_ROOT"
@@ -152,14 +159,38 @@ done
 own bridge "$ZDR_BRIDGE"
 # One ip process makes the bridge and tags it, so no signal falls between: down.sh deletes only a tagged bridge.
 printf 'link add %s type bridge\nlink set %s alias %s\n' "$ZDR_BRIDGE" "$ZDR_BRIDGE" "$bridge_alias" | ip -batch -
+# No IPv6 on the bridge: the host has no IPv6 address there to answer pods on (the CNI's tuning plugin turns IPv6
+# off inside every pod too, and ip6tables below drops what a pod turned back on).
+if $ipv6; then sysctl -qw "net.ipv6.conf.$ZDR_BRIDGE.disable_ipv6=1"; fi
 ip addr add "$ZDR_BRIDGE_IP/${ZDR_POD_CIDR#*/}" dev "$ZDR_BRIDGE"
 ip link set "$ZDR_BRIDGE" up
 
+# The fence. A pod gets to other pods (Services included, after kube-proxy's DNAT) and to nothing else.
 add_chain() { own chain "$1:$2:$3" && "$1" -t "$2" -N "$3"; } # add_chain TOOL TABLE CHAIN: one of ours, recorded
-# Nothing from the pod or Service ranges leaves except over the bridge. In mangle POSTROUTING, because only there
-# does -o name the interface a packet really leaves by: in filter OUTPUT it is still the one routed to before
-# kube-proxy's DNAT (lo for a NodePort on 127.0.0.1). A packet still addressed to a Service IP there was not
-# translated (no endpoints, or kube-proxy down) and goes nowhere.
+# raw PREROUTING, before anything else sees the packet: from the bridge, only pod addresses. A pod with CAP_NET_RAW
+# could otherwise send from any address, and every rule below that matches the pod range would miss it.
+add_chain iptables raw "$ZDR_FENCE_CHAIN"
+iptables -t raw -A "$ZDR_FENCE_CHAIN" -i "$ZDR_BRIDGE" ! -s "$ZDR_POD_CIDR" -j DROP
+iptables -t raw -I PREROUTING 1 -j "$ZDR_FENCE_CHAIN"
+# filter INPUT: what a pod sends to the host itself (its external address, docker0, the bridge's address, 127.0.0.1
+# with route_localnet on) never reaches POSTROUTING. The host takes from pods only answers to its own connections
+# (the kubelet's probes, NodePort traffic) and the kubelet's API; there is no cluster DNS to allow.
+add_chain iptables filter "$ZDR_INPUT_CHAIN"
+iptables -A "$ZDR_INPUT_CHAIN" -i "$ZDR_BRIDGE" -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT
+iptables -A "$ZDR_INPUT_CHAIN" -i "$ZDR_BRIDGE" -d "$ZDR_BRIDGE_IP" -p tcp --dport "$ZDR_KUBELET_PORT" -j ACCEPT
+iptables -A "$ZDR_INPUT_CHAIN" -i "$ZDR_BRIDGE" -j DROP
+iptables -I INPUT 1 -j "$ZDR_INPUT_CHAIN"
+# filter FORWARD: bridge to bridge only (br_netfilter passes bridged pod-to-pod traffic here too, and Docker sets
+# the FORWARD policy to DROP); nothing is forwarded from the bridge elsewhere, or from elsewhere into it.
+add_chain iptables filter "$ZDR_FORWARD_CHAIN"
+iptables -A "$ZDR_FORWARD_CHAIN" -i "$ZDR_BRIDGE" -o "$ZDR_BRIDGE" -j ACCEPT
+iptables -A "$ZDR_FORWARD_CHAIN" -i "$ZDR_BRIDGE" -j DROP
+iptables -A "$ZDR_FORWARD_CHAIN" -o "$ZDR_BRIDGE" -j DROP
+iptables -I FORWARD 1 -j "$ZDR_FORWARD_CHAIN"
+# mangle POSTROUTING, for what the host itself sends: nothing from the pod or Service ranges leaves except over the
+# bridge. Only there does -o name the interface a packet really leaves by: in filter OUTPUT it is still the one
+# routed to before kube-proxy's DNAT (lo for a NodePort on 127.0.0.1). A packet still addressed to a Service IP
+# there was not translated (no endpoints, or kube-proxy down) and goes nowhere.
 add_chain iptables mangle "$ZDR_ISOLATE_CHAIN"
 # Loopback never leaves the machine: the API server reaching the kubelet on the bridge's own address goes by lo.
 iptables -t mangle -A "$ZDR_ISOLATE_CHAIN" -o lo -j RETURN
@@ -168,10 +199,16 @@ iptables -t mangle -A "$ZDR_ISOLATE_CHAIN" -d "$ZDR_POD_CIDR" ! -o "$ZDR_BRIDGE"
 iptables -t mangle -A "$ZDR_ISOLATE_CHAIN" -s "$ZDR_SERVICE_CIDR" -j DROP
 iptables -t mangle -A "$ZDR_ISOLATE_CHAIN" -d "$ZDR_SERVICE_CIDR" -j DROP
 iptables -t mangle -I POSTROUTING 1 -j "$ZDR_ISOLATE_CHAIN"
-# Docker sets the FORWARD policy to DROP; pod-to-pod traffic over the bridge passes FORWARD (br_netfilter).
-add_chain iptables filter "$ZDR_FORWARD_CHAIN"
-iptables -A "$ZDR_FORWARD_CHAIN" -i "$ZDR_BRIDGE" -o "$ZDR_BRIDGE" -j ACCEPT
-iptables -I FORWARD 1 -j "$ZDR_FORWARD_CHAIN"
+# IPv6: none from the bridge at all (bridged pod to pod as well: bridge-nf-call-ip6tables), none forwarded into it.
+if $ipv6; then
+  add_chain ip6tables raw "$ZDR_FENCE_CHAIN"
+  ip6tables -t raw -A "$ZDR_FENCE_CHAIN" -i "$ZDR_BRIDGE" -j DROP
+  ip6tables -t raw -I PREROUTING 1 -j "$ZDR_FENCE_CHAIN"
+  add_chain ip6tables filter "$ZDR_FORWARD_CHAIN"
+  ip6tables -A "$ZDR_FORWARD_CHAIN" -i "$ZDR_BRIDGE" -j DROP
+  ip6tables -A "$ZDR_FORWARD_CHAIN" -o "$ZDR_BRIDGE" -j DROP
+  ip6tables -I FORWARD 1 -j "$ZDR_FORWARD_CHAIN"
+fi
 step_done
 
 step "certificates (the cluster's CA and etcd's) and kubeconfigs"
