@@ -50,6 +50,12 @@ after(() => {
 });
 
 /** A `sleep` of the test's own, standing for a process that now holds a PID a cluster once recorded. */
+/** A folder of the test's own under the system's temporary folder, removed when the file's tests end. */
+function scratchDir(prefix: string): string {
+  const folder = tempDir(prefix);
+  scratch.push(() => fs.rmSync(folder, { recursive: true, force: true }));
+  return folder;
+}
 function startSleep(): number {
   const child = spawn('sleep', ['600'], { stdio: 'ignore', detached: true });
   child.unref();
@@ -77,10 +83,10 @@ spec:
 const podLogs = () => ({ pods: listing('/var/log/pods'), containers: listing('/var/log/containers') });
 
 test('down refuses a folder up did not make, /, and a relative path, and deletes nothing; up refuses it too', () => {
-  const unmarked = tempDir('zdr-unmarked-');
+  const unmarked = scratchDir('zdr-unmarked-');
   fs.writeFileSync(path.join(unmarked, 'data'), 'precious');
   // A marker copied from elsewhere names another folder: refused as well.
-  const copied = tempDir('zdr-copied-');
+  const copied = scratchDir('zdr-copied-');
   fs.writeFileSync(path.join(copied, MARKER), `state=${STATE}\n`);
   for (const folder of [unmarked, copied]) {
     const down = runScript('down', [], { ZDR_CLUSTER_STATE: folder });
@@ -105,7 +111,7 @@ test('down refuses a folder up did not make, /, and a relative path, and deletes
 });
 
 test('down removes a marked folder and only what its marker lists: matching PID files only, tagged bridges only', () => {
-  const root = tempDir('zdr-marked-');
+  const root = scratchDir('zdr-marked-');
   const state = path.join(root, 'state');
   const run = path.join(root, 'run');
   fs.mkdirSync(state);
@@ -193,7 +199,7 @@ test('every binary build.sh builds is in its manifest and matches it (test/clust
 });
 
 test('up refuses to start beside another Kubernetes: with the cluster up, a second one stops at its KUBE- chains', () => {
-  const root = tempDir('zdr-second-');
+  const root = scratchDir('zdr-second-');
   const env = { ZDR_CLUSTER_STATE: path.join(root, 'state'), ZDR_CLUSTER_RUN: path.join(root, 'run') };
   const up = runScript('up', [], env);
   if (up.code === 0) runScript('down', [], env); // a second cluster after all: not left running

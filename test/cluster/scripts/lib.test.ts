@@ -11,10 +11,19 @@ import { tempDir } from '../../support/runCli.js';
 // No cluster needed (test-cluster/upDown.test.ts runs the same checks through up.sh and down.sh).
 
 const sleeps: ChildProcess[] = [];
-after(() => sleeps.forEach((child) => child.kill('SIGKILL')));
+const folders: string[] = [];
+after(() => {
+  sleeps.forEach((child) => child.kill('SIGKILL'));
+  folders.forEach((folder) => fs.rmSync(folder, { recursive: true, force: true }));
+});
+const scratchDir = (prefix: string) => {
+  const folder = tempDir(prefix);
+  folders.push(folder);
+  return folder;
+};
 
 test('a bad folder setting stops the script with one line naming it: /, relative, .., a symlink, odd characters', () => {
-  const link = path.join(tempDir('zdr-link-'), 'state');
+  const link = path.join(scratchDir('zdr-link-'), 'state');
   fs.symlinkSync('/tmp', link);
   for (const [value, reason] of [
     ['/', /^cluster: ZDR_CLUSTER_STATE=\/: the root folder is never a cluster's$/],
@@ -42,7 +51,7 @@ test('a PID file matches only the very process it names: its PID, start time, bo
   const pid = child.pid!;
   sleeps.push(child);
   const exe = fs.readlinkSync(`/proc/${pid}/exe`);
-  const folder = tempDir('zdr-pid-');
+  const folder = scratchDir('zdr-pid-');
   const cases = {
     'every part': `${pid} ${processStart(pid)} ${bootId()} ${exe}`,
     'another binary': `${pid} ${processStart(pid)} ${bootId()} /usr/local/bin/etcd`,
@@ -65,7 +74,7 @@ test('a PID file matches only the very process it names: its PID, start time, bo
 });
 
 test('a folder is a cluster’s only with the marker naming that very folder', () => {
-  const state = path.join(tempDir('zdr-marker-'), 'state');
+  const state = path.join(scratchDir('zdr-marker-'), 'state');
   const env = { ZDR_CLUSTER_STATE: state };
   const ok = () => runLibFunction('marker_ok "$state_dir"', env).code;
   assert.notEqual(ok(), 0, 'not there');
@@ -79,7 +88,7 @@ test('a folder is a cluster’s only with the marker naming that very folder', (
 });
 
 test('a binary counts as built only with the checksum the build manifest holds for it', () => {
-  const cache = tempDir('zdr-cache-');
+  const cache = scratchDir('zdr-cache-');
   const bin = path.join(cache, 'bin', runLibFunction('echo "$build_key"').stdout.trim());
   fs.mkdirSync(bin, { recursive: true });
   fs.writeFileSync(path.join(bin, 'pause'), 'a binary');
