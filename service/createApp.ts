@@ -77,6 +77,10 @@ function trackRequest({ config, metrics, state }: Omit<AppDependencies, 'greetin
   return (req, res, next) => {
     res.setHeader('X-App-Version', config.appVersion);
     res.setHeader('X-Pod-Name', config.podName);
+    // A browser must never guess a type other than the one we declare (an error body read as HTML is an
+    // XSS vector): the one header of helmet's defaults that matters for a JSON API.
+    // https://github.com/helmetjs/helmet#x-content-type-options
+    res.setHeader('X-Content-Type-Options', 'nosniff');
     // Once shutdown begins, every response closes its connection, so keep-alive clients reconnect
     // through the Service and land on a pod that is staying. Decided when the headers go out, not when
     // the request came in: a request that arrived before SIGTERM may be answered during the drain.

@@ -29,12 +29,35 @@ export const DEFAULT_TIMEOUTS: ServerTimeouts = {
   connectionsCheckingIntervalMs: 1_000,
 };
 
+/** How much one client, and all of them together, may hold of the server. */
+export interface ServerLimits {
+  /** Requests one keep-alive connection may carry; the last answer says `Connection: close`. */
+  maxRequestsPerSocket: number;
+  /** Open connections at once; past it Node closes each new one at once (its 'drop' event). */
+  maxConnections: number;
+}
+
+export const DEFAULT_LIMITS: ServerLimits = {
+  // nginx's keepalive_requests default (1.19.10+): a client cannot pin one pod forever, and each close is
+  // announced in the answer, so the client reconnects cleanly instead of meeting a closed socket.
+  // https://nodejs.org/api/http.html#servermaxrequestspersocket
+  maxRequestsPerSocket: 1000,
+  // Above the 3,500 connections the service keeps busy at its measured capacity on 2 cores (1 s of work,
+  // bench/RESULTS.md), so the cap only cuts in past what it could serve anyway, before file descriptors or
+  // memory run out. https://nodejs.org/api/net.html#servermaxconnections
+  maxConnections: 5000,
+};
+
 /**
  * An HTTP server for the app. Malformed requests get Node's own answers: 400 for bad syntax,
  * 431 for headers over the 16 KiB limit, 408 for headers that arrive too slowly. None of them
  * reaches the app, so none can leak a stack trace.
  */
-export function createServer(app: RequestListener, timeouts: ServerTimeouts = DEFAULT_TIMEOUTS): http.Server {
+export function createServer(
+  app: RequestListener,
+  timeouts: ServerTimeouts = DEFAULT_TIMEOUTS,
+  limits: ServerLimits = DEFAULT_LIMITS,
+): http.Server {
   const server = createHttpServer(
     {
       keepAliveTimeout: timeouts.keepAliveTimeoutMs,
@@ -44,5 +67,7 @@ export function createServer(app: RequestListener, timeouts: ServerTimeouts = DE
     },
     app,
   );
+  server.maxRequestsPerSocket = limits.maxRequestsPerSocket;
+  server.maxConnections = limits.maxConnections;
   return server;
 }

@@ -188,3 +188,22 @@ test('no answer to bad input carries a stack trace or X-Powered-By', async () =>
     assert.ok(response.status < 500, `status ${response.status}`);
   }
 });
+
+test('every answer says X-Content-Type-Options: nosniff: 200, 404, 405, 500 and 503 alike', async () => {
+  const unavailable: GreetingSource = { current: () => ({ problem: 'gone' }), close: () => {} };
+  const { app, state } = makeApp({ greeting: unavailable });
+  const agent = request(app);
+  const before = await Promise.all([
+    agent.get('/'),
+    agent.get('/nope'),
+    agent.post('/'),
+    agent.get('/metrics'),
+  ]);
+  state.beginShutdown();
+  const during = await agent.get('/health');
+  const statuses = [...before, during].map((response) => response.status);
+  assert.deepEqual(statuses, [500, 404, 405, 200, 503]);
+  for (const response of [...before, during]) {
+    assert.equal(response.headers['x-content-type-options'], 'nosniff', `on a ${response.status}`);
+  }
+});

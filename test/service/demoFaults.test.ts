@@ -116,7 +116,7 @@ test('no-connection-close answers during the drain as outside it, keep-alive, wh
     }
   };
   const outside = await headersOf('none', false);
-  assert.deepEqual(outside, { connection: 'keep-alive', keepAlive: 'timeout=65' });
+  assert.deepEqual(outside, { connection: 'keep-alive', keepAlive: 'timeout=65, max=1000' });
   assert.equal((await headersOf('none', true)).connection, 'close');
   assert.deepEqual(await headersOf('no-connection-close', true), outside);
 });

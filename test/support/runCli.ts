@@ -18,7 +18,12 @@ export interface CliRun {
 }
 
 export function startCli(script: string, args: string[], env: NodeJS.ProcessEnv = process.env): CliRun {
-  const child = spawn(process.execPath, [script, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  return startProcess(process.execPath, [script, ...args], env);
+}
+
+/** Any program, watched as startCli watches the CLI (the cluster's bash scripts, for one). */
+export function startProcess(command: string, args: string[], env: NodeJS.ProcessEnv = process.env): CliRun {
+  const child = spawn(command, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   const waiters: Array<{ pattern: RegExp; resolve: () => void; reject: (code: number | null) => void }> = [];
