@@ -1,6 +1,8 @@
 import { parseArgs } from 'node:util';
+import { numberFlag, RATE_FLAG } from '../../loadtest/flags/numberFlag.js';
 import { UsageError } from '../errors.js';
 import { CHANGES, findScenario, SCENARIO_NAMES } from '../scenarios/scenarios.js';
+import { wrapHelp } from './wrapHelp.js';
 import type { TargetName, TargetOptions } from '../target.js';
 import { TARGET_NAMES, TARGETS } from '../targets/targets.js';
 
@@ -56,21 +58,23 @@ function targetLines(): string {
   ].join('\n');
 }
 
+/** --scenario's lines of the help, from the scenarios registry. */
+function scenarioLines(): string {
+  const text = `which manifests (default hardened): ${SCENARIO_NAMES.join(', ')}`;
+  return wrapHelp('  --scenario NAME'.padEnd(34), text);
+}
+
 export const USAGE = `Usage: npm run demo:rollout -- [options]
 
 Rolls hello v1 → v2 under load and proves (or disproves) that no request was dropped.
 
 ${targetLines()}
-  --scenario NAME                 which manifests (default hardened); one protection removed: no-readiness,
-                                  no-drain, no-graceful, short-grace, no-connection-close; all of them: naive;
-                                  a broken v2: v2-never-ready, v2-crash-at-start, v2-slow-start;
-                                  a configuration change: config-hashed (the hardened way),
-                                  config-in-place-env, config-in-place-volume, config-shared-breaking
+${scenarioLines()}
   --change code|config|both       what the rollout changes: the code (v1 → v2), the configuration (a new
                                   greeting), or both (default: the scenario's; code for all but config-*)
   --on-fail stop|rollback         when the rollout stalls: stop there (default), or roll back to v1
   --chaos none|kill-pod           kill-pod: SIGKILL one v1 pod during the warm-up (default none)
-  --rate N                        requests per second (default 100)
+  --rate N                        requests per second (default ${RATE_FLAG.fallback}, from ${RATE_FLAG.min} to ${RATE_FLAG.max})
   --keep-alive on|off             reuse connections (default on)
   --load auto|builtin|k6|none     load generator (default auto: k6 when installed, else builtin;
                                   none: bring your own tool, pointed at the Service's port)
@@ -110,25 +114,18 @@ function choice<T extends string>(
   throw new UsageError(`Invalid --${flag} "${value}": expected ${allowed.join(', ')}.`);
 }
 
-/** --rate, the same for every command that takes it (demo:rollout, demo:matrix). */
-export const rateFlag = (raw: string | undefined): number =>
-  number('rate', raw, 100, 1, 20_000, 'requests per second');
+const usageError = (message: string) => new UsageError(message);
 
 /** A number flag within [min, max], or `fallback` when absent; anything else is a UsageError (exit 2). */
-export function number(
+function number(
   flag: string,
-  value: string | undefined,
+  raw: string | undefined,
   fallback: number,
   min: number,
   max: number,
   unit: string,
-): number {
-  if (value === undefined) return fallback;
-  const parsed = Number(value);
-  if (value.trim() === '' || !Number.isFinite(parsed) || parsed < min || parsed > max) {
-    throw new UsageError(`Invalid --${flag} "${value}": expected ${unit} from ${min} to ${max}.`);
-  }
-  return parsed;
+) {
+  return numberFlag({ name: flag, min, max, unit, fallback }, raw, usageError);
 }
 
 export function parseRolloutFlags(argv: readonly string[]): RolloutOptions {
@@ -173,7 +170,7 @@ export function parseRolloutFlags(argv: readonly string[]): RolloutOptions {
     target: choice('target', text('target'), ['auto', ...TARGET_NAMES], 'auto'),
     scenario: scenario.name,
     change: choice('change', text('change'), CHANGES, scenario.change),
-    rate: rateFlag(text('rate')),
+    rate: numberFlag(RATE_FLAG, text('rate'), usageError),
     keepAlive: choice('keep-alive', text('keep-alive'), ['on', 'off'], 'on') === 'on',
     load: choice('load', text('load'), ['auto', 'builtin', 'k6', 'none'], 'auto'),
     lbPort: Math.trunc(number('lb-port', text('lb-port'), 0, 0, 65535, 'a port number')),
