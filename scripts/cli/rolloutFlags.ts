@@ -109,6 +109,22 @@ function number(
   return numberFlag({ name: flag, min, max, unit, fallback }, raw, usageError);
 }
 
+/**
+ * A flag a target owns (its entry's ownFlags) is refused with another target, and with auto when auto can
+ * pick no owner of it. A flag counts as given unless absent or "off".
+ */
+function checkTargetFlags(target: RolloutOptions['target'], values: Record<string, unknown>): void {
+  const reachable =
+    target === 'auto' ? TARGETS.filter((t) => t.detect) : TARGETS.filter((t) => t.name === target);
+  for (const flag of new Set(TARGETS.flatMap((t) => t.ownFlags.map((own) => own.name)))) {
+    const value = values[flag];
+    const owners = TARGETS.filter((t) => t.ownFlags.some((own) => own.name === flag));
+    if (value === undefined || value === 'off' || owners.some((t) => reachable.includes(t))) continue;
+    const why = owners.map((t) => t.ownFlags.find((own) => own.name === flag)?.why).join('; ');
+    throw new UsageError(`--${flag} goes with --target ${owners.map((t) => t.name).join(' or ')} (${why}).`);
+  }
+}
+
 export function parseRolloutFlags(argv: readonly string[]): RolloutOptions {
   let values: Record<string, string | boolean | undefined>;
   try {
@@ -173,13 +189,6 @@ export function parseRolloutFlags(argv: readonly string[]): RolloutOptions {
     chaos: choice('chaos', text('chaos'), ['none', 'kill-pod'], 'none'),
     help: values.help === true,
   };
-  if (options.nodePort && options.target !== 'kube') {
-    throw new UsageError('--node-port goes with --target kube (kind publishes its own NodePort).');
-  }
-  if (options.recreateCluster && (options.target === 'local' || options.target === 'kube')) {
-    throw new UsageError(
-      '--recreate-cluster goes with --target kind (the only target that makes its cluster).',
-    );
-  }
+  checkTargetFlags(options.target, values);
   return options;
 }
