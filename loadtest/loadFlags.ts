@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { numberFlag, RATE_FLAG } from './flags/numberFlag.js';
 
 /** What `npm run load -- ...` was asked to do, validated. */
 export interface LoadFlags {
@@ -30,21 +31,11 @@ export class LoadUsageError extends Error {
   override name = 'LoadUsageError';
 }
 
-function number(
-  flag: string,
-  raw: string | undefined,
-  fallback: number | null,
-  min: number,
-  max: number,
-): number {
-  if (raw === undefined) {
-    if (fallback === null) throw new LoadUsageError(`--${flag} is required. See --help.`);
-    return fallback;
-  }
-  const n = Number(raw);
-  if (raw.trim() === '' || !Number.isFinite(n) || n < min || n > max)
-    throw new LoadUsageError(`Invalid --${flag} "${raw}": expected a number from ${min} to ${max}.`);
-  return n;
+const usageError = (message: string) => new LoadUsageError(message);
+
+/** A number flag within [min, max]; `fallback` null makes it required. */
+function number(flag: string, raw: string | undefined, fallback: number | null, min: number, max: number) {
+  return numberFlag({ name: flag, min, max, unit: 'a number', fallback }, raw, usageError);
 }
 
 export function parseLoadFlags(argv: readonly string[]): LoadFlags {
@@ -98,7 +89,7 @@ export function parseLoadFlags(argv: readonly string[]): LoadFlags {
   if (!out) throw new LoadUsageError('--out FILE is required (one NDJSON line per request). See --help.');
   return {
     url,
-    rate: number('rate', text('rate'), null, 0.1, 100_000),
+    rate: numberFlag({ ...RATE_FLAG, fallback: null }, text('rate'), usageError),
     durationMs: number('duration', text('duration'), null, 0.1, 86_400) * 1000,
     keepAlive: keepAlive === 'on',
     timeoutMs: number('timeout', text('timeout'), 10_000, 1, 600_000),

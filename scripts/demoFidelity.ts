@@ -17,7 +17,7 @@ import {
 } from './fidelity/renderFidelity.js';
 import { runFidelity } from './fidelity/runFidelity.js';
 import { createCommandRunner } from './cluster/commandRunner.js';
-import { DEFAULT_PROPAGATION_LAG_S } from './cli/rolloutFlags.js';
+import { DEFAULT_PROPAGATION_LAG_S } from './local/measuredDefaults.js';
 import { scenarioOverlays } from './scenarios/scenarioOverlays.js';
 import { findScenario } from './scenarios/scenarios.js';
 import { NODE_PORT } from './targets/kubeTargetEntry.js';

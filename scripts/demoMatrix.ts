@@ -5,7 +5,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { UsageError } from './errors.js';
-import { rateFlag } from './cli/rolloutFlags.js';
+import { numberFlag, RATE_FLAG } from '../loadtest/flags/numberFlag.js';
 import { wholeNumberFlag } from './cli/wholeNumberFlag.js';
 import { matrixRows } from './matrix/matrixRows.js';
 import { matrixHtml, matrixMarkdown, matrixTable, summarizeMatrix } from './matrix/renderMatrix.js';
@@ -35,7 +35,7 @@ function parseFlags(argv: string[]) {
   });
   const count = (name: string, fallback: number, max: number) =>
     wholeNumberFlag(name, values[name as keyof typeof values] as string | undefined, fallback, max);
-  const rows = matrixRows(rateFlag(values.rate));
+  const rows = matrixRows(numberFlag(RATE_FLAG, values.rate, (message) => new UsageError(message)));
   const only = values.only?.split(',').filter(Boolean);
   const skip = values.skip?.split(',').filter(Boolean) ?? [];
   const unknown = [...(only ?? []), ...skip].filter((id) => !rows.some((row) => row.id === id));

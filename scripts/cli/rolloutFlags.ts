@@ -1,6 +1,9 @@
 import { parseArgs } from 'node:util';
+import { numberFlag, RATE_FLAG } from '../../loadtest/flags/numberFlag.js';
 import { UsageError } from '../errors.js';
+import { DEFAULT_KUBELET_SYNC_S, DEFAULT_PROPAGATION_LAG_S } from '../local/measuredDefaults.js';
 import { CHANGES, findScenario, SCENARIO_NAMES } from '../scenarios/scenarios.js';
+import { wrapHelp } from './wrapHelp.js';
 import type { TargetName, TargetOptions } from '../target.js';
 import { TARGET_NAMES, TARGETS } from '../targets/targets.js';
 
@@ -23,26 +26,6 @@ export interface RolloutOptions extends TargetOptions {
   help: boolean;
 }
 
-/**
- * The local Service's endpoint propagation lag when --propagation-lag is not given, as measured on the real
- * cluster (npm run demo:fidelity, docs/fidelity.md): a deleted pod got its last new connection 0.04 s after the
- * deletion (median of 5; worst 0.06 s; once 0.54 s). kube-proxy in iptables mode syncs at once when its last
- * sync is older than minSyncPeriod (1 s) and waits out the rest of that second otherwise, so 1 s is the worst
- * case (the matrix runs that too), 0.1 s the usual one.
- * https://kubernetes.io/docs/reference/config-api/kube-proxy-config.v1alpha1/#kubeproxy-config-k8s-io-v1alpha1-KubeProxyIPTablesConfiguration
- */
-export const DEFAULT_PROPAGATION_LAG_S = 0.1;
-
-/**
- * How long after its start a pod's kubelet syncs it again, and so rewrites its ConfigMap volumes, as measured
- * on the real cluster (Kubernetes v1.36.5, default syncFrequency 1 min, ConfigMap change detection Watch):
- * 6 pods in two runs saw their mounted file change 68.6 to 90.5 s after they became ready (the kubelet
- * requeues a pod 1 to 1.5 × syncFrequency after its last sync: wait.Jitter in pkg/kubelet/pod_workers.go).
- * The engine takes the middle, without the jitter, so a run is reproducible.
- * https://kubernetes.io/docs/reference/config-api/kubelet-config.v1beta1/
- */
-export const DEFAULT_KUBELET_SYNC_S = 75;
-
 /** --target's lines of the help, from the targets registry. */
 function targetLines(): string {
   const choices = ['auto', ...TARGET_NAMES].join('|');
@@ -56,21 +39,23 @@ function targetLines(): string {
   ].join('\n');
 }
 
+/** --scenario's lines of the help, from the scenarios registry. */
+function scenarioLines(): string {
+  const text = `which manifests (default hardened): ${SCENARIO_NAMES.join(', ')}`;
+  return wrapHelp('  --scenario NAME'.padEnd(34), text);
+}
+
 export const USAGE = `Usage: npm run demo:rollout -- [options]
 
 Rolls hello v1 → v2 under load and proves (or disproves) that no request was dropped.
 
 ${targetLines()}
-  --scenario NAME                 which manifests (default hardened); one protection removed: no-readiness,
-                                  no-drain, no-graceful, short-grace, no-connection-close; all of them: naive;
-                                  a broken v2: v2-never-ready, v2-crash-at-start, v2-slow-start;
-                                  a configuration change: config-hashed (the hardened way),
-                                  config-in-place-env, config-in-place-volume, config-shared-breaking
+${scenarioLines()}
   --change code|config|both       what the rollout changes: the code (v1 → v2), the configuration (a new
                                   greeting), or both (default: the scenario's; code for all but config-*)
   --on-fail stop|rollback         when the rollout stalls: stop there (default), or roll back to v1
   --chaos none|kill-pod           kill-pod: SIGKILL one v1 pod during the warm-up (default none)
-  --rate N                        requests per second (default 100)
+  --rate N                        requests per second (default ${RATE_FLAG.fallback}, from ${RATE_FLAG.min} to ${RATE_FLAG.max})
   --keep-alive on|off             reuse connections (default on)
   --load auto|builtin|k6|none     load generator (default auto: k6 when installed, else builtin;
                                   none: bring your own tool, pointed at the Service's port)
@@ -110,25 +95,34 @@ function choice<T extends string>(
   throw new UsageError(`Invalid --${flag} "${value}": expected ${allowed.join(', ')}.`);
 }
 
-/** --rate, the same for every command that takes it (demo:rollout, demo:matrix). */
-export const rateFlag = (raw: string | undefined): number =>
-  number('rate', raw, 100, 1, 20_000, 'requests per second');
+const usageError = (message: string) => new UsageError(message);
 
 /** A number flag within [min, max], or `fallback` when absent; anything else is a UsageError (exit 2). */
-export function number(
+function number(
   flag: string,
-  value: string | undefined,
+  raw: string | undefined,
   fallback: number,
   min: number,
   max: number,
   unit: string,
-): number {
-  if (value === undefined) return fallback;
-  const parsed = Number(value);
-  if (value.trim() === '' || !Number.isFinite(parsed) || parsed < min || parsed > max) {
-    throw new UsageError(`Invalid --${flag} "${value}": expected ${unit} from ${min} to ${max}.`);
+) {
+  return numberFlag({ name: flag, min, max, unit, fallback }, raw, usageError);
+}
+
+/**
+ * A flag a target owns (its entry's ownFlags) is refused with another target, and with auto when auto can
+ * pick no owner of it. A flag counts as given unless absent or "off".
+ */
+function checkTargetFlags(target: RolloutOptions['target'], values: Record<string, unknown>): void {
+  const reachable =
+    target === 'auto' ? TARGETS.filter((t) => t.detect) : TARGETS.filter((t) => t.name === target);
+  for (const flag of new Set(TARGETS.flatMap((t) => t.ownFlags.map((own) => own.name)))) {
+    const value = values[flag];
+    const owners = TARGETS.filter((t) => t.ownFlags.some((own) => own.name === flag));
+    if (value === undefined || value === 'off' || owners.some((t) => reachable.includes(t))) continue;
+    const why = owners.map((t) => t.ownFlags.find((own) => own.name === flag)?.why).join('; ');
+    throw new UsageError(`--${flag} goes with --target ${owners.map((t) => t.name).join(' or ')} (${why}).`);
   }
-  return parsed;
 }
 
 export function parseRolloutFlags(argv: readonly string[]): RolloutOptions {
@@ -173,7 +167,7 @@ export function parseRolloutFlags(argv: readonly string[]): RolloutOptions {
     target: choice('target', text('target'), ['auto', ...TARGET_NAMES], 'auto'),
     scenario: scenario.name,
     change: choice('change', text('change'), CHANGES, scenario.change),
-    rate: rateFlag(text('rate')),
+    rate: numberFlag(RATE_FLAG, text('rate'), usageError),
     keepAlive: choice('keep-alive', text('keep-alive'), ['on', 'off'], 'on') === 'on',
     load: choice('load', text('load'), ['auto', 'builtin', 'k6', 'none'], 'auto'),
     lbPort: Math.trunc(number('lb-port', text('lb-port'), 0, 0, 65535, 'a port number')),
@@ -195,13 +189,6 @@ export function parseRolloutFlags(argv: readonly string[]): RolloutOptions {
     chaos: choice('chaos', text('chaos'), ['none', 'kill-pod'], 'none'),
     help: values.help === true,
   };
-  if (options.nodePort && options.target !== 'kube') {
-    throw new UsageError('--node-port goes with --target kube (kind publishes its own NodePort).');
-  }
-  if (options.recreateCluster && (options.target === 'local' || options.target === 'kube')) {
-    throw new UsageError(
-      '--recreate-cluster goes with --target kind (the only target that makes its cluster).',
-    );
-  }
+  checkTargetFlags(options.target, values);
   return options;
 }

@@ -1,3 +1,4 @@
+import { numberFlag } from '../../loadtest/flags/numberFlag.js';
 import { UsageError } from '../errors.js';
 
 /** A whole-number flag from 1 to `max`, or `fallback` when absent; anything else is a UsageError (exit 2). */
@@ -7,9 +8,6 @@ export function wholeNumberFlag(
   fallback: number,
   max: number,
 ): number {
-  if (raw === undefined) return fallback;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 1 || n > max)
-    throw new UsageError(`Invalid --${name} "${raw}": expected a whole number from 1 to ${max}.`);
-  return n;
+  const spec = { name, min: 1, max, unit: 'a whole number', fallback, whole: true };
+  return numberFlag(spec, raw, (message) => new UsageError(message));
 }

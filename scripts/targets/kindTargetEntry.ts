@@ -16,6 +16,7 @@ export const kindTargetEntry: TargetEntry = {
   // k8s/components/kind: NodePort 30080 (mapped to the host by k8s/kind/cluster.yaml), loaded images only.
   components: () => ['kind'],
   componentSets: TARGET_COMPONENT_SETS.kind,
+  ownFlags: [{ name: 'recreate-cluster', why: 'the only target that makes its cluster' }],
   async detect() {
     const missing = TOOLS.filter((tool) => findOnPath(tool) === null);
     if (missing.length > 0) return { usable: false, reason: `${missing.join(', ')} not found on PATH` };

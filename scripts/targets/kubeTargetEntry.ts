@@ -16,6 +16,7 @@ export const kubeTargetEntry: TargetEntry = {
   tools: ['kubectl'],
   components: (options) => (options.nodePort ? ['node-port'] : []),
   componentSets: TARGET_COMPONENT_SETS.kube,
+  ownFlags: [{ name: 'node-port', why: 'kind publishes its own NodePort' }],
   // Never picked by --target auto: which cluster to use is the user's to say.
   detect: null,
   create(options, outDir, print) {

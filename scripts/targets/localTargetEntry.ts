@@ -11,6 +11,7 @@ export const localTargetEntry: TargetEntry = {
   tools: [],
   components: () => [],
   componentSets: TARGET_COMPONENT_SETS.local,
+  ownFlags: [],
   detect: async () => ({ usable: true, reason: 'needs nothing but Node.js' }),
   create(options, outDir, print) {
     const local = {

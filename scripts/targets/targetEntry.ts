@@ -13,6 +13,11 @@ export interface TargetEntry {
   components(options: TargetOptions): string[];
   /** Every set of Components it can add (the lint renders each scenario with each). */
   componentSets: readonly (readonly string[])[];
+  /**
+   * Flags that go with this target only (each `why` ends the error a user sees when one is given with another
+   * target). The CLI's cross-checks derive from these lists.
+   */
+  ownFlags: readonly { name: string; why: string }[];
   /** For --target auto: can it run here, and why (not). null: auto never picks it. */
   detect: (() => Promise<{ usable: boolean; reason: string }>) | null;
   /** The target, and the command runner it uses (null: it runs no commands). */

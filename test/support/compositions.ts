@@ -23,6 +23,14 @@ export function composedOverlay(
   return version === 1 ? from : to;
 }
 
+/** The distinct sets of Components the registered targets add (two targets may share one, e.g. none). */
+export function distinctComponentSets(): Array<readonly string[]> {
+  const sets = new Map<string, readonly string[]>();
+  for (const list of Object.values(TARGET_COMPONENT_SETS))
+    for (const set of list) sets.set(set.join('+'), set);
+  return [...sets.values()];
+}
+
 /** Every scenario × every set of target Components × both versions, named for test titles. */
 export function allCompositions(): Array<{
   name: string;
@@ -30,11 +38,8 @@ export function allCompositions(): Array<{
   dir: string;
   components: readonly string[];
 }> {
-  const sets = new Map<string, readonly string[]>();
-  for (const list of Object.values(TARGET_COMPONENT_SETS))
-    for (const set of list) sets.set(set.join('+'), set);
   return SCENARIOS.flatMap((scenario) =>
-    [...sets.values()].flatMap((components) =>
+    distinctComponentSets().flatMap((components) =>
       ([1, 2] as const).map((version) => ({
         name: `${scenario.name} v${version}${components.length ? ` + ${components.join(' + ')}` : ''}`,
         scenario: scenario.name,

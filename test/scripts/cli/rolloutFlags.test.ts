@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { DEFAULT_PROPAGATION_LAG_S, parseRolloutFlags } from '../../../scripts/cli/rolloutFlags.js';
+import { parseRolloutFlags } from '../../../scripts/cli/rolloutFlags.js';
+import { DEFAULT_PROPAGATION_LAG_S } from '../../../scripts/local/measuredDefaults.js';
 import { UsageError } from '../../../scripts/errors.js';
 import { TARGET_NAMES } from '../../../scripts/targets/targets.js';
 
