@@ -27,6 +27,14 @@ export type RolloutEvent =
 
 export type RolloutOutcome = 'complete' | 'stalled' | 'interrupted';
 
+/** A time as report.json writes it: ISO 8601, or null for a moment that never came. */
+export type Iso = string | null;
+
+/** Epoch milliseconds → ISO 8601 (null stays null; text that needs a word says `iso(ms) ?? 'never'`). */
+export function iso(ms: number | null): Iso {
+  return ms === null ? null : new Date(ms).toISOString();
+}
+
 /** A configuration as the manifests give it to the pods, and the hash their answers carry for it. */
 export interface ConfigVersion {
   hash: string;

@@ -32,7 +32,7 @@ export interface FidelityRow {
 export function fidelityRows(rate = 100): FidelityRow[] {
   const rows: FidelityRow[] = [];
   for (const scenario of SCENARIOS) {
-    if (scenario.fault) {
+    if (scenario.protection === 'fault') {
       rows.push({
         id: scenario.name,
         scenario: scenario.name,

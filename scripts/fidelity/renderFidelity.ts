@@ -1,5 +1,6 @@
 import path from 'node:path';
 import type { ClusterTimings } from './measureCluster.js';
+import { escapeHtml } from '../report/escapeHtml.js';
 import { textTable } from '../report/textTable.js';
 import { describeExpectation } from './fidelityRows.js';
 import { FIDELITY_TARGETS, type FidelityResult, type FidelityTarget } from './runFidelity.js';
@@ -144,29 +145,28 @@ export function fidelityMarkdown(summary: FidelitySummary): string {
   return `${lines.join('\n')}\n`;
 }
 
-const esc = (text: string) =>
-  text.replace(
-    /[&<>"']/g,
-    (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[ch] ?? ch,
-  );
-
 export function fidelityHtml(summary: FidelitySummary, outDir: string): string {
   const links = (reports: string[]) =>
-    reports.map((report, i) => `<a href="${esc(path.relative(outDir, report))}">${i + 1}</a>`).join(' ');
+    reports
+      .map((report, i) => `<a href="${escapeHtml(path.relative(outDir, report))}">${i + 1}</a>`)
+      .join(' ');
   const body = summary.rows
     .map((row) => {
       const c = cells(row);
       return `<tr>${c
         .slice(0, 10)
-        .map((v) => `<td>${esc(v)}</td>`)
+        .map((v) => `<td>${escapeHtml(v)}</td>`)
         .join(
           '',
-        )}<td class="${row.agree ? 'ok' : 'bad'}">${esc(c[10] ?? '')}</td><td>local ${links(row.targets.local.reports)} · cluster ${links(row.targets.kube.reports)}</td><td><small>${esc(row.note ?? row.why ?? '')}</small></td></tr>`;
+        )}<td class="${row.agree ? 'ok' : 'bad'}">${escapeHtml(c[10] ?? '')}</td><td>local ${links(row.targets.local.reports)} · cluster ${links(row.targets.kube.reports)}</td><td><small>${escapeHtml(row.note ?? row.why ?? '')}</small></td></tr>`;
     })
     .join('\n');
   const timings = summary.timings
     ? `<table><tr><th>Timing</th><th>Measured on the cluster</th><th>Local engine</th></tr>${summary.timings.rows
-        .map((t) => `<tr><td>${esc(t.name)}</td><td>${esc(t.measured)}</td><td>${esc(t.engine)}</td></tr>`)
+        .map(
+          (t) =>
+            `<tr><td>${escapeHtml(t.name)}</td><td>${escapeHtml(t.measured)}</td><td>${escapeHtml(t.engine)}</td></tr>`,
+        )
         .join('')}</table>`
     : '<p>Not measured in this run.</p>';
   const m = summary.machine;
@@ -174,8 +174,8 @@ export function fidelityHtml(summary: FidelitySummary, outDir: string): string {
 <style>body{font:14px system-ui,sans-serif;margin:24px;color:#1f2328}table{border-collapse:collapse;margin-bottom:16px}td,th{border:1px solid #d0d7de;padding:4px 8px;text-align:left}
 .ok{color:#1a7f37;font-weight:600}.bad{color:#cf222e;font-weight:700}</style></head><body>
 <h1>Fidelity: the local engine against real Kubernetes — ${summary.allAsExpected ? 'every row agrees' : 'ROWS DISAGREE'}</h1>
-<p>${esc(summary.generatedAt)} · ${esc(m.platform)}, ${m.cores} cores · Node.js ${esc(m.node)} · Kubernetes ${esc(m.kubernetes)} · containerd ${esc(m.containerd)} · ${summary.repeat} run(s) per row and target. Each number links to its run's report.</p>
-<table><tr>${HEADER.map((h) => `<th>${esc(h)}</th>`).join('')}<th>reports</th><th>note</th></tr>
+<p>${escapeHtml(summary.generatedAt)} · ${escapeHtml(m.platform)}, ${m.cores} cores · Node.js ${escapeHtml(m.node)} · Kubernetes ${escapeHtml(m.kubernetes)} · containerd ${escapeHtml(m.containerd)} · ${summary.repeat} run(s) per row and target. Each number links to its run's report.</p>
+<table><tr>${HEADER.map((h) => `<th>${escapeHtml(h)}</th>`).join('')}<th>reports</th><th>note</th></tr>
 ${body}</table>
 <h2>Cluster timings</h2>
 ${timings}

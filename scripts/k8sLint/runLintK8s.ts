@@ -37,9 +37,9 @@ function compositions(workDir: string): LintTarget[] {
       const { from, to } = scenarioOverlays(scenario, scenario.change, components, workDir);
       for (const [version, dir] of [[1, from] as const, [2, to] as const]) {
         const expect: Expectation =
-          keepsEveryProtection(scenario) || (scenario.fault && version === 1)
+          keepsEveryProtection(scenario) || (scenario.protection === 'fault' && version === 1)
             ? 'clean'
-            : scenario.fault
+            : scenario.protection === 'fault'
               ? 'any'
               : 'findings';
         targets.push({ dir, shown: `${scenario.name} v${version}${key ? ` + ${key}` : ''}`, expect });

@@ -38,7 +38,7 @@ const LAG_ROWS: Array<{ lag: number; expected: Drops }> = [
 export function matrixRows(rate = 100): MatrixRow[] {
   const rows: MatrixRow[] = [];
   const fasterRates = new Set<number>();
-  for (const scenario of SCENARIOS.filter((s) => !s.fault)) {
+  for (const scenario of SCENARIOS.filter((s) => s.protection !== 'fault')) {
     const rowRate = scenario.matrixRate ?? rate;
     if (rowRate !== rate) fasterRates.add(rowRate);
     // A configuration change does what it does whatever the connections: one row, keep-alive on.

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { escapeHtml } from '../report/escapeHtml.js';
 import { textTable } from '../report/textTable.js';
 import type { MatrixRow } from './matrixRows.js';
 import type { MatrixResult, MatrixRun } from './runMatrix.js';
@@ -120,32 +121,26 @@ export function matrixMarkdown(summary: MatrixSummary): string {
   return `${lines.join('\n')}\n`;
 }
 
-const esc = (text: string) =>
-  text.replace(
-    /[&<>"']/g,
-    (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[ch] ?? ch,
-  );
-
 export function matrixHtml(summary: MatrixSummary, outDir: string): string {
   const rows = summary.rows
     .map((row) => {
       const c = cells(row);
       const links = row.reports
-        .map((report, i) => `<a href="${esc(path.relative(outDir, report))}">run ${i + 1}</a>`)
+        .map((report, i) => `<a href="${escapeHtml(path.relative(outDir, report))}">run ${i + 1}</a>`)
         .join(' ');
       const cls = row.asExpected ? 'ok' : 'bad';
-      const why = row.why ? `<br><small>${esc(row.why)}</small>` : '';
-      return `<tr><td>${esc(row.scenario)}</td><td>${esc(row.removes)}${why}</td>${c
+      const why = row.why ? `<br><small>${escapeHtml(row.why)}</small>` : '';
+      return `<tr><td>${escapeHtml(row.scenario)}</td><td>${escapeHtml(row.removes)}${why}</td>${c
         .slice(1, 8)
-        .map((v) => `<td>${esc(v ?? '')}</td>`)
-        .join('')}<td class="${cls}">${esc(c[8] ?? '')}</td><td>${links}</td></tr>`;
+        .map((v) => `<td>${escapeHtml(v ?? '')}</td>`)
+        .join('')}<td class="${cls}">${escapeHtml(c[8] ?? '')}</td><td>${links}</td></tr>`;
     })
     .join('\n');
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Rollout matrix</title>
 <style>body{font:14px system-ui,sans-serif;margin:24px;color:#1f2328}table{border-collapse:collapse}td,th{border:1px solid #d0d7de;padding:4px 8px;text-align:left}
 .ok{color:#1a7f37;font-weight:600}.bad{color:#cf222e;font-weight:700}</style></head><body>
 <h1>Rollout matrix: ${summary.allAsExpected ? 'every row as expected' : 'UNEXPECTED rows'}</h1>
-<p>${esc(summary.generatedAt)} · ${summary.machine.cores} cores · Node.js ${esc(summary.machine.node)} · ${summary.repeat} run(s) per row · load: ${esc(loads(summary))}. Each run links to its report with charts.</p>
+<p>${escapeHtml(summary.generatedAt)} · ${summary.machine.cores} cores · Node.js ${escapeHtml(summary.machine.node)} · ${summary.repeat} run(s) per row · load: ${escapeHtml(loads(summary))}. Each run links to its report with charts.</p>
 <table><tr><th>Scenario</th><th>What it removes</th><th>Keep-alive</th><th>Lag</th><th>Rate</th><th>Expected</th><th>Failed (per run)</th><th>Error kinds</th><th>Matched</th><th></th><th>Reports</th></tr>
 ${rows}</table></body></html>
 `;

@@ -5,6 +5,7 @@ import { chartsFor } from './charts/charts.js';
 import { failureKinds } from './failureKinds.js';
 import { summaryRows } from './summaryRows.js';
 import type { RunReport } from './summarizeRun.js';
+import { escapeHtml } from './escapeHtml.js';
 
 const BANNER: Record<RunReport['verdict'], { word: string; line: string; color: string }> = {
   pass: {
@@ -33,37 +34,37 @@ export function renderHtml(report: RunReport): string {
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${esc(`${banner.word}: rollout proof, ${report.scenario} on ${report.target}`)}</title>
+<title>${escapeHtml(`${banner.word}: rollout proof, ${report.scenario} on ${report.target}`)}</title>
 <style>${STYLE}</style>
 </head>
 <body>
 <header class="verdict" style="background:${banner.color}">
-  <div class="word" id="verdict">${esc(banner.word)}</div>
-  <div>${esc(banner.line)}</div>
-  <div class="meta">scenario <b>${esc(report.scenario)}</b> · target <b>${esc(report.target)}</b> · load from ${esc(report.load.startedAt ?? 'never')}</div>
+  <div class="word" id="verdict">${escapeHtml(banner.word)}</div>
+  <div>${escapeHtml(banner.line)}</div>
+  <div class="meta">scenario <b>${escapeHtml(report.scenario)}</b> · target <b>${escapeHtml(report.target)}</b> · load from ${escapeHtml(report.load.startedAt ?? 'never')}</div>
 </header>
 <main>
 ${
   report.reasons.length === 0
     ? ''
     : `<section class="reasons"><h2>${report.verdict === 'fail' ? 'What failed' : 'Why not a pass'}</h2><ul>${report.reasons
-        .map((reason) => `<li>${esc(reason)}</li>`)
+        .map((reason) => `<li>${escapeHtml(reason)}</li>`)
         .join('')}</ul></section>`
 }
 <section><h2>Summary</h2><table class="kv">${summaryRows(report)
-    .map((row) => `<tr><th>${esc(row.label)}</th><td>${esc(row.value)}</td></tr>`)
+    .map((row) => `<tr><th>${escapeHtml(row.label)}</th><td>${escapeHtml(row.value)}</td></tr>`)
     .join('')}</table></section>
 <section><h2>Checks</h2><table><tr><th>Check</th><th>Result</th><th>Detail</th></tr>${report.checks
     .map((check) => {
       const [cls, word] =
         check.passed === null ? ['na', 'not measured'] : check.passed ? ['ok', 'passed'] : ['bad', 'FAILED'];
-      return `<tr><td>${esc(check.name)}</td><td class="${cls}">${word}</td><td>${esc(check.detail)}</td></tr>`;
+      return `<tr><td>${escapeHtml(check.name)}</td><td class="${cls}">${word}</td><td>${escapeHtml(check.detail)}</td></tr>`;
     })
     .join('')}</table></section>
 ${chartsFor(report)
   .map(
     (chart) =>
-      `<section><h2>${esc(chart.title)}</h2><p class="note">${esc(chart.note)}</p><div class="chart"${
+      `<section><h2>${escapeHtml(chart.title)}</h2><p class="note">${escapeHtml(chart.note)}</p><div class="chart"${
         chart.height ? ` style="height:${chart.height(report)}px"` : ''
       }><canvas id="chart-${chart.id}"></canvas></div></section>`,
   )
@@ -71,7 +72,7 @@ ${chartsFor(report)
 ${failureKindsTable(report)}
 ${firstFailures(report)}
 <section><h2>Settings</h2><table class="kv">${Object.entries(report.settings)
-    .map(([k, v]) => `<tr><th>${esc(k)}</th><td>${esc(String(v))}</td></tr>`)
+    .map(([k, v]) => `<tr><th>${escapeHtml(k)}</th><td>${escapeHtml(String(v))}</td></tr>`)
     .join('')}</table></section>
 </main>
 <script type="application/json" id="report-data">${jsonForScript(report)}</script>
@@ -87,7 +88,10 @@ function failureKindsTable(report: RunReport): string {
   const kinds = failureKinds(report);
   if (kinds.length === 0) return '';
   const rows = kinds
-    .map((k) => `<tr><td class="bad">${esc(k.kind)}</td><td>${k.count}</td><td>${esc(k.meaning)}</td></tr>`)
+    .map(
+      (k) =>
+        `<tr><td class="bad">${escapeHtml(k.kind)}</td><td>${k.count}</td><td>${escapeHtml(k.meaning)}</td></tr>`,
+    )
     .join('');
   return `<section><h2>Failure kinds</h2><table><tr><th>Kind</th><th>Requests</th><th>What it means</th></tr>${rows}</table></section>`;
 }
@@ -97,15 +101,10 @@ function firstFailures(report: RunReport): string {
   const rows = report.firstFailures
     .map(
       (f) =>
-        `<tr><td>${(f.offsetMs / 1000).toFixed(2)}</td><td class="bad">${esc(f.error)}</td><td>${esc(f.pod ?? '–')}</td><td>${esc(f.version ?? '–')}</td><td>${esc(f.phase)}</td><td>${esc(f.podsDoing)}</td></tr>`,
+        `<tr><td>${(f.offsetMs / 1000).toFixed(2)}</td><td class="bad">${escapeHtml(f.error)}</td><td>${escapeHtml(f.pod ?? '–')}</td><td>${escapeHtml(f.version ?? '–')}</td><td>${escapeHtml(f.phase)}</td><td>${escapeHtml(f.podsDoing)}</td></tr>`,
     )
     .join('');
   return `<section><h2>First failures (${report.firstFailures.length} of ${report.requests.failed})</h2><table><tr><th>Time (s)</th><th>Error</th><th>Pod</th><th>Version</th><th>Phase</th><th>What the pods were doing</th></tr>${rows}</table></section>`;
-}
-
-/** Text for HTML element content and double-quoted attributes. */
-export function esc(value: string): string {
-  return value.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
 }
 
 /**

@@ -1,5 +1,7 @@
 import {
   isFailed,
+  iso,
+  type Iso,
   type ConfigVersion,
   type RolloutEvent,
   type RolloutOutcome,
@@ -25,8 +27,6 @@ import { isPodEvent } from './podLifetimes.js';
 export const FIRST_FAILURES = 20;
 /** For a run whose settings do not say (kube-proxy syncs at most once a second). */
 const DEFAULT_PROPAGATION_LAG_MS = 1000;
-
-type Iso = string | null;
 
 /**
  * report.json. Absolute times are ISO 8601 strings; `*OffsetMs` / `offsetsMs` are milliseconds relative to
@@ -312,10 +312,6 @@ function phaseAt(run: RunRecord, at: number): string {
   if (startedAt === null || at < startedAt) return 'before the rollout';
   if (completedAt === null || at <= completedAt) return 'during the rollout';
   return 'after the rollout completed';
-}
-
-function iso(ms: number | null): Iso {
-  return ms === null ? null : new Date(ms).toISOString();
 }
 
 function roundTo(value: number | null, factor: number): number | null {

@@ -36,8 +36,11 @@ export interface Scenario {
   expectedDrops: { keepAliveOn: Drops; keepAliveOff: Drops };
   /** How the rollout should end. */
   expectedOutcome: 'complete' | 'stalled';
-  /** A fault scenario breaks v2 only; the matrix of removed protections leaves these out. */
-  fault: boolean;
+  /**
+   * Which protections it keeps: every one ('all'), all but the one it removes ('removed'), or every one
+   * with a broken v2 ('fault', which the matrix of removed protections leaves out).
+   */
+  protection: 'all' | 'removed' | 'fault';
   /** Where the damage is a race whose odds grow with the rate: the rate the matrix runs it at. */
   matrixRate?: number;
   /** Why an expectation is what it is, where that is not obvious (shown in the matrix). */
@@ -59,7 +62,7 @@ export const SCENARIOS: readonly Scenario[] = [
     components: { v1: [], v2: [] },
     expectedDrops: both('none'),
     expectedOutcome: 'complete',
-    fault: false,
+    protection: 'all',
     change: 'code',
   },
   {
@@ -68,7 +71,7 @@ export const SCENARIOS: readonly Scenario[] = [
     components: onBoth('naive'),
     expectedDrops: both('some'),
     expectedOutcome: 'complete',
-    fault: false,
+    protection: 'removed',
     change: 'code',
   },
   {
@@ -77,7 +80,7 @@ export const SCENARIOS: readonly Scenario[] = [
     components: onBoth('no-readiness'),
     expectedDrops: both('some'),
     expectedOutcome: 'complete',
-    fault: false,
+    protection: 'removed',
     change: 'code',
   },
   {
@@ -91,7 +94,7 @@ export const SCENARIOS: readonly Scenario[] = [
     matrixRate: 400,
     why: 'only the connections opened during the endpoint propagation lag are refused (rate × lag, some 0.04 s on a cluster): run at 400 rps, where every run shows it',
     expectedOutcome: 'complete',
-    fault: false,
+    protection: 'removed',
     change: 'code',
   },
   {
@@ -100,7 +103,7 @@ export const SCENARIOS: readonly Scenario[] = [
     components: onBoth('no-graceful'),
     expectedDrops: both('some'),
     expectedOutcome: 'complete',
-    fault: false,
+    protection: 'removed',
     change: 'code',
   },
   {
@@ -113,7 +116,7 @@ export const SCENARIOS: readonly Scenario[] = [
     expectedDrops: { keepAliveOn: 'some', keepAliveOff: 'none' },
     why: 'without keep-alive, nothing reaches the pod after its endpoint removal (the lag, at most 1 s) and its 2 s requests end before SIGKILL (the kubelet always leaves SIGTERM 2 s): only keep-alive requests are cut',
     expectedOutcome: 'complete',
-    fault: false,
+    protection: 'removed',
     change: 'code',
   },
   {
@@ -135,7 +138,7 @@ export const SCENARIOS: readonly Scenario[] = [
         "k6 (Go's net/http) silently sends a GET again when its reused connection closes before the first byte of the answer, so under k6 this row shows fewer drops, often none",
     },
     expectedOutcome: 'complete',
-    fault: false,
+    protection: 'removed',
     change: 'code',
   },
   {
@@ -144,7 +147,7 @@ export const SCENARIOS: readonly Scenario[] = [
     components: { v1: [], v2: ['never-ready'] },
     expectedDrops: both('none'),
     expectedOutcome: 'stalled',
-    fault: true,
+    protection: 'fault',
     change: 'code',
   },
   {
@@ -153,7 +156,7 @@ export const SCENARIOS: readonly Scenario[] = [
     components: { v1: [], v2: ['crash-at-start'] },
     expectedDrops: both('none'),
     expectedOutcome: 'stalled',
-    fault: true,
+    protection: 'fault',
     change: 'code',
   },
   {
@@ -162,7 +165,7 @@ export const SCENARIOS: readonly Scenario[] = [
     components: { v1: [], v2: ['slow-start'] },
     expectedDrops: both('none'),
     expectedOutcome: 'complete',
-    fault: true,
+    protection: 'fault',
     change: 'code',
   },
   {
@@ -173,7 +176,7 @@ export const SCENARIOS: readonly Scenario[] = [
     expectedDrops: both('none'),
     expectedOutcome: 'complete',
     expectedConfig: 'consistent',
-    fault: false,
+    protection: 'all',
   },
   {
     name: 'config-in-place-env',
@@ -184,7 +187,7 @@ export const SCENARIOS: readonly Scenario[] = [
     expectedOutcome: 'complete',
     expectedConfig: 'stale',
     why: 'the pod template does not change, so nothing rolls out, and a running container never re-reads its environment: the old greeting is served until the pods happen to restart',
-    fault: false,
+    protection: 'removed',
   },
   {
     name: 'config-in-place-volume',
@@ -197,7 +200,7 @@ export const SCENARIOS: readonly Scenario[] = [
     why: "nothing rolls out; each pod's file changes at the kubelet's next sync of that pod (syncFrequency, 1 min by default: 69 to 91 s after each pod started, measured on a cluster), so the old greeting is served for up to that long",
     // Long enough to see every pod's file change at the default sync period (75 s after each pod started here; 69 to 91 s measured on a cluster).
     cooldownS: 100,
-    fault: false,
+    protection: 'removed',
   },
   {
     name: 'config-shared-breaking',
@@ -211,13 +214,13 @@ export const SCENARIOS: readonly Scenario[] = [
     expectedDrops: both('some'),
     expectedOutcome: 'complete',
     why: "v1 pods still running when the kubelet rewrites their volume lose the key they read and fail every request (500) until they are gone; how many depends on the rollout's length against each pod's sync (the scenario slows the rollout to about 100 s, minReadySeconds 30, so the last v1 pod outlives its next sync)",
-    fault: false,
+    protection: 'removed',
   },
 ];
 
 /** The scenarios that keep every protection (hardened, and the hardened way to change configuration). */
-export function keepsEveryProtection(scenario: Pick<Scenario, 'removes'>): boolean {
-  return scenario.removes === 'nothing' || scenario.removes.startsWith('nothing:');
+export function keepsEveryProtection(scenario: Pick<Scenario, 'protection'>): boolean {
+  return scenario.protection === 'all';
 }
 
 export const SCENARIO_NAMES = SCENARIOS.map((scenario) => scenario.name);

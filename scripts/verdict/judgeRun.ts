@@ -1,4 +1,4 @@
-import { isFailed, type RequestSample, type RunRecord } from '../model.js';
+import { isFailed, iso, type RequestSample, type RunRecord } from '../model.js';
 import { judgeConfig } from './judgeConfig.js';
 import { judgedWindow } from './judgedWindow.js';
 
@@ -169,7 +169,7 @@ function judgeRequests(run: RunRecord, add: Add): void {
     'load-before-rollout',
     startedInTime && before.length > 0,
     load.startedAt === null || rollout.startedAt === null
-      ? `load started ${iso(load.startedAt)}, rollout started ${iso(rollout.startedAt)}`
+      ? `load started ${iso(load.startedAt) ?? 'never'}, rollout started ${iso(rollout.startedAt) ?? 'never'}`
       : `load started ${seconds(rollout.startedAt - load.startedAt)} before the rollout, ${before.length} requests before it`,
     load.startedAt === null
       ? 'The load never started.'
@@ -195,7 +195,7 @@ function judgeRequests(run: RunRecord, add: Add): void {
     'load-past-completion',
     endedInTime && after.length > 0,
     judgedEnd === null || rollout.completedAt === null
-      ? `load ended ${iso(load.endedAt)}, rollout completed ${iso(rollout.completedAt)}`
+      ? `load ended ${iso(load.endedAt) ?? 'never'}, rollout completed ${iso(rollout.completedAt) ?? 'never'}`
       : `${ended} ${seconds(judgedEnd - rollout.completedAt)} after completion${why}, ${after.length} requests after it`,
     rollout.completedAt === null
       ? 'The rollout never completed, so no load after completion could be measured.'
@@ -301,8 +301,4 @@ function capitalize(text: string): string {
 
 function seconds(ms: number): string {
   return `${(ms / 1000).toFixed(1)} s`;
-}
-
-function iso(ms: number | null): string {
-  return ms === null ? 'never' : new Date(ms).toISOString();
 }

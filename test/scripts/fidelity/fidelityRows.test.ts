@@ -5,7 +5,7 @@ import { SCENARIOS } from '../../../scripts/scenarios/scenarios.js';
 
 test('every scenario that removes a protection has a row with keep-alive on and one with it off; a configuration change one, on', () => {
   const rows = fidelityRows();
-  for (const scenario of SCENARIOS.filter((s) => !s.fault)) {
+  for (const scenario of SCENARIOS.filter((s) => s.protection !== 'fault')) {
     const mine = rows.filter(
       (row) =>
         row.scenario === scenario.name &&
@@ -37,7 +37,7 @@ test('the configuration rows expect what their scenario says of the configuratio
 
 test('a broken v2 that stalls is run with --on-fail rollback and expected to roll back without drops', () => {
   const rows = fidelityRows();
-  for (const scenario of SCENARIOS.filter((s) => s.fault)) {
+  for (const scenario of SCENARIOS.filter((s) => s.protection === 'fault')) {
     const row = rows.find((r) => r.scenario === scenario.name)!;
     if (scenario.expectedOutcome === 'stalled') {
       assert.deepEqual(row.extraFlags, ['--on-fail', 'rollback']);

@@ -7,7 +7,8 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { after, before, test } from 'node:test';
 import { chromium, type Browser } from 'playwright-core';
 import type { RunRecord } from '../../../scripts/model.js';
-import { esc, jsonForScript, renderHtml } from '../../../scripts/report/renderHtml.js';
+import { escapeHtml } from '../../../scripts/report/escapeHtml.js';
+import { jsonForScript, renderHtml } from '../../../scripts/report/renderHtml.js';
 import { summarizeRun } from '../../../scripts/report/summarizeRun.js';
 import { buildRunRecord } from '../../fixtures/buildRunRecord.js';
 
@@ -38,7 +39,7 @@ test('charts answers by configuration for a configuration change, and only then'
 });
 
 test('escapes text and attribute characters', () => {
-  assert.equal(esc(`<a href="x">'&'</a>`), '&#60;a href=&#34;x&#34;&#62;&#39;&#38;&#39;&#60;/a&#62;');
+  assert.equal(escapeHtml(`<a href="x">'&'</a>`), '&#60;a href=&#34;x&#34;&#62;&#39;&#38;&#39;&#60;/a&#62;');
 });
 
 test('embeds JSON that cannot close its script element and still parses to the same value', () => {
