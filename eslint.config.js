@@ -49,7 +49,8 @@ export default tseslint.config(
     files: ['scripts/k8sLint/**'],
     rules: { 'no-restricted-imports': ['error', { patterns: [fromCli, fromService] }] },
   },
-  // TEMPORARY until merge: violations on main that other helpers of issue 21 fix; delete this block at merge.
+  // TEMPORARY until merge: the lint still runs service/config.ts's loadConfig over the manifest's env (open in
+  // issue 21: where the config schema should live so both may read it); delete this block when that moves.
   {
     files: ['scripts/k8sLint/workload.ts'],
     rules: { 'no-restricted-imports': 'off' },
