@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { createOpenModelGenerator } from '../loadtest/openModelGenerator.js';
-import type { ProgressOutput } from '../scripts/rollout/progressOutput.js';
+import type { ProgressOutput } from '../scripts/rollout/rolloutProgress.js';
 import { describeChange } from '../scripts/rollout/rolloutChange.js';
 import { runRollout } from '../scripts/rollout/runRollout.js';
 import { createLocalTarget } from '../scripts/local/localTarget.js';

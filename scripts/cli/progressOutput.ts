@@ -1,6 +1,6 @@
 import { summaryRows } from '../report/summaryRows.js';
 import type { RunReport } from '../report/summarizeRun.js';
-import type { ProgressOutput } from '../rollout/progressOutput.js';
+import type { ProgressOutput } from '../rollout/rolloutProgress.js';
 
 /**
  * What the demo prints while it runs: step lines with the elapsed time, and a live status line while

@@ -1,4 +1,4 @@
-import type { KubeObject } from '../manifests/renderKustomization.js';
+import type { KubeObject } from '../manifests/kubeObject.js';
 import type { Finding } from './finding.js';
 import { RULES } from './rules.js';
 import { readWorkload } from './workload.js';

@@ -20,18 +20,18 @@ export const USAGE = `usage: npm run lint:k8s -- [overlay dir ...]
 /** What a composition should show: nothing, some findings, or whatever it has (a broken v2). */
 type Expectation = 'clean' | 'findings' | 'any';
 
-interface LintTarget {
+interface Composition {
   dir: string;
   shown: string;
   expect: Expectation;
 }
 
 /** Every scenario × every set of target Components × both versions, generated under a temporary folder. */
-function compositions(workDir: string): LintTarget[] {
+function compositions(workDir: string): Composition[] {
   const sets = new Map<string, readonly string[]>();
   for (const list of Object.values(TARGET_COMPONENT_SETS))
     for (const set of list) sets.set(set.join('+'), set);
-  const targets: LintTarget[] = [];
+  const found: Composition[] = [];
   for (const scenario of SCENARIOS) {
     for (const [key, components] of sets) {
       const { from, to } = scenarioOverlays(scenario, scenario.change, components, workDir);
@@ -42,14 +42,14 @@ function compositions(workDir: string): LintTarget[] {
             : scenario.protection === 'fault'
               ? 'any'
               : 'findings';
-        targets.push({ dir, shown: `${scenario.name} v${version}${key ? ` + ${key}` : ''}`, expect });
+        found.push({ dir, shown: `${scenario.name} v${version}${key ? ` + ${key}` : ''}`, expect });
       }
     }
   }
-  return targets;
+  return found;
 }
 
-type Verdict = 'ok' | 'expected' | 'FAIL';
+type Outcome = 'ok' | 'expected' | 'FAIL';
 
 /** The lint:k8s command: writes plain lines to `print` and returns the exit code. */
 export async function runLintK8s(args: readonly string[], print: (line: string) => void): Promise<number> {
@@ -64,7 +64,7 @@ export async function runLintK8s(args: readonly string[], print: (line: string) 
   }
   const explicit = args.length > 0;
   const workDir = explicit ? null : fs.mkdtempSync(path.join(os.tmpdir(), 'lint-k8s-'));
-  const dirs: LintTarget[] = workDir
+  const dirs: Composition[] = workDir
     ? compositions(workDir)
     : args.map((dir) => ({
         dir,
@@ -78,9 +78,9 @@ export async function runLintK8s(args: readonly string[], print: (line: string) 
   }
 }
 
-async function lintAll(dirs: LintTarget[], print: (line: string) => void): Promise<number> {
+async function lintAll(dirs: Composition[], print: (line: string) => void): Promise<number> {
   let exitCode = 0;
-  const tally: Record<Verdict, number> = { ok: 0, expected: 0, FAIL: 0 };
+  const tally: Record<Outcome, number> = { ok: 0, expected: 0, FAIL: 0 };
   for (const { dir, shown, expect } of dirs) {
     let result: OverlayResult;
     try {
@@ -91,12 +91,12 @@ async function lintAll(dirs: LintTarget[], print: (line: string) => void): Promi
       exitCode = 2;
       continue;
     }
-    const { verdict, summary } = judge(result, expect);
-    tally[verdict] += 1;
-    if (verdict === 'FAIL') exitCode = Math.max(exitCode, 1);
-    print(`${verdict.padEnd(9)}${shown}: ${summary}`);
-    // Expected findings are summed up in the verdict line; name the overlay to see each one.
-    if (verdict === 'expected') continue;
+    const { outcome, summary } = judge(result, expect);
+    tally[outcome] += 1;
+    if (outcome === 'FAIL') exitCode = Math.max(exitCode, 1);
+    print(`${outcome.padEnd(9)}${shown}: ${summary}`);
+    // Expected findings are summed up in the tally line; name the overlay to see each one.
+    if (outcome === 'expected') continue;
     for (const finding of [...result.schema, ...result.lint]) print(`  ${formatFinding(finding)}`);
   }
   const parts = [
@@ -108,19 +108,19 @@ async function lintAll(dirs: LintTarget[], print: (line: string) => void): Promi
   return exitCode;
 }
 
-function judge(result: OverlayResult, expect: Expectation): { verdict: Verdict; summary: string } {
+function judge(result: OverlayResult, expect: Expectation): { outcome: Outcome; summary: string } {
   const counts = `${result.objects} objects, ${result.schema.length} schema error(s), ${result.lint.length} finding(s)`;
-  if (result.schema.length > 0) return { verdict: 'FAIL', summary: counts };
+  if (result.schema.length > 0) return { outcome: 'FAIL', summary: counts };
   const rules = [...new Set(result.lint.map((finding) => finding.rule))].join(', ');
-  if (expect === 'clean') return { verdict: result.lint.length === 0 ? 'ok' : 'FAIL', summary: counts };
+  if (expect === 'clean') return { outcome: result.lint.length === 0 ? 'ok' : 'FAIL', summary: counts };
   if (result.lint.length > 0) {
     return {
-      verdict: 'expected',
+      outcome: 'expected',
       summary: `${counts} (${rules}), as intended: the scenario leaves a protection out or breaks v2`,
     };
   }
   // A scenario that removes a protection the lint cannot see would let that mistake through unnoticed.
   return expect === 'any'
-    ? { verdict: 'ok', summary: counts }
-    : { verdict: 'FAIL', summary: `${counts}, but this scenario removes a protection the lint should find` };
+    ? { outcome: 'ok', summary: counts }
+    : { outcome: 'FAIL', summary: `${counts}, but this scenario removes a protection the lint should find` };
 }

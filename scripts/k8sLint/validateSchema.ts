@@ -1,4 +1,4 @@
-import { objectId, type KubeObject } from '../manifests/renderKustomization.js';
+import { objectId, type KubeObject } from '../manifests/kubeObject.js';
 import type { Finding } from './finding.js';
 
 /**

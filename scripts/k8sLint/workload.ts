@@ -1,7 +1,7 @@
 import { loadConfig, type Config } from '../../service/config.js';
 import { deploymentSettings, type DeploymentSettings } from '../manifests/deploymentSettings.js';
 import { ManifestError } from '../manifests/manifestError.js';
-import { objectId, type KubeObject } from '../manifests/renderKustomization.js';
+import { objectId, type KubeObject } from '../manifests/kubeObject.js';
 import type { Finding } from './finding.js';
 
 /**

@@ -1,4 +1,4 @@
-import type { KubeObject } from '../manifests/renderKustomization.js';
+import type { KubeObject } from '../manifests/kubeObject.js';
 
 export type ConfigMapData = Readonly<Record<string, string>>;
 

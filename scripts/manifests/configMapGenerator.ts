@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { configMapHash } from './configMapHash.js';
 import { loadPairs } from './kvSources.js';
 import { ManifestError } from './manifestError.js';
-import type { KubeObject } from './renderKustomization.js';
+import type { KubeObject } from './kubeObject.js';
 
 /**
  * kustomize's `configMapGenerator` and `generatorOptions` (kustomize v5.5 behaviour, read in

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { deploymentSettings } from './deploymentSettings.js';
 import { ManifestError } from './manifestError.js';
-import type { KubeObject } from './renderKustomization.js';
+import type { KubeObject } from './kubeObject.js';
 
 /**
  * The configuration rendered manifests give the service, and the hash its answers will carry for it

@@ -9,7 +9,7 @@ import {
   type ServiceSpec,
 } from './deploymentSchema.js';
 import { ManifestError } from './manifestError.js';
-import { objectId, type KubeObject } from './renderKustomization.js';
+import { objectId, type KubeObject } from './kubeObject.js';
 
 /**
  * What the local engine needs from rendered manifests, every Kubernetes default filled in, so the engine

@@ -1,5 +1,5 @@
 import { compareBytes } from './configMapHash.js';
-import type { KubeObject } from './renderKustomization.js';
+import type { KubeObject } from './kubeObject.js';
 
 /**
  * The order `kubectl kustomize` prints objects in. Without `sortOptions` in the kustomization and

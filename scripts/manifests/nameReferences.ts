@@ -1,6 +1,6 @@
 import { effectiveNamespace, type Renamed } from './configMapGenerator.js';
 import { ManifestError } from './manifestError.js';
-import type { KubeObject } from './renderKustomization.js';
+import type { KubeObject } from './kubeObject.js';
 
 /**
  * After the hash suffixes, kustomize rewrites references to a renamed ConfigMap's previous name

@@ -15,6 +15,7 @@ import { sortLikeKustomize } from './legacyOrder.js';
 import { ManifestError } from './manifestError.js';
 import { fixConfigMapReferences } from './nameReferences.js';
 import { imageSchema, setImages } from './setImages.js';
+import { objectId, type KubeObject } from './kubeObject.js';
 
 /**
  * Renders a kustomization directory into its objects without kubectl, so the local target runs on a
@@ -30,13 +31,6 @@ import { imageSchema, setImages } from './setImages.js';
  * build, at the end: hash suffixes, name references to them, build annotations removed, legacy order.
  * https://kubectl.docs.kubernetes.io/references/kustomize/kustomization/
  */
-
-export interface KubeObject {
-  apiVersion: string;
-  kind: string;
-  metadata: { name: string; namespace?: string; [key: string]: unknown };
-  [key: string]: unknown;
-}
 
 const KUSTOMIZATION_FILES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'];
 const SUPPORTED_FIELDS =
@@ -82,12 +76,6 @@ export function renderKustomization(dir: string): KubeObject[] {
   fixConfigMapReferences(objects, addHashSuffixes(objects));
   removeBuildAnnotations(objects);
   return sortLikeKustomize(objects);
-}
-
-/** `apps/v1 Deployment default/hello`: how objects are told apart (and named in errors). */
-export function objectId(object: KubeObject): string {
-  const namespace = object.metadata.namespace ?? 'default';
-  return `${object.apiVersion} ${object.kind} ${namespace}/${object.metadata.name}`;
 }
 
 function accumulate(

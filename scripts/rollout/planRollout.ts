@@ -1,6 +1,6 @@
 import type { RunRecord } from '../model.js';
 import type { Target } from '../target.js';
-import type { ProgressOutput } from './progressOutput.js';
+import type { ProgressOutput } from './rolloutProgress.js';
 import { recordRollout } from './rolloutRecorder.js';
 import { planStepLine } from './rolloutStepLines.js';
 import { walkRollout } from './rolloutSteps.js';

@@ -1,6 +1,6 @@
 import type { RolloutEvent, RolloutOutcome, RunRecord } from '../model.js';
 import type { PodKill, Target } from '../target.js';
-import type { ProgressOutput } from './progressOutput.js';
+import type { ProgressOutput } from './rolloutProgress.js';
 
 /**
  * Collects a target's rollout events, and from them the rollout's (and a rollback's) start and end.

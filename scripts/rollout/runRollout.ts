@@ -4,7 +4,7 @@ import type { RolloutChange, RunRecord } from '../model.js';
 import { writeReports, type WrittenReports } from '../report/writeReports.js';
 import type { Target } from '../target.js';
 import { createLoadSession } from './loadSession.js';
-import type { ProgressOutput } from './progressOutput.js';
+import type { ProgressOutput } from './rolloutProgress.js';
 import { recordRollout } from './rolloutRecorder.js';
 import { runStepLine } from './rolloutStepLines.js';
 import { walkRollout } from './rolloutSteps.js';

@@ -7,7 +7,8 @@ import { lintObjects } from '../../../scripts/k8sLint/lintObjects.js';
 import { deploymentSettings } from '../../../scripts/manifests/deploymentSettings.js';
 import { overlayDir } from '../../../scripts/manifests/overlays.js';
 import { allCompositions, distinctComponentSets } from '../../support/compositions.js';
-import { renderKustomization, type KubeObject } from '../../../scripts/manifests/renderKustomization.js';
+import { renderKustomization } from '../../../scripts/manifests/renderKustomization.js';
+import { type KubeObject } from '../../../scripts/manifests/kubeObject.js';
 import { scenarioOverlays } from '../../../scripts/scenarios/scenarioOverlays.js';
 import { SCENARIOS } from '../../../scripts/scenarios/scenarios.js';
 

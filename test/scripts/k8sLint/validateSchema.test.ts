@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { validateSchema } from '../../../scripts/k8sLint/validateSchema.js';
 import { overlayDir } from '../../../scripts/manifests/overlays.js';
-import { renderKustomization, type KubeObject } from '../../../scripts/manifests/renderKustomization.js';
+import { renderKustomization } from '../../../scripts/manifests/renderKustomization.js';
+import { type KubeObject } from '../../../scripts/manifests/kubeObject.js';
 import { allCompositions } from '../../support/compositions.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- mutations reach into rendered YAML by path */

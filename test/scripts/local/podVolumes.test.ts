@@ -5,7 +5,7 @@ import path from 'node:path';
 import { after, test } from 'node:test';
 import { createConfigMaps } from '../../../scripts/local/configMaps.js';
 import { mountPodVolumes } from '../../../scripts/local/podVolumes.js';
-import type { KubeObject } from '../../../scripts/manifests/renderKustomization.js';
+import type { KubeObject } from '../../../scripts/manifests/kubeObject.js';
 
 const dirs: string[] = [];
 after(() => dirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));

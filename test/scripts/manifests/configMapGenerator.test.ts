@@ -6,7 +6,8 @@ import path from 'node:path';
 import { after, describe, test } from 'node:test';
 import { parseAllDocuments } from 'yaml';
 import { ManifestError } from '../../../scripts/manifests/manifestError.js';
-import { renderKustomization, type KubeObject } from '../../../scripts/manifests/renderKustomization.js';
+import { renderKustomization } from '../../../scripts/manifests/renderKustomization.js';
+import { type KubeObject } from '../../../scripts/manifests/kubeObject.js';
 
 const kubectl = spawnSync('kubectl', ['version', '--client'], { encoding: 'utf8', timeout: 30_000 });
 const noKubectl = kubectl.status === 0 ? false : 'kubectl is not installed: nothing to compare with';

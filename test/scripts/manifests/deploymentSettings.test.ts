@@ -3,7 +3,8 @@ import { describe, test } from 'node:test';
 import { containerEnv, deploymentSettings } from '../../../scripts/manifests/deploymentSettings.js';
 import { ManifestError } from '../../../scripts/manifests/manifestError.js';
 import { composedOverlay } from '../../support/compositions.js';
-import { renderKustomization, type KubeObject } from '../../../scripts/manifests/renderKustomization.js';
+import { renderKustomization } from '../../../scripts/manifests/renderKustomization.js';
+import { type KubeObject } from '../../../scripts/manifests/kubeObject.js';
 
 const settingsOf = (scenario: string, version: 1 | 2, flavour: 'plain' | 'kind' = 'plain') =>
   deploymentSettings(

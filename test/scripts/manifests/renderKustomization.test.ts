@@ -8,11 +8,8 @@ import { parseAllDocuments } from 'yaml';
 import { k8sDir } from '../../../scripts/manifests/overlays.js';
 import { allCompositions } from '../../support/compositions.js';
 import { ManifestError } from '../../../scripts/manifests/manifestError.js';
-import {
-  objectId,
-  renderKustomization,
-  type KubeObject,
-} from '../../../scripts/manifests/renderKustomization.js';
+import { renderKustomization } from '../../../scripts/manifests/renderKustomization.js';
+import { objectId, type KubeObject } from '../../../scripts/manifests/kubeObject.js';
 
 const kubectl = spawnSync('kubectl', ['version', '--client'], { encoding: 'utf8', timeout: 30_000 });
 const noKubectl = kubectl.status === 0 ? false : 'kubectl is not installed: nothing to compare with';

@@ -6,11 +6,8 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { parseAllDocuments } from 'yaml';
 import { deploymentSettings } from '../../../scripts/manifests/deploymentSettings.js';
-import {
-  objectId,
-  renderKustomization,
-  type KubeObject,
-} from '../../../scripts/manifests/renderKustomization.js';
+import { renderKustomization } from '../../../scripts/manifests/renderKustomization.js';
+import { objectId, type KubeObject } from '../../../scripts/manifests/kubeObject.js';
 import { k8sDir } from '../../../scripts/manifests/overlays.js';
 import { scenarioOverlays } from '../../../scripts/scenarios/scenarioOverlays.js';
 import { findScenario, SCENARIOS } from '../../../scripts/scenarios/scenarios.js';
