@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { createWriteStream, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { RunReport } from '../scripts/report/summarizeRun.js';
+import type { RunReport } from '../scripts/report/runReport.js';
 import { benchRoot } from './benchResult.js';
 import { summarizeProfile, type ProfileSummary } from './cpuProfileSummary.js';
 import { sampleTreeCpu } from './processTreeCpu.js';

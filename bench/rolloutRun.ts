@@ -4,7 +4,7 @@ import type { ProgressOutput } from '../scripts/rollout/rolloutProgress.js';
 import { describeChange } from '../scripts/rollout/rolloutChange.js';
 import { runRollout } from '../scripts/rollout/runRollout.js';
 import { createLocalTarget } from '../scripts/local/localTarget.js';
-import type { RunReport } from '../scripts/report/summarizeRun.js';
+import type { RunReport } from '../scripts/report/runReport.js';
 
 export interface RolloutRunOptions {
   from: string;

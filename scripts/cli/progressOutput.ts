@@ -1,5 +1,5 @@
 import { summaryRows } from '../report/summaryRows.js';
-import type { RunReport } from '../report/summarizeRun.js';
+import type { RunReport } from '../report/runReport.js';
 import type { ProgressOutput } from '../rollout/rolloutProgress.js';
 
 /**

@@ -1,4 +1,4 @@
-import type { CheckId } from '../verdict/judgeRun.js';
+import type { CheckId } from '../verdict/checks.js';
 import { matchesExpectation } from '../verdict/judgeExpectation.js';
 import type { FidelityExpectation } from './fidelityRows.js';
 

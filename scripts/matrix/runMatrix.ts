@@ -1,5 +1,5 @@
 import { matchesExpectation } from '../verdict/judgeExpectation.js';
-import type { CheckId } from '../verdict/judgeRun.js';
+import type { CheckId } from '../verdict/checks.js';
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';

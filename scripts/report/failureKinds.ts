@@ -1,5 +1,5 @@
 import { errorCodeMeaning } from '../../loadtest/errorCode.js';
-import type { RunReport } from './summarizeRun.js';
+import type { RunReport } from './runReport.js';
 
 /** Each kind of failure in a run, how many, and what it means: the report's failure table. */
 export function failureKinds(report: RunReport): Array<{ kind: string; count: number; meaning: string }> {

@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path';
 import { chartsFor } from './charts/charts.js';
 import { failureKinds } from './failureKinds.js';
 import { summaryRows } from './summaryRows.js';
-import type { RunReport } from './summarizeRun.js';
+import type { RunReport } from './runReport.js';
 import { escapeHtml } from './escapeHtml.js';
 
 const BANNER: Record<RunReport['verdict'], { word: string; line: string; color: string }> = {

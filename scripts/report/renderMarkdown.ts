@@ -1,6 +1,6 @@
 import { failureKinds } from './failureKinds.js';
 import { summaryRows } from './summaryRows.js';
-import type { RunReport } from './summarizeRun.js';
+import type { RunReport } from './runReport.js';
 
 const HEADLINE: Record<RunReport['verdict'], string> = {
   pass: 'PASS: zero requests dropped during the rollout',

@@ -1,5 +1,5 @@
 import { counts, milliseconds, seconds } from './format.js';
-import type { RunReport } from './summarizeRun.js';
+import type { RunReport } from './runReport.js';
 
 export interface SummaryRow {
   label: string;

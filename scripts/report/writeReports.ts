@@ -4,7 +4,8 @@ import type { RunRecord } from '../model.js';
 import type { VerdictValue } from '../verdict/judgeRun.js';
 import { renderHtml } from './renderHtml.js';
 import { renderMarkdown } from './renderMarkdown.js';
-import { summarizeRun, type RunReport } from './summarizeRun.js';
+import type { RunReport } from './runReport.js';
+import { summarizeRun } from './summarizeRun.js';
 
 export interface WrittenReports {
   json: string;

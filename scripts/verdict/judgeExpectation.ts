@@ -1,4 +1,4 @@
-import type { CheckId } from './judgeRun.js';
+import type { CheckId } from './checks.js';
 
 /** What a scenario's run should show: dropped requests or none, and for a configuration change, the config. */
 export interface DropsExpectation {

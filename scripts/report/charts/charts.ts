@@ -1,6 +1,6 @@
 import { latencyPerSecond } from './latencyPerSecond.js';
 import { podTimeline } from './podTimeline.js';
-import type { RunReport } from '../summarizeRun.js';
+import type { RunReport } from '../runReport.js';
 import type { ReportChart } from './reportChart.js';
 import { answersByConfig } from './answersByConfig.js';
 import { requestsPerSecond } from './requestsPerSecond.js';

@@ -1,4 +1,4 @@
-import type { RunReport } from '../summarizeRun.js';
+import type { RunReport } from '../runReport.js';
 import type { ReportChart } from './reportChart.js';
 import { COLORS, COMMON_OPTIONS, rolloutMarkers, timeAxis, versionColor } from './timeAxis.js';
 

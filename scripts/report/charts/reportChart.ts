@@ -1,5 +1,5 @@
 import type { ChartConfiguration } from 'chart.js';
-import type { RunReport } from '../summarizeRun.js';
+import type { RunReport } from '../runReport.js';
 
 /**
  * One chart of report.html. `build` runs when the report is written and returns a plain Chart.js

@@ -1,4 +1,4 @@
-import type { RunReport } from '../summarizeRun.js';
+import type { RunReport } from '../runReport.js';
 import { COLORS, COMMON_OPTIONS, perSecond, rolloutMarkers, timeAxis } from './timeAxis.js';
 
 const bar = { barPercentage: 1, categoryPercentage: 0.9 };

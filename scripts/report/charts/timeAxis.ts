@@ -1,4 +1,4 @@
-import type { RunReport } from '../summarizeRun.js';
+import type { RunReport } from '../runReport.js';
 import type { MarkerPluginOptions } from './reportChart.js';
 
 const seconds = (ms: number | null | undefined) => (ms === null || ms === undefined ? null : ms / 1000);

@@ -4,7 +4,7 @@ import {
   matchesExpectation,
   type ExpectationReportFields,
 } from '../../../scripts/verdict/judgeExpectation.js';
-import type { CheckId } from '../../../scripts/verdict/judgeRun.js';
+import type { CheckId } from '../../../scripts/verdict/checks.js';
 
 function report(failed: number, checks: Partial<Record<CheckId, boolean>>): ExpectationReportFields {
   const list = Object.entries(checks).map(([id, passed]) => ({ id: id as CheckId, passed }));
