@@ -1,4 +1,5 @@
-import type { DeploymentSettings, ProbeSettings } from '../scripts/manifests/deploymentSettings.js';
+import type { DeploymentSettings } from '../scripts/manifests/deploymentSettings.js';
+import type { ProbeSettings } from '../scripts/manifests/containerSettings.js';
 import { resolveRollingUpdate } from '../scripts/manifests/rollingUpdate.js';
 
 export interface RolloutMinimum {

@@ -1,9 +1,6 @@
 import path from 'node:path';
-import {
-  containerEnv,
-  type DeploymentSettings,
-  type ProbeSettings,
-} from '../manifests/deploymentSettings.js';
+import { type DeploymentSettings } from '../manifests/deploymentSettings.js';
+import { containerEnv, type ProbeSettings } from '../manifests/containerSettings.js';
 import { ManifestError } from '../manifests/manifestError.js';
 import type { PodEventKind } from '../model.js';
 import type { ConfigMaps } from './configMaps.js';

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { PreStop } from '../manifests/deploymentSettings.js';
+import type { PreStop } from '../manifests/containerSettings.js';
 import type { ContainerProcess } from './podProcess.js';
 
 /**

@@ -1,6 +1,6 @@
 import { rmSync } from 'node:fs';
 import path from 'node:path';
-import type { ConfigMapMount } from '../manifests/deploymentSettings.js';
+import type { ConfigMapMount } from '../manifests/containerSettings.js';
 import type { ConfigMaps } from './configMaps.js';
 import { writeConfigMapVolume } from './configMapVolume.js';
 

@@ -1,6 +1,6 @@
 import http from 'node:http';
 import net from 'node:net';
-import type { ProbeHandler, ProbeSettings } from '../manifests/deploymentSettings.js';
+import type { ProbeHandler, ProbeSettings } from '../manifests/containerSettings.js';
 
 /**
  * The kubelet's probes: a check every periodSeconds (the first after initialDelaySeconds), each with

@@ -1,4 +1,4 @@
-import type { ProbeHandler } from '../../manifests/deploymentSettings.js';
+import type { ProbeHandler } from '../../manifests/containerSettings.js';
 import type { Rule } from '../rule.js';
 
 /**

@@ -7,9 +7,9 @@ import { after, afterEach, before, test } from 'node:test';
 
 import {
   deploymentSettings,
-  type ContainerSettings,
   type DeploymentSettings,
 } from '../../../scripts/manifests/deploymentSettings.js';
+import { type ContainerSettings } from '../../../scripts/manifests/containerSettings.js';
 import { renderKustomization } from '../../../scripts/manifests/renderKustomization.js';
 import { createConfigMaps } from '../../../scripts/local/configMaps.js';
 import { createLocalPod, restartDelayMs, type LocalPod } from '../../../scripts/local/localPod.js';

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 
-import type { PreStop } from '../../../scripts/manifests/deploymentSettings.js';
+import type { PreStop } from '../../../scripts/manifests/containerSettings.js';
 import { startContainer, type ContainerProcess } from '../../../scripts/local/podProcess.js';
 import { terminateContainer, type TerminationOptions } from '../../../scripts/local/podTermination.js';
 

@@ -3,7 +3,7 @@ import http from 'node:http';
 import net from 'node:net';
 import { afterEach, beforeEach, describe, mock, test } from 'node:test';
 
-import type { ProbeHandler, ProbeSettings } from '../../../scripts/manifests/deploymentSettings.js';
+import type { ProbeHandler, ProbeSettings } from '../../../scripts/manifests/containerSettings.js';
 import { probeOnce, startProber, type ProbeOutcome } from '../../../scripts/local/prober.js';
 
 const handler: ProbeHandler = { type: 'httpGet', path: '/health', port: 1, scheme: 'HTTP' };

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { containerEnv, deploymentSettings } from '../../../scripts/manifests/deploymentSettings.js';
+import { deploymentSettings } from '../../../scripts/manifests/deploymentSettings.js';
+import { containerEnv } from '../../../scripts/manifests/containerSettings.js';
 import { ManifestError } from '../../../scripts/manifests/manifestError.js';
 import { composedOverlay } from '../../support/compositions.js';
 import { renderKustomization } from '../../../scripts/manifests/renderKustomization.js';
