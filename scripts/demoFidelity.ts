@@ -8,7 +8,7 @@ import { parseArgs } from 'node:util';
 import { UsageError } from './errors.js';
 import { wholeNumberFlag } from './cli/wholeNumberFlag.js';
 import { fidelityRows } from './fidelity/fidelityRows.js';
-import { measureCluster } from './fidelity/measureCluster.js';
+import { measureCluster, type ClusterTimings } from './fidelity/measureCluster.js';
 import {
   fidelityHtml,
   fidelityMarkdown,
@@ -98,6 +98,27 @@ function clusterVersions(context: string): { kubernetes: string; containerd: str
   }
 }
 
+/** The cluster's own timings beside the engine's, printed as they come. */
+async function measureTimings(
+  flags: NonNullable<ReturnType<typeof parseFlags>>,
+  repoRoot: string,
+  print: (line: string) => void,
+): Promise<ClusterTimings> {
+  const overlay = (scenario: string) =>
+    scenarioOverlays(findScenario(scenario)!, 'code', ['node-port'], path.join(flags.outDir, 'measure')).from;
+  const timings = await measureCluster({
+    context: flags.context,
+    run: createCommandRunner({ cwd: repoRoot }),
+    hardened: overlay('hardened'),
+    shortGrace: overlay('short-grace'),
+    serviceUrl: `http://127.0.0.1:${NODE_PORT}`,
+    engine: { propagationLagMs: DEFAULT_PROPAGATION_LAG_S * 1000 },
+    log: print,
+  });
+  for (const row of timings.rows) print(`  ${row.name}: ${row.measured} (local engine: ${row.engine})`);
+  return timings;
+}
+
 async function main(argv: string[]): Promise<number> {
   const flags = parseFlags(argv);
   if (!flags) {
@@ -111,22 +132,7 @@ async function main(argv: string[]): Promise<number> {
   const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
   fs.mkdirSync(flags.outDir, { recursive: true });
 
-  let timings = null;
-  if (flags.measure) {
-    const overlay = (scenario: string) =>
-      scenarioOverlays(findScenario(scenario)!, 'code', ['node-port'], path.join(flags.outDir, 'measure'))
-        .from;
-    timings = await measureCluster({
-      context: flags.context,
-      run: createCommandRunner({ cwd: repoRoot }),
-      hardened: overlay('hardened'),
-      shortGrace: overlay('short-grace'),
-      serviceUrl: `http://127.0.0.1:${NODE_PORT}`,
-      engine: { propagationLagMs: DEFAULT_PROPAGATION_LAG_S * 1000 },
-      log: print,
-    });
-    for (const row of timings.rows) print(`  ${row.name}: ${row.measured} (local engine: ${row.engine})`);
-  }
+  const timings = flags.measure ? await measureTimings(flags, repoRoot, print) : null;
 
   const started = performance.now();
   print(`${flags.rows.length} rows × 2 targets × ${flags.repeat} run(s), 30–90 s each`);

@@ -125,42 +125,44 @@ function checkTargetFlags(target: RolloutOptions['target'], values: Record<strin
   }
 }
 
-export function parseRolloutFlags(argv: readonly string[]): RolloutOptions {
-  let values: Record<string, string | boolean | undefined>;
+/** Every flag demo:rollout takes (parseArgs' table: what each one means is in USAGE). */
+const ROLLOUT_ARGS = {
+  target: { type: 'string' },
+  scenario: { type: 'string' },
+  change: { type: 'string' },
+  rate: { type: 'string' },
+  'keep-alive': { type: 'string' },
+  load: { type: 'string' },
+  'lb-port': { type: 'string' },
+  'propagation-lag': { type: 'string' },
+  'kubelet-sync': { type: 'string' },
+  warmup: { type: 'string' },
+  cooldown: { type: 'string' },
+  timeout: { type: 'string' },
+  out: { type: 'string' },
+  context: { type: 'string' },
+  image: { type: 'string' },
+  'keep-cluster': { type: 'string' },
+  'recreate-cluster': { type: 'boolean' },
+  'node-port': { type: 'string' },
+  'on-fail': { type: 'string' },
+  chaos: { type: 'string' },
+  'dry-run': { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+function readArgs(argv: readonly string[]): Record<string, string | boolean | undefined> {
   try {
-    ({ values } = parseArgs({
-      args: [...argv],
-      strict: true,
-      allowPositionals: false,
-      options: {
-        target: { type: 'string' },
-        scenario: { type: 'string' },
-        change: { type: 'string' },
-        rate: { type: 'string' },
-        'keep-alive': { type: 'string' },
-        load: { type: 'string' },
-        'lb-port': { type: 'string' },
-        'propagation-lag': { type: 'string' },
-        'kubelet-sync': { type: 'string' },
-        warmup: { type: 'string' },
-        cooldown: { type: 'string' },
-        timeout: { type: 'string' },
-        out: { type: 'string' },
-        context: { type: 'string' },
-        image: { type: 'string' },
-        'keep-cluster': { type: 'string' },
-        'recreate-cluster': { type: 'boolean' },
-        'node-port': { type: 'string' },
-        'on-fail': { type: 'string' },
-        chaos: { type: 'string' },
-        'dry-run': { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    }));
+    return parseArgs({ args: [...argv], strict: true, allowPositionals: false, options: ROLLOUT_ARGS })
+      .values;
   } catch (error) {
     // parseArgs explains itself well ("Unknown option '--rat'"); keep its first sentence only.
     throw new UsageError(`${String((error as Error).message).split('. ')[0]}. See --help.`);
   }
+}
+
+export function parseRolloutFlags(argv: readonly string[]): RolloutOptions {
+  const values = readArgs(argv);
   const text = (name: string) => values[name] as string | undefined;
   const scenario = findScenario(choice('scenario', text('scenario'), SCENARIO_NAMES, 'hardened'))!;
   const options: RolloutOptions = {

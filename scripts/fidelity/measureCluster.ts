@@ -43,6 +43,22 @@ const SAMPLE_WINDOW_MS = 6000;
  */
 export async function measureCluster(options: MeasureOptions): Promise<ClusterTimings> {
   const api = coreApi(options.context);
+  const { lags, sigterms, notReadies } = await measureDeletions(api, options);
+  const sorted = [...lags].sort((a, b) => a - b);
+  const sigkillAfterDeleteMs = await measureSigkill(api, options);
+  const worst = (values: number[]) => (values.length === DELETIONS ? Math.max(...values) : null);
+  const timings = {
+    propagationLagMs: sorted[Math.floor(sorted.length / 2)] ?? 0,
+    propagationLagWorstMs: sorted.at(-1) ?? 0,
+    sigtermAfterDeleteMs: worst(sigterms),
+    notReadyAfterSigtermMs: worst(notReadies),
+    sigkillAfterDeleteMs,
+  };
+  return { ...timings, rows: timingRows(timings, options.engine.propagationLagMs) };
+}
+
+/** Each of DELETIONS hardened pods deleted under new connections: lag, delete → SIGTERM, SIGTERM → not Ready. */
+async function measureDeletions(api: CoreV1Api, options: MeasureOptions) {
   options.log(
     `measuring: the hardened v1; a pod deleted under a stream of new connections, ${DELETIONS} times`,
   );
@@ -67,10 +83,11 @@ export async function measureCluster(options: MeasureOptions): Promise<ClusterTi
     if (sigtermAt !== null) sigterms.push(sigtermAt - deletedAt);
     if (sigtermAt !== null && notReadyAt !== null) notReadies.push(notReadyAt - sigtermAt);
   }
-  const sorted = [...lags].sort((a, b) => a - b);
-  const propagationLagMs = sorted[Math.floor(sorted.length / 2)] ?? 0;
-  const propagationLagWorstMs = sorted.at(-1) ?? 0;
+  return { lags, sigterms, notReadies };
+}
 
+/** delete → SIGKILL of a pod whose grace period ends before its drain (short-grace); null: not seen. */
+async function measureSigkill(api: CoreV1Api, options: MeasureOptions): Promise<number | null> {
   options.log(
     'measuring: a pod whose grace period ends before its drain (short-grace): when is it SIGKILLed?',
   );
@@ -80,42 +97,34 @@ export async function measureCluster(options: MeasureOptions): Promise<ClusterTi
   const shortDeletedAt = Date.now();
   const killedAt = await whenPod(api, shortLived, (pod) => exitCode(pod) === 137, 15_000);
   await applyAndWait(options, options.hardened);
+  return killedAt === null ? null : killedAt - shortDeletedAt;
+}
 
-  const worst = (values: number[]) => (values.length === DELETIONS ? Math.max(...values) : null);
-  const timings = {
-    propagationLagMs,
-    propagationLagWorstMs,
-    sigtermAfterDeleteMs: worst(sigterms),
-    notReadyAfterSigtermMs: worst(notReadies),
-    sigkillAfterDeleteMs: killedAt === null ? null : killedAt - shortDeletedAt,
-  };
+function timingRows(timings: Omit<ClusterTimings, 'rows'>, engineLagMs: number): ClusterTimings['rows'] {
   const ms = (value: number | null) => (value === null ? 'not seen' : `${(value / 1000).toFixed(2)} s`);
-  return {
-    ...timings,
-    rows: [
-      {
-        name: `endpoint propagation lag (delete → last new connection to the pod; median / worst of ${DELETIONS})`,
-        measured: `${ms(timings.propagationLagMs)} / ${ms(timings.propagationLagWorstMs)}`,
-        engine: `${(options.engine.propagationLagMs / 1000).toFixed(2)} s (--propagation-lag)`,
-      },
-      {
-        name: `delete → SIGTERM (preStop sleep 2 s; worst of ${DELETIONS})`,
-        measured: ms(timings.sigtermAfterDeleteMs),
-        engine: '2.00 s (preStop runs to its end, then SIGTERM)',
-      },
-      {
-        name: `SIGTERM → not Ready (readiness probe every 1 s, 2 failures; worst of ${DELETIONS})`,
-        measured: ms(timings.notReadyAfterSigtermMs),
-        engine:
-          'not needed: a terminating pod leaves the endpoints at once (the probe only counts for running pods)',
-      },
-      {
-        name: 'delete → SIGKILL (grace 3 s, preStop 2 s)',
-        measured: ms(timings.sigkillAfterDeleteMs),
-        engine: '4.00 s (the kubelet leaves SIGTERM at least 2 s after preStop)',
-      },
-    ],
-  };
+  return [
+    {
+      name: `endpoint propagation lag (delete → last new connection to the pod; median / worst of ${DELETIONS})`,
+      measured: `${ms(timings.propagationLagMs)} / ${ms(timings.propagationLagWorstMs)}`,
+      engine: `${(engineLagMs / 1000).toFixed(2)} s (--propagation-lag)`,
+    },
+    {
+      name: `delete → SIGTERM (preStop sleep 2 s; worst of ${DELETIONS})`,
+      measured: ms(timings.sigtermAfterDeleteMs),
+      engine: '2.00 s (preStop runs to its end, then SIGTERM)',
+    },
+    {
+      name: `SIGTERM → not Ready (readiness probe every 1 s, 2 failures; worst of ${DELETIONS})`,
+      measured: ms(timings.notReadyAfterSigtermMs),
+      engine:
+        'not needed: a terminating pod leaves the endpoints at once (the probe only counts for running pods)',
+    },
+    {
+      name: 'delete → SIGKILL (grace 3 s, preStop 2 s)',
+      measured: ms(timings.sigkillAfterDeleteMs),
+      engine: '4.00 s (the kubelet leaves SIGTERM at least 2 s after preStop)',
+    },
+  ];
 }
 
 function coreApi(context: string): CoreV1Api {

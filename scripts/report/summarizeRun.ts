@@ -24,19 +24,16 @@ function changeOf(run: RunRecord, { ok, config: consistency }: RunMeasures): Run
   };
 }
 
+/** Where every `*OffsetMs` counts from, and how to turn an absolute time into one. */
+type Offset = (ms: number | null) => number | null;
+
 export function summarizeRun(run: RunRecord): RunReport {
-  const propagationLagMs = Number(run.settings.propagationLagMs ?? DEFAULT_PROPAGATION_LAG_MS);
   const measures = measureRun(run);
   const { verdict, pass, reasons, checks } = judgeRun(run, measures);
-  const { samples, load, rollout, events } = run;
+  const { samples, events } = run;
   const [origin, timeOriginIs] = timeOrigin(run);
-  const offset = (ms: number | null): number | null =>
-    ms === null || origin === null ? null : Math.round(ms - origin);
-  const { failed, ok, window: judged } = measures;
-  const diff = (a: number | null, b: number | null): number | null =>
-    a === null || b === null ? null : Math.round(a - b);
-  const judgedEnd = judged?.endedAt ?? null;
-
+  const offset: Offset = (ms) => (ms === null || origin === null ? null : Math.round(ms - origin));
+  const { failed, ok } = measures;
   return {
     verdict,
     pass,
@@ -55,23 +52,7 @@ export function summarizeRun(run: RunRecord): RunReport {
     },
     change: changeOf(run, measures),
     latencyMs: latencyPercentiles(samples.map((s) => s.latencyMs)),
-    rollout: {
-      startedAt: iso(rollout.startedAt),
-      completedAt: iso(rollout.completedAt),
-      durationMs: diff(rollout.completedAt, rollout.startedAt),
-      complete: rollout.outcome === 'complete' && rollout.completedAt !== null,
-      outcome: rollout.outcome,
-      startedOffsetMs: offset(rollout.startedAt),
-      completedOffsetMs: offset(rollout.completedAt),
-      rollback: rollout.rollback
-        ? {
-            startedAt: iso(rollout.rollback.startedAt),
-            completedAt: iso(rollout.rollback.completedAt),
-            durationMs: diff(rollout.rollback.completedAt, rollout.rollback.startedAt),
-            outcome: rollout.rollback.outcome,
-          }
-        : null,
-    },
+    rollout: rolloutOf(run, offset),
     incidents: (run.incidents ?? []).map((incident) => ({
       at: iso(incident.at),
       offsetMs: offset(incident.at),
@@ -81,61 +62,13 @@ export function summarizeRun(run: RunRecord): RunReport {
       failedWithin5s: failed.filter((s) => s.endedAt >= incident.at && s.endedAt <= incident.at + 5000)
         .length,
     })),
-    load: {
-      startedAt: iso(load.startedAt),
-      endedAt: iso(load.endedAt),
-      durationMs: diff(load.endedAt, load.startedAt),
-      rate: load.rate,
-      achievedRate: roundTo(measures.achievedRate, 10),
-      keepAlive: load.keepAlive,
-      generator: load.generator,
-      judgedUntil: iso(judgedEnd),
-      tailCutMs: Math.round(judged?.cutMs ?? 0),
-    },
-    coverage: {
-      loadBeforeRolloutMs: diff(rollout.startedAt, load.startedAt),
-      loadAfterRolloutMs: diff(judgedEnd, rollout.completedAt),
-      requestsBeforeRollout: measures.before,
-      requestsAfterRollout: measures.after,
-    },
+    load: loadOf(run, measures),
+    coverage: coverageOf(run, measures),
     reasons,
     checks,
     settings: run.settings,
-    pods: podLifetimes(events).map((p) => ({
-      name: p.name,
-      version: p.version,
-      created: iso(p.created),
-      ready: iso(p.ready),
-      terminating: iso(p.terminating),
-      exited: iso(p.exited),
-      restarts: p.restarts,
-      offsetsMs: {
-        created: offset(p.created),
-        ready: offset(p.ready),
-        terminating: offset(p.terminating),
-        exited: offset(p.exited),
-      },
-    })),
-    firstFailures: [...failed]
-      .sort((a, b) => a.scheduledAt - b.scheduledAt)
-      .slice(0, FIRST_FAILURES)
-      .map((s) => {
-        // The moment that matters is when the request went out: that is when the balancer picked a pod.
-        const at = s.startedAt;
-        const podStates = podStatesAt(events, at);
-        return {
-          at: iso(at) ?? '',
-          offsetMs: offset(at) ?? 0,
-          pod: s.pod,
-          version: s.version,
-          error: errorKind(s),
-          status: s.status,
-          latencyMs: Math.round(s.latencyMs * 10) / 10,
-          phase: phaseAt(run, at),
-          podsDoing: describePodStates(podStates, propagationLagMs),
-          podStates,
-        };
-      }),
+    pods: podsOf(run, offset),
+    firstFailures: firstFailuresOf(run, measures, offset),
     events: [...events]
       .sort((a, b) => a.at - b.at)
       .map((e) => ({
@@ -147,6 +80,99 @@ export function summarizeRun(run: RunRecord): RunReport {
       })),
     timeseries: perSecond(samples, origin ?? 0, seriesEnd(run)),
   };
+}
+
+function rolloutOf({ rollout }: RunRecord, offset: Offset): RunReport['rollout'] {
+  return {
+    startedAt: iso(rollout.startedAt),
+    completedAt: iso(rollout.completedAt),
+    durationMs: diff(rollout.completedAt, rollout.startedAt),
+    complete: rollout.outcome === 'complete' && rollout.completedAt !== null,
+    outcome: rollout.outcome,
+    startedOffsetMs: offset(rollout.startedAt),
+    completedOffsetMs: offset(rollout.completedAt),
+    rollback: rollout.rollback
+      ? {
+          startedAt: iso(rollout.rollback.startedAt),
+          completedAt: iso(rollout.rollback.completedAt),
+          durationMs: diff(rollout.rollback.completedAt, rollout.rollback.startedAt),
+          outcome: rollout.rollback.outcome,
+        }
+      : null,
+  };
+}
+
+function loadOf({ load }: RunRecord, { window, achievedRate }: RunMeasures): RunReport['load'] {
+  return {
+    startedAt: iso(load.startedAt),
+    endedAt: iso(load.endedAt),
+    durationMs: diff(load.endedAt, load.startedAt),
+    rate: load.rate,
+    achievedRate: roundTo(achievedRate, 10),
+    keepAlive: load.keepAlive,
+    generator: load.generator,
+    judgedUntil: iso(window?.endedAt ?? null),
+    tailCutMs: Math.round(window?.cutMs ?? 0),
+  };
+}
+
+function coverageOf({ load, rollout }: RunRecord, measures: RunMeasures): RunReport['coverage'] {
+  return {
+    loadBeforeRolloutMs: diff(rollout.startedAt, load.startedAt),
+    loadAfterRolloutMs: diff(measures.window?.endedAt ?? null, rollout.completedAt),
+    requestsBeforeRollout: measures.before,
+    requestsAfterRollout: measures.after,
+  };
+}
+
+function podsOf({ events }: RunRecord, offset: Offset): RunReport['pods'] {
+  return podLifetimes(events).map((p) => ({
+    name: p.name,
+    version: p.version,
+    created: iso(p.created),
+    ready: iso(p.ready),
+    terminating: iso(p.terminating),
+    exited: iso(p.exited),
+    restarts: p.restarts,
+    offsetsMs: {
+      created: offset(p.created),
+      ready: offset(p.ready),
+      terminating: offset(p.terminating),
+      exited: offset(p.exited),
+    },
+  }));
+}
+
+function firstFailuresOf(
+  run: RunRecord,
+  { failed }: RunMeasures,
+  offset: Offset,
+): RunReport['firstFailures'] {
+  const propagationLagMs = Number(run.settings.propagationLagMs ?? DEFAULT_PROPAGATION_LAG_MS);
+  return [...failed]
+    .sort((a, b) => a.scheduledAt - b.scheduledAt)
+    .slice(0, FIRST_FAILURES)
+    .map((s) => {
+      // The moment that matters is when the request went out: that is when the balancer picked a pod.
+      const at = s.startedAt;
+      const podStates = podStatesAt(run.events, at);
+      return {
+        at: iso(at) ?? '',
+        offsetMs: offset(at) ?? 0,
+        pod: s.pod,
+        version: s.version,
+        error: errorKind(s),
+        status: s.status,
+        latencyMs: Math.round(s.latencyMs * 10) / 10,
+        phase: phaseAt(run, at),
+        podsDoing: describePodStates(podStates, propagationLagMs),
+        podStates,
+      };
+    });
+}
+
+function diff(a: number | null, b: number | null): number | null {
+  return a === null || b === null ? null : Math.round(a - b);
 }
 
 function timeOrigin(run: RunRecord): [number | null, RunReport['timeOriginIs']] {

@@ -79,6 +79,20 @@ export function summaryRows(report: RunReport): SummaryRow[] {
       filesOnly: true,
     },
   ];
+  rows.push(...whatHappenedRows(report));
+  rows.push({
+    label: 'Coverage',
+    value:
+      `load ran ${seconds(c.loadBeforeRolloutMs, '(not measured)')} before the rollout (${c.requestsBeforeRollout} requests), ` +
+      `${seconds(c.loadAfterRolloutMs, '(not measured)')} after it completed (${c.requestsAfterRollout} requests)`,
+  });
+  return rows;
+}
+
+/** The rows only some runs have: error kinds explained, a cut window, a rollback, chaos. */
+function whatHappenedRows(report: RunReport): SummaryRow[] {
+  const { requests: r, rollout, load } = report;
+  const rows: SummaryRow[] = [];
   // What the error kinds mean on this target (kind: docker-proxy turns a refusal into a close or reset).
   if (r.errorKindsNote && r.failed > 0) rows.push({ label: 'Error kinds', value: r.errorKindsNote });
   if (load.tailCutMs > 0) {
@@ -101,11 +115,5 @@ export function summaryRows(report: RunReport): SummaryRow[] {
       value: `${incident.pod} ${incident.what}${when}; ${incident.failedWithin5s} request(s) failed within 5 s after`,
     });
   }
-  rows.push({
-    label: 'Coverage',
-    value:
-      `load ran ${seconds(c.loadBeforeRolloutMs, '(not measured)')} before the rollout (${c.requestsBeforeRollout} requests), ` +
-      `${seconds(c.loadAfterRolloutMs, '(not measured)')} after it completed (${c.requestsAfterRollout} requests)`,
-  });
   return rows;
 }
