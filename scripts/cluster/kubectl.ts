@@ -2,7 +2,7 @@ import path from 'node:path';
 import { stringify } from 'yaml';
 import { renderKustomization } from '../manifests/renderKustomization.js';
 import { setImages } from '../manifests/setImages.js';
-import type { CommandRunner } from './commandRunner.js';
+import type { CommandOptions, CommandRunner } from './commandRunner.js';
 import { interruptedWhile } from './interruptedWhile.js';
 import { firstLine, lastLine } from './textLines.js';
 
@@ -46,23 +46,25 @@ export function createKubectl(
   options: { context: string; repoRoot: string; image: string },
 ): Kubectl {
   const base = ['--context', options.context, '--namespace', NAMESPACE];
+  /** Runs kubectl; a non-zero exit throws "<what> failed: <its first line of stderr>". */
+  const kubectl = async (what: string, args: readonly string[], more?: CommandOptions): Promise<string> => {
+    const result = await run.run('kubectl', [...base, ...args], more);
+    if (result.code !== 0)
+      throw new Error(`${what} failed: ${firstLine(result.stderr) || `exit ${result.code}`}`);
+    return result.stdout;
+  };
   return {
     async apply(overlay) {
       // Relative to the checkout (readable plans); a generated scenario overlay elsewhere stays absolute.
       const inside = path.relative(options.repoRoot, overlay);
       const relative = inside.startsWith('..') || path.isAbsolute(inside) ? overlay : inside || '.';
-      const result =
-        options.image === DEPLOYMENT
-          ? await run.run('kubectl', [...base, 'apply', '-k', relative])
-          : await run.run('kubectl', [...base, 'apply', '-f', '-'], {
-              input: renderWithImage(overlay, options.image),
-              inputLabel: `${relative} rendered with image ${options.image}`,
-            });
-      if (result.code !== 0) {
-        throw new Error(
-          `kubectl apply of ${relative} failed: ${firstLine(result.stderr) || `exit ${result.code}`}`,
-        );
-      }
+      if (options.image === DEPLOYMENT)
+        await kubectl(`kubectl apply of ${relative}`, ['apply', '-k', relative]);
+      else
+        await kubectl(`kubectl apply of ${relative}`, ['apply', '-f', '-'], {
+          input: renderWithImage(overlay, options.image),
+          inputLabel: `${relative} rendered with image ${options.image}`,
+        });
     },
     async rolloutStatus(timeoutSeconds) {
       const { value: result, interrupted } = await interruptedWhile(() =>
@@ -78,31 +80,20 @@ export function createKubectl(
       return { ok: result.code === 0, message, interrupted: false };
     },
     async deletePodNow(name) {
-      const args = [...base, 'delete', 'pod', name, '--grace-period=0', '--force', '--wait=false'];
-      const result = await run.run('kubectl', args);
-      if (result.code !== 0) {
-        throw new Error(
-          `kubectl delete pod ${name} failed: ${firstLine(result.stderr) || `exit ${result.code}`}`,
-        );
-      }
+      await kubectl(`kubectl delete pod ${name}`, [
+        'delete',
+        'pod',
+        name,
+        '--grace-period=0',
+        '--force',
+        '--wait=false',
+      ]);
     },
     async deleteDeployment() {
-      const args = [
-        ...base,
-        'delete',
-        'deployment',
-        DEPLOYMENT,
-        '--ignore-not-found',
-        '--cascade=foreground',
-        '--wait=true',
-        '--timeout=120s',
-      ];
-      const result = await run.run('kubectl', args, { timeoutMs: 150_000 });
-      if (result.code !== 0) {
-        throw new Error(
-          `kubectl delete deployment ${DEPLOYMENT} failed: ${firstLine(result.stderr) || `exit ${result.code}`}`,
-        );
-      }
+      const args = ['delete', 'deployment', DEPLOYMENT, '--ignore-not-found', '--cascade=foreground'];
+      await kubectl(`kubectl delete deployment ${DEPLOYMENT}`, [...args, '--wait=true', '--timeout=120s'], {
+        timeoutMs: 150_000,
+      });
     },
     async podContainer(name) {
       const jsonpath = `{.spec.nodeName} {.status.containerStatuses[?(@.name=="${DEPLOYMENT}")].containerID}`;
@@ -119,13 +110,10 @@ export function createKubectl(
       return { node, containerId };
     },
     async podNames() {
-      const result = await run.run('kubectl', [...base, 'get', 'pods', '-l', POD_SELECTOR, '-o', 'name'], {
+      const stdout = await kubectl('kubectl get pods', ['get', 'pods', '-l', POD_SELECTOR, '-o', 'name'], {
         timeoutMs: 60_000,
       });
-      if (result.code !== 0) {
-        throw new Error(`kubectl get pods failed: ${firstLine(result.stderr) || `exit ${result.code}`}`);
-      }
-      return result.stdout
+      return stdout
         .split('\n')
         .map((line) => line.trim())
         .filter(Boolean);
