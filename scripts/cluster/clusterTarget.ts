@@ -52,16 +52,9 @@ export interface ClusterTargetOptions {
  */
 export function createClusterTarget(options: ClusterTargetOptions): Target {
   const listeners: Array<(event: RolloutEvent) => void> = [];
-  // What the pod watch has said of each pod, so chaos can pick a ready one.
-  const podStates = new Map<string, { version: string; ready: boolean; gone: boolean }>();
+  const podStates = createPodStates();
   const emit = (event: RolloutEvent) => {
-    if ('pod' in event) {
-      const state = podStates.get(event.pod) ?? { version: event.version, ready: false, gone: false };
-      if (event.kind === 'ready') state.ready = true;
-      if (event.kind === 'not-ready') state.ready = false;
-      if (event.kind === 'terminating' || event.kind === 'exited') state.gone = true;
-      podStates.set(event.pod, state);
-    }
+    podStates.record(event);
     listeners.forEach((listener) => listener(event));
   };
   const kubectl = createKubectl(options.run, {
@@ -97,21 +90,7 @@ export function createClusterTarget(options: ClusterTargetOptions): Target {
       return 'stalled';
     }
     emit({ at: Date.now(), kind: 'rollout-complete', detail: status.message });
-    if (waitForAnswer) {
-      // The first version counts as deployed once the pods of whatever ran before (another scenario's
-      // release, left by an earlier run) are gone: a terminating pod still serves, and would be judged.
-      if (pods && !(await pods.untilNoneTerminating(options.settleTimeoutMs ?? 120_000))) {
-        options.log('pods of an earlier deployment are still terminating; going on');
-      }
-      await options.observer.waitForVersion(`${options.serviceUrl}/`, version).catch((error: Error) => {
-        // kind maps the NodePort to the host (k8s/kind/cluster.yaml); any other cluster needs a hand.
-        if (options.name !== 'kube') throw error;
-        throw new Error(
-          `${error.message}: expose Service hello on that port (a NodePort or LoadBalancer reachable from ` +
-            'here, then --lb-port); not `kubectl port-forward`, which pins one pod and would drop requests',
-        );
-      });
-    }
+    if (waitForAnswer) await untilFirstVersionAnswers(options, pods, version);
     return 'complete';
   }
 
@@ -137,11 +116,8 @@ export function createClusterTarget(options: ClusterTargetOptions): Target {
     // Re-applying the earlier overlay is a rollout back to it (what `kubectl rollout undo` amounts to).
     rollBack: (overlay) => apply(overlay, false),
     async killPod(version) {
-      const victim = [...podStates].find(
-        ([, state]) => state.version === version && state.ready && !state.gone,
-      );
       // A plan's pod watch reports no pods: it names the one it would pick.
-      const pod = victim?.[0] ?? (options.run.dryRun ? `<a ready v${version} pod>` : null);
+      const pod = podStates.readyPod(version) ?? (options.run.dryRun ? `<a ready v${version} pod>` : null);
       if (!pod) throw new Error(`no ready pod of version ${version} to kill`);
       const kill = options.killPod ?? ((name: string) => forceDeletePod(kubectl, name));
       return { pod, ...(await kill(pod, kubectl)) };
@@ -165,4 +141,46 @@ export function createClusterTarget(options: ClusterTargetOptions): Target {
       return finished;
     },
   };
+}
+
+/** What the pod watch has said of each pod, so chaos can pick a ready one. */
+function createPodStates() {
+  const states = new Map<string, { version: string; ready: boolean; gone: boolean }>();
+  return {
+    record(event: RolloutEvent): void {
+      if (!('pod' in event)) return;
+      const state = states.get(event.pod) ?? { version: event.version, ready: false, gone: false };
+      if (event.kind === 'ready') state.ready = true;
+      if (event.kind === 'not-ready') state.ready = false;
+      if (event.kind === 'terminating' || event.kind === 'exited') state.gone = true;
+      states.set(event.pod, state);
+    },
+    readyPod(version: string): string | null {
+      const found = [...states].find(([, state]) => state.version === version && state.ready && !state.gone);
+      return found?.[0] ?? null;
+    },
+  };
+}
+
+/**
+ * The first version counts as deployed once the pods of whatever ran before (another scenario's release,
+ * left by an earlier run) are gone, since a terminating pod still serves and would be judged, and once the
+ * Service answers with it.
+ */
+async function untilFirstVersionAnswers(
+  options: ClusterTargetOptions,
+  pods: PodWatch | null,
+  version: string,
+): Promise<void> {
+  if (pods && !(await pods.untilNoneTerminating(options.settleTimeoutMs ?? 120_000))) {
+    options.log('pods of an earlier deployment are still terminating; going on');
+  }
+  await options.observer.waitForVersion(`${options.serviceUrl}/`, version).catch((error: Error) => {
+    // kind maps the NodePort to the host (k8s/kind/cluster.yaml); any other cluster needs a hand.
+    if (options.name !== 'kube') throw error;
+    throw new Error(
+      `${error.message}: expose Service hello on that port (a NodePort or LoadBalancer reachable from ` +
+        'here, then --lb-port); not `kubectl port-forward`, which pins one pod and would drop requests',
+    );
+  });
 }
