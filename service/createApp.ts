@@ -6,6 +6,7 @@ import { eventStream } from './eventStream.js';
 import type { GreetingSource } from './greetingSource.js';
 import type { Logger } from './logger.js';
 import type { Metrics } from './metrics.js';
+import { placeOrder } from './placeOrder.js';
 import type { ServiceState } from './serviceState.js';
 
 export interface AppDependencies {
@@ -17,7 +18,7 @@ export interface AppDependencies {
 }
 
 /**
- * The HTTP API: `GET /`, `GET /stream` (Server-Sent Events), `GET /health` (readiness),
+ * The HTTP API: `GET /`, `POST /orders`, `GET /stream` (Server-Sent Events), `GET /health` (readiness),
  * `GET /livez` (liveness), `GET /metrics`.
  */
 export function createApp({ config, greeting, metrics, state, logger }: AppDependencies): express.Express {
@@ -43,6 +44,13 @@ export function createApp({ config, greeting, metrics, state, logger }: AppDepen
       res.json({ message: `${current.text} from version ${config.appVersion}!` });
     })
     .all(methodNotAllowed('GET, HEAD'));
+
+  // A small body limit: an order is one id. Malformed JSON and oversized bodies go to the error handler
+  // below (400, 413) like any bad input; a body that is not JSON is left unparsed and fails validation.
+  app
+    .route('/orders')
+    .post(express.json({ limit: '1kb' }), placeOrder({ config, logger }))
+    .all(methodNotAllowed('POST'));
 
   app.route('/stream').get(eventStream({ config, state })).all(methodNotAllowed('GET, HEAD'));
 
