@@ -46,83 +46,103 @@ async function eventsAtLeast(stream: OpenStream, count: number, what = `${count}
   await until(what, () => stream.events.length >= count, WAIT_MS);
 }
 
-test('GET /stream answers text/event-stream, unbuffered and untransformed, with version and pod headers', async () => {
-  const { app, state } = makeApp();
-  // Opened during the drain, the stream ends at once (below), so supertest can read it to its end.
-  state.beginShutdown();
-  const response = await request(app).get('/stream');
-  assert.equal(response.status, 200);
-  assert.match(response.headers['content-type'] ?? '', /^text\/event-stream/);
-  assert.equal(response.headers['cache-control'], 'no-cache, no-transform');
-  assert.equal(response.headers['x-accel-buffering'], 'no');
-  assert.equal(response.headers['content-encoding'], undefined);
-  assert.equal(response.headers['x-app-version'], '1');
-  assert.equal(response.headers['x-pod-name'], 'pod-a');
-});
+test(
+  'GET /stream answers text/event-stream, unbuffered and untransformed, with version and pod headers',
+  BOUND,
+  async () => {
+    const { app, state } = makeApp();
+    // Opened during the drain, the stream ends at once (below), so supertest can read it to its end.
+    state.beginShutdown();
+    const response = await request(app).get('/stream');
+    assert.equal(response.status, 200);
+    assert.match(response.headers['content-type'] ?? '', /^text\/event-stream/);
+    assert.equal(response.headers['cache-control'], 'no-cache, no-transform');
+    assert.equal(response.headers['x-accel-buffering'], 'no');
+    assert.equal(response.headers['content-encoding'], undefined);
+    assert.equal(response.headers['x-app-version'], '1');
+    assert.equal(response.headers['x-pod-name'], 'pod-a');
+  },
+);
 
-test('GET /stream sends an event at once and one more each second, each carrying the version and pod', async (t) => {
-  const { app } = makeApp('2');
-  const baseUrl = await listen(t, app);
-  // The stream's clock is mocked: each second is a tick the test gives, so the count is exact, whatever
-  // the machine's speed. (The server's and client's sockets use Node's own timers, not these.)
-  mock.timers.enable({ apis: ['setInterval'] });
-  t.after(() => mock.timers.reset());
-  const stream = await openStream(`${baseUrl}/stream`);
-  t.after(() => stream.close());
-  await eventsAtLeast(stream, 1, 'the first event');
-  for (const count of [2, 3]) {
-    mock.timers.tick(STREAM_INTERVAL_MS);
-    await eventsAtLeast(stream, count, `event ${count} after another second`);
-  }
-  assert.deepEqual(
-    stream.events,
-    [1, 2, 3].map(() => ({ event: 'message', data: DATA('2', 'pod-a') })),
-  );
-});
+test(
+  'GET /stream sends an event at once and one more each second, each carrying the version and pod',
+  BOUND,
+  async (t) => {
+    const { app } = makeApp('2');
+    const baseUrl = await listen(t, app);
+    // The stream's clock is mocked: each second is a tick the test gives, so the count is exact, whatever
+    // the machine's speed. (The server's and client's sockets use Node's own timers, not these.)
+    mock.timers.enable({ apis: ['setInterval'] });
+    t.after(() => mock.timers.reset());
+    const stream = await openStream(`${baseUrl}/stream`);
+    t.after(() => stream.close());
+    await eventsAtLeast(stream, 1, 'the first event');
+    for (const count of [2, 3]) {
+      mock.timers.tick(STREAM_INTERVAL_MS);
+      await eventsAtLeast(stream, count, `event ${count} after another second`);
+    }
+    assert.deepEqual(
+      stream.events,
+      [1, 2, 3].map(() => ({ event: 'message', data: DATA('2', 'pod-a') })),
+    );
+  },
+);
 
-test('when shutdown begins, every open stream gets a final reconnect event with retry, then ends cleanly', async (t) => {
-  const { app, state } = makeApp();
-  const baseUrl = await listen(t, app);
-  const streams = await Promise.all([1, 2].map(() => openStream(`${baseUrl}/stream`)));
-  await Promise.all(streams.map((stream) => eventsAtLeast(stream, 1)));
-  assert.equal(state.inFlight.size, 2, 'an open stream counts as in flight');
+test(
+  'when shutdown begins, every open stream gets a final reconnect event with retry, then ends cleanly',
+  BOUND,
+  async (t) => {
+    const { app, state } = makeApp();
+    const baseUrl = await listen(t, app);
+    const streams = await Promise.all([1, 2].map(() => openStream(`${baseUrl}/stream`)));
+    await Promise.all(streams.map((stream) => eventsAtLeast(stream, 1)));
+    assert.equal(state.inFlight.size, 2, 'an open stream counts as in flight');
 
-  state.beginShutdown();
-  for (const stream of streams) {
-    assert.equal(await within('the stream to end', stream.ended, WAIT_MS), 'end');
-    assert.deepEqual(stream.events.at(-1), {
-      event: RECONNECT_EVENT,
-      data: DATA('1', 'pod-a'),
-      retry: STREAM_RETRY_MS,
-    });
-    assert.equal(stream.events.filter((e) => e.event === RECONNECT_EVENT).length, 1);
-  }
-  await until('the ended streams to leave the in-flight set', () => state.inFlight.size === 0, WAIT_MS);
-});
+    state.beginShutdown();
+    for (const stream of streams) {
+      assert.equal(await within('the stream to end', stream.ended, WAIT_MS), 'end');
+      assert.deepEqual(stream.events.at(-1), {
+        event: RECONNECT_EVENT,
+        data: DATA('1', 'pod-a'),
+        retry: STREAM_RETRY_MS,
+      });
+      assert.equal(stream.events.filter((e) => e.event === RECONNECT_EVENT).length, 1);
+    }
+    await until('the ended streams to leave the in-flight set', () => state.inFlight.size === 0, WAIT_MS);
+  },
+);
 
-test('a stream opened during the drain gets its first event and the reconnect event at once, with Connection: close', async () => {
-  const { app, state } = makeApp();
-  state.beginShutdown();
-  const response = await request(app).get('/stream');
-  assert.equal(response.headers.connection, 'close');
-  assert.equal(
-    response.text,
-    `data: ${DATA('1', 'pod-a')}\n\n` +
-      `retry: ${STREAM_RETRY_MS}\nevent: ${RECONNECT_EVENT}\ndata: ${DATA('1', 'pod-a')}\n\n`,
-  );
-});
+test(
+  'a stream opened during the drain gets its first event and the reconnect event at once, with Connection: close',
+  BOUND,
+  async () => {
+    const { app, state } = makeApp();
+    state.beginShutdown();
+    const response = await request(app).get('/stream');
+    assert.equal(response.headers.connection, 'close');
+    assert.equal(
+      response.text,
+      `data: ${DATA('1', 'pod-a')}\n\n` +
+        `retry: ${STREAM_RETRY_MS}\nevent: ${RECONNECT_EVENT}\ndata: ${DATA('1', 'pod-a')}\n\n`,
+    );
+  },
+);
 
-test('a stream its client hangs up on stops counting as in flight, and shutdown has nothing left to end', async (t) => {
-  const { app, state } = makeApp();
-  const baseUrl = await listen(t, app);
-  const stream = await openStream(`${baseUrl}/stream`);
-  await eventsAtLeast(stream, 1);
-  stream.close();
-  await until('the closed stream to leave the in-flight set', () => state.inFlight.size === 0, WAIT_MS);
-  assert.doesNotThrow(() => state.beginShutdown());
-});
+test(
+  'a stream its client hangs up on stops counting as in flight, and shutdown has nothing left to end',
+  BOUND,
+  async (t) => {
+    const { app, state } = makeApp();
+    const baseUrl = await listen(t, app);
+    const stream = await openStream(`${baseUrl}/stream`);
+    await eventsAtLeast(stream, 1);
+    stream.close();
+    await until('the closed stream to leave the in-flight set', () => state.inFlight.size === 0, WAIT_MS);
+    assert.doesNotThrow(() => state.beginShutdown());
+  },
+);
 
-test('HEAD /stream answers the stream headers and ends', async () => {
+test('HEAD /stream answers the stream headers and ends', BOUND, async () => {
   const { app } = makeApp();
   const response = await request(app).head('/stream');
   assert.equal(response.status, 200);
@@ -130,7 +150,7 @@ test('HEAD /stream answers the stream headers and ends', async () => {
   assert.equal(response.text, undefined);
 });
 
-test('POST /stream answers 405 JSON with Allow: GET, HEAD', async () => {
+test('POST /stream answers 405 JSON with Allow: GET, HEAD', BOUND, async () => {
   const { app } = makeApp();
   const response = await request(app).post('/stream');
   assert.equal(response.status, 405);

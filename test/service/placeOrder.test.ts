@@ -10,7 +10,7 @@ import { createServiceState } from '../../service/serviceState.js';
 import { logged, servingAtLeast, startService } from '../support/serviceProcess.js';
 import { within } from '../support/until.js';
 
-/** A bound on each test: a service that never exits fails its test instead of hanging the run. */
+/** A bound on each test: a request or a service that never ends fails its test instead of hanging the run. */
 const BOUND = { timeout: 60_000 };
 
 /** The app with a logger whose lines the test reads, as the service's own logger writes them. */
@@ -32,38 +32,50 @@ function makeApp(workDelayMs = 20) {
   return { app, state, processed };
 }
 
-test('POST /orders with an id answers 201 with the id, version and pod after the work delay', async () => {
-  const { app } = makeApp(100);
-  const started = performance.now();
-  const response = await request(app).post('/orders').send({ id: 'order-1' });
-  assert.ok(performance.now() - started >= 95, 'waited the work delay');
-  assert.equal(response.status, 201);
-  assert.deepEqual(response.body, { id: 'order-1', version: '1', pod: 'pod-a' });
-  assert.equal(response.headers['x-app-version'], '1');
-  assert.equal(response.headers['x-pod-name'], 'pod-a');
-});
+test(
+  'POST /orders with an id answers 201 with the id, version and pod after the work delay',
+  BOUND,
+  async () => {
+    const { app } = makeApp(100);
+    const started = performance.now();
+    const response = await request(app).post('/orders').send({ id: 'order-1' });
+    assert.ok(performance.now() - started >= 95, 'waited the work delay');
+    assert.equal(response.status, 201);
+    assert.deepEqual(response.body, { id: 'order-1', version: '1', pod: 'pod-a' });
+    assert.equal(response.headers['x-app-version'], '1');
+    assert.equal(response.headers['x-pod-name'], 'pod-a');
+  },
+);
 
-test('a processed order is logged in exactly one line, with its id, version and pod, before it is answered', async () => {
-  const { app, processed } = makeApp();
-  const response = await request(app).post('/orders').send({ id: 'run-7:42' });
-  assert.equal(response.status, 201);
-  assert.equal(processed().length, 1);
-  assert.deepEqual(
-    processed().map(({ orderId, version, pod }) => ({ orderId, version, pod })),
-    [{ orderId: 'run-7:42', version: '1', pod: 'pod-a' }],
-  );
-});
+test(
+  'a processed order is logged in exactly one line, with its id, version and pod, before it is answered',
+  BOUND,
+  async () => {
+    const { app, processed } = makeApp();
+    const response = await request(app).post('/orders').send({ id: 'run-7:42' });
+    assert.equal(response.status, 201);
+    assert.equal(processed().length, 1);
+    assert.deepEqual(
+      processed().map(({ orderId, version, pod }) => ({ orderId, version, pod })),
+      [{ orderId: 'run-7:42', version: '1', pod: 'pod-a' }],
+    );
+  },
+);
 
-test('the same id posted twice is processed twice, and logged twice: orders are not deduplicated', async () => {
-  const { app, processed } = makeApp();
-  const agent = request(app);
-  assert.equal((await agent.post('/orders').send({ id: 'again' })).status, 201);
-  assert.equal((await agent.post('/orders').send({ id: 'again' })).status, 201);
-  assert.deepEqual(
-    processed().map((line) => line.orderId),
-    ['again', 'again'],
-  );
-});
+test(
+  'the same id posted twice is processed twice, and logged twice: orders are not deduplicated',
+  BOUND,
+  async () => {
+    const { app, processed } = makeApp();
+    const agent = request(app);
+    assert.equal((await agent.post('/orders').send({ id: 'again' })).status, 201);
+    assert.equal((await agent.post('/orders').send({ id: 'again' })).status, 201);
+    assert.deepEqual(
+      processed().map((line) => line.orderId),
+      ['again', 'again'],
+    );
+  },
+);
 
 for (const [what, send] of [
   ['no body', (r: request.Test) => r],
@@ -75,30 +87,38 @@ for (const [what, send] of [
   ['an array', (r: request.Test) => r.send([{ id: 'a' }])],
   ['a body that is not JSON', (r: request.Test) => r.type('text/plain').send('id=a')],
 ] as const) {
-  test(`POST /orders with ${what} answers 400 with a plain JSON error and processes nothing`, async () => {
-    const { app, processed } = makeApp();
-    const response = await send(request(app).post('/orders'));
-    assert.equal(response.status, 400);
-    assert.match(response.headers['content-type'] ?? '', /^application\/json/);
-    assert.match(String(response.body.error), /^invalid order: id must be 1 to 128 characters/);
-    assert.deepEqual(processed(), []);
-  });
+  test(
+    `POST /orders with ${what} answers 400 with a plain JSON error and processes nothing`,
+    BOUND,
+    async () => {
+      const { app, processed } = makeApp();
+      const response = await send(request(app).post('/orders'));
+      assert.equal(response.status, 400);
+      assert.match(response.headers['content-type'] ?? '', /^application\/json/);
+      assert.match(String(response.body.error), /^invalid order: id must be 1 to 128 characters/);
+      assert.deepEqual(processed(), []);
+    },
+  );
 }
 
-test('POST /orders with malformed JSON or an oversized body answers 400 or 413 without a stack trace', async () => {
-  const { app, processed } = makeApp();
-  const agent = request(app);
-  const malformed = await agent.post('/orders').type('application/json').send('{"id');
-  const oversized = await agent.post('/orders').send({ id: 'a', padding: 'x'.repeat(2000) });
-  assert.deepEqual(
-    [malformed.status, oversized.status, malformed.body, oversized.body],
-    [400, 413, { error: 'bad request' }, { error: 'bad request' }],
-  );
-  for (const response of [malformed, oversized]) assert.doesNotMatch(response.text, /\bat .*\.(js|ts):\d+/);
-  assert.deepEqual(processed(), []);
-});
+test(
+  'POST /orders with malformed JSON or an oversized body answers 400 or 413 without a stack trace',
+  BOUND,
+  async () => {
+    const { app, processed } = makeApp();
+    const agent = request(app);
+    const malformed = await agent.post('/orders').type('application/json').send('{"id');
+    const oversized = await agent.post('/orders').send({ id: 'a', padding: 'x'.repeat(2000) });
+    assert.deepEqual(
+      [malformed.status, oversized.status, malformed.body, oversized.body],
+      [400, 413, { error: 'bad request' }, { error: 'bad request' }],
+    );
+    for (const response of [malformed, oversized]) assert.doesNotMatch(response.text, /\bat .*\.(js|ts):\d+/);
+    assert.deepEqual(processed(), []);
+  },
+);
 
-test('GET /orders answers 405 JSON with Allow: POST', async () => {
+test('GET /orders answers 405 JSON with Allow: POST', BOUND, async () => {
   const { app } = makeApp();
   const response = await request(app).get('/orders');
   assert.equal(response.status, 405);
@@ -106,17 +126,21 @@ test('GET /orders answers 405 JSON with Allow: POST', async () => {
   assert.deepEqual(response.body, { error: 'method not allowed' });
 });
 
-test('POST /orders during the drain is still processed and answered, with Connection: close', async () => {
-  const { app, state, processed } = makeApp();
-  state.beginShutdown();
-  const response = await request(app).post('/orders').send({ id: 'late' });
-  assert.equal(response.status, 201);
-  assert.equal(response.headers.connection, 'close');
-  assert.deepEqual(
-    processed().map((line) => line.orderId),
-    ['late'],
-  );
-});
+test(
+  'POST /orders during the drain is still processed and answered, with Connection: close',
+  BOUND,
+  async () => {
+    const { app, state, processed } = makeApp();
+    state.beginShutdown();
+    const response = await request(app).post('/orders').send({ id: 'late' });
+    assert.equal(response.status, 201);
+    assert.equal(response.headers.connection, 'close');
+    assert.deepEqual(
+      processed().map((line) => line.orderId),
+      ['late'],
+    );
+  },
+);
 
 async function post(url: string, body: unknown) {
   const response = await undiciRequest(url, {
