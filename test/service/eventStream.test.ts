@@ -53,7 +53,7 @@ test(
     const { app, state } = makeApp();
     // Opened during the drain, the stream ends at once (below), so supertest can read it to its end.
     state.beginShutdown();
-    const response = await request(app).get('/stream');
+    const response = await request(app).get('/stream').timeout(WAIT_MS);
     assert.equal(response.status, 200);
     assert.match(response.headers['content-type'] ?? '', /^text\/event-stream/);
     assert.equal(response.headers['cache-control'], 'no-cache, no-transform');
@@ -118,7 +118,7 @@ test(
   async () => {
     const { app, state } = makeApp();
     state.beginShutdown();
-    const response = await request(app).get('/stream');
+    const response = await request(app).get('/stream').timeout(WAIT_MS);
     assert.equal(response.headers.connection, 'close');
     assert.equal(
       response.text,
