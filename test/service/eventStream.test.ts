@@ -144,7 +144,7 @@ test(
 
 test('HEAD /stream answers the stream headers and ends', BOUND, async () => {
   const { app } = makeApp();
-  const response = await request(app).head('/stream');
+  const response = await request(app).head('/stream').timeout(WAIT_MS);
   assert.equal(response.status, 200);
   assert.match(response.headers['content-type'] ?? '', /^text\/event-stream/);
   assert.equal(response.text, undefined);
