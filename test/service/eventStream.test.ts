@@ -1,11 +1,18 @@
 import assert from 'node:assert/strict';
-import { once } from 'node:events';
+import { EventEmitter, once } from 'node:events';
 import net, { type AddressInfo } from 'node:net';
 import { mock, test, type TestContext } from 'node:test';
 import { pino } from 'pino';
 import request from 'supertest';
 import { createApp } from '../../service/createApp.js';
-import { RECONNECT_EVENT, STREAM_INTERVAL_MS, STREAM_RETRY_MS } from '../../service/eventStream.js';
+import type { Request, Response } from 'express';
+import {
+  eventStream,
+  FINAL_EVENT_TIMEOUT_MS,
+  RECONNECT_EVENT,
+  STREAM_INTERVAL_MS,
+  STREAM_RETRY_MS,
+} from '../../service/eventStream.js';
 import { configHash } from '../../service/greetingSource.js';
 import { createMetrics } from '../../service/metrics.js';
 import { createServiceState } from '../../service/serviceState.js';
@@ -161,6 +168,43 @@ test(
     assert.match(answer, /^content-type: text\/event-stream/im);
     assert.ok(answer.endsWith('\r\n\r\n'), 'headers only, no body');
     assert.equal(state.inFlight.size, 0);
+  },
+);
+
+test(
+  'a stream whose client has stopped reading is cut once its final event has waited 1 s, so it cannot hold the close',
+  BOUND,
+  (t) => {
+    // A client that reads nothing fills its socket, and an ended response then never finishes: the server's
+    // close would wait for it until the hard deadline. Real sockets on loopback buffer megabytes, so the
+    // response here is a stand-in that never drains, and the clock is mocked.
+    mock.timers.enable({ apis: ['setInterval', 'setTimeout'] });
+    t.after(() => mock.timers.reset());
+    const state = createServiceState();
+    const calls: string[] = [];
+    const res = Object.assign(new EventEmitter(), {
+      writableNeedDrain: true,
+      writableEnded: false,
+      status: () => res,
+      setHeader: () => res,
+      flushHeaders: () => {},
+      write: () => false,
+      end: () => {
+        res.writableEnded = true;
+        calls.push('end');
+      },
+      destroy: () => {
+        calls.push('destroy');
+        res.emit('close');
+      },
+    });
+    const handler = eventStream({ config: { appVersion: '1', podName: 'pod-a' }, state });
+    void handler({ method: 'GET' } as Request, res as unknown as Response, () => {});
+    state.beginShutdown();
+    mock.timers.tick(FINAL_EVENT_TIMEOUT_MS - 1);
+    assert.deepEqual(calls, ['end'], 'ended with its final event, still given time to take it');
+    mock.timers.tick(1);
+    assert.deepEqual(calls, ['end', 'destroy']);
   },
 );
 
