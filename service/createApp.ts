@@ -2,9 +2,11 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import express, { type ErrorRequestHandler, type RequestHandler } from 'express';
 import onHeaders from 'on-headers';
 import type { Config } from './config.js';
+import { eventStream } from './eventStream.js';
 import type { GreetingSource } from './greetingSource.js';
 import type { Logger } from './logger.js';
 import type { Metrics } from './metrics.js';
+import { placeOrder } from './placeOrder.js';
 import type { ServiceState } from './serviceState.js';
 
 export interface AppDependencies {
@@ -15,7 +17,10 @@ export interface AppDependencies {
   logger: Logger;
 }
 
-/** The HTTP API: `GET /`, `GET /health` (readiness), `GET /livez` (liveness), `GET /metrics`. */
+/**
+ * The HTTP API: `GET /`, `POST /orders`, `GET /stream` (Server-Sent Events), `GET /health` (readiness),
+ * `GET /livez` (liveness), `GET /metrics`.
+ */
 export function createApp({ config, greeting, metrics, state, logger }: AppDependencies): express.Express {
   const app = express();
   app.disable('x-powered-by');
@@ -38,7 +43,16 @@ export function createApp({ config, greeting, metrics, state, logger }: AppDepen
       res.setHeader('X-Config-Hash', current.hash);
       res.json({ message: `${current.text} from version ${config.appVersion}!` });
     })
-    .all(methodNotAllowed);
+    .all(methodNotAllowed('GET, HEAD'));
+
+  // A small body limit: an order is one id. Malformed JSON and oversized bodies go to the error handler
+  // below (400, 413) like any bad input; a body that is not JSON is left unparsed and fails validation.
+  app
+    .route('/orders')
+    .post(express.json({ limit: '1kb' }), placeOrder({ config, logger }))
+    .all(methodNotAllowed('POST'));
+
+  app.route('/stream').get(eventStream({ config, state })).all(methodNotAllowed('GET, HEAD'));
 
   // Readiness. Served here rather than by terminus's healthChecks option: terminus answers its health
   // routes for every HTTP method, and a wrong method must get a 405. It reads the state terminus flips.
@@ -48,7 +62,7 @@ export function createApp({ config, greeting, metrics, state, logger }: AppDepen
       if (state.shuttingDown) res.status(503).json({ status: 'shutting down' });
       else res.json({ status: 'ok' });
     })
-    .all(methodNotAllowed);
+    .all(methodNotAllowed('GET, HEAD'));
 
   // Liveness stays 200 while draining: failing it would make the kubelet restart a pod that is leaving.
   app
@@ -56,14 +70,14 @@ export function createApp({ config, greeting, metrics, state, logger }: AppDepen
     .get((_req, res) => {
       res.json({ status: 'alive' });
     })
-    .all(methodNotAllowed);
+    .all(methodNotAllowed('GET, HEAD'));
 
   app
     .route('/metrics')
     .get(async (_req, res) => {
       res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
     })
-    .all(methodNotAllowed);
+    .all(methodNotAllowed('GET, HEAD'));
 
   app.use((_req, res) => {
     res.status(404).json({ error: 'not found' });
@@ -118,15 +132,18 @@ function routeLabel(path: unknown): string {
   return typeof path === 'string' ? path : 'unmatched';
 }
 
-const methodNotAllowed: RequestHandler = (req, res) => {
-  if (req.method === 'OPTIONS') {
-    res.setHeader('Allow', 'GET, HEAD, OPTIONS');
-    res.status(204).end();
-    return;
-  }
-  res.setHeader('Allow', 'GET, HEAD');
-  res.status(405).json({ error: 'method not allowed' });
-};
+/** 405 JSON naming the methods a route allows, and 204 with them for OPTIONS. */
+function methodNotAllowed(allow: string): RequestHandler {
+  return (req, res) => {
+    if (req.method === 'OPTIONS') {
+      res.setHeader('Allow', `${allow}, OPTIONS`);
+      res.status(204).end();
+      return;
+    }
+    res.setHeader('Allow', allow);
+    res.status(405).json({ error: 'method not allowed' });
+  };
+}
 
 function answerErrorsWithoutDetails(logger: Logger): ErrorRequestHandler {
   return (error: unknown, req, res, _next) => {

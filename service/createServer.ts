@@ -24,7 +24,9 @@ export const DEFAULT_TIMEOUTS: ServerTimeouts = {
   keepAliveTimeoutMs: 65_000,
   // A client gets 10 s to send its request headers; slower ones are cut off with 408 (slowloris).
   headersTimeoutMs: 10_000,
-  // Our longest request does 2 s of work and has no body: 30 s bounds a stuck request generously.
+  // Our longest request does 2 s of work and has a body of at most 1 KiB: 30 s bounds a stuck request
+  // generously. It bounds receiving the request, not answering it, so it never cuts a long GET /stream.
+  // https://nodejs.org/api/http.html#serverrequesttimeout
   requestTimeoutMs: 30_000,
   connectionsCheckingIntervalMs: 1_000,
 };

@@ -7,8 +7,9 @@ export type { Logger };
 export function createLogger(config: Pick<Config, 'logLevel' | 'appVersion' | 'podName'>): Logger {
   return pino(
     { level: config.logLevel, base: { version: config.appVersion, pod: config.podName } },
-    // Synchronous: the service logs a handful of lines (no per-request logs) and some of them come right
-    // before process.exit(), which would drop anything still buffered.
+    // Synchronous: some lines come right before process.exit(), which would drop anything still buffered,
+    // and an `order processed` line (the one per-request line, POST /orders) is the record of what the pod
+    // processed: it must be out before the answer is.
     pino.destination({ dest: 1, sync: true }),
   );
 }
