@@ -57,7 +57,7 @@ const WATCH_TIMEOUT_SECONDS = 300;
  * that vanished in the gap are reported as gone. A failed reconnect is retried with back-off, never given up.
  */
 export function watchPods(api: PodApi, options: PodWatchOptions): PodWatch {
-  const pods = new Map<string, PodState>();
+  const pods = createPodBook(options.onEvent);
   let resourceVersion = '';
   let current: { abort(): void } | null = null;
   let stopped = false;
@@ -65,23 +65,9 @@ export function watchPods(api: PodApi, options: PodWatchOptions): PodWatch {
   let failures = 0;
   const baseDelay = options.reconnectDelayMs ?? RECONNECT_DELAY_MS;
 
-  const see = (name: string, after: PodState | null) => {
-    const before = pods.get(name);
-    if (after) pods.set(name, after);
-    else pods.delete(name);
-    for (const event of podChanges(before, after, Date.now())) options.onEvent(event);
-  };
-
   const relist = async () => {
     const list = await api.list();
-    const listed = new Set<string>();
-    for (const pod of list.items) {
-      if (!pod.metadata?.name) continue;
-      listed.add(pod.metadata.name);
-      see(pod.metadata.name, podState(pod));
-    }
-    // Deleted while no watch was open: the list is the truth now.
-    for (const name of [...pods.keys()]) if (!listed.has(name)) see(name, null);
+    pods.replaceAll(list.items);
     resourceVersion = list.metadata?.resourceVersion ?? '';
   };
 
@@ -95,7 +81,7 @@ export function watchPods(api: PodApi, options: PodWatchOptions): PodWatch {
     const pod = object as V1Pod;
     resourceVersion = pod.metadata?.resourceVersion ?? resourceVersion;
     if (type === 'BOOKMARK' || !pod.metadata?.name) return;
-    see(pod.metadata.name, type === 'DELETED' ? null : podState(pod));
+    pods.see(pod.metadata.name, type === 'DELETED' ? null : podState(pod));
   };
 
   const scheduleReconnect = (delayMs: number) => {
@@ -142,18 +128,10 @@ export function watchPods(api: PodApi, options: PodWatchOptions): PodWatch {
       }
       await connect();
     },
-    podCounts() {
-      let ready = 0;
-      let terminating = 0;
-      for (const pod of pods.values()) {
-        if (pod.terminating) terminating++;
-        else if (pod.ready) ready++;
-      }
-      return { ready, terminating };
-    },
+    podCounts: () => pods.counts(),
     async untilNoneTerminating(timeoutMs) {
       const deadline = Date.now() + timeoutMs;
-      while (!stopped && [...pods.values()].some((pod) => pod.terminating)) {
+      while (!stopped && pods.counts().terminating > 0) {
         if (Date.now() > deadline) return false;
         await new Promise((resolve) => setTimeout(resolve, 100));
       }
@@ -163,6 +141,39 @@ export function watchPods(api: PodApi, options: PodWatchOptions): PodWatch {
       stopped = true;
       clearTimeout(reconnectTimer);
       current?.abort();
+    },
+  };
+}
+
+/** What the watch knows of each pod; every change it learns of becomes the rollout events it implies. */
+function createPodBook(onEvent: (event: RolloutEvent) => void) {
+  const pods = new Map<string, PodState>();
+  const see = (name: string, after: PodState | null) => {
+    const before = pods.get(name);
+    if (after) pods.set(name, after);
+    else pods.delete(name);
+    for (const event of podChanges(before, after, Date.now())) onEvent(event);
+  };
+  return {
+    see,
+    /** A fresh list is the truth: pods deleted while no watch was open are gone. */
+    replaceAll(items: readonly V1Pod[]) {
+      const listed = new Set<string>();
+      for (const pod of items) {
+        if (!pod.metadata?.name) continue;
+        listed.add(pod.metadata.name);
+        see(pod.metadata.name, podState(pod));
+      }
+      for (const name of [...pods.keys()]) if (!listed.has(name)) see(name, null);
+    },
+    counts() {
+      let ready = 0;
+      let terminating = 0;
+      for (const pod of pods.values()) {
+        if (pod.terminating) terminating++;
+        else if (pod.ready) ready++;
+      }
+      return { ready, terminating };
     },
   };
 }
