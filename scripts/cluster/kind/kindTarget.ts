@@ -51,7 +51,7 @@ type ClusterState = 'untouched' | 'creating' | 'created' | 'reused';
 /** kind: create (or reuse) the cluster, build and load both images, then the shared cluster path. */
 export function createKindTarget(options: KindTargetOptions): Target {
   const { run, clusterName: name } = options;
-  let state: ClusterState = 'untouched';
+  const cluster: { state: ClusterState } = { state: 'untouched' };
   const ownPort = options.hostPort !== options.clusterConfig.hostPort;
   const spec: KindClusterSpec = {
     name,
@@ -75,58 +75,73 @@ export function createKindTarget(options: KindTargetOptions): Target {
     killPod: (pod, kubectl) => killContainerInNode(run, kubectl, pod),
     async prepare(facts) {
       await checkKindVersion(run);
-      const exists = await kindClusterExists(run, name);
-      if (exists && options.recreateCluster) {
-        await deleteKindCluster(run, name);
-        options.log(`deleted kind cluster ${name} to create it afresh (--recreate-cluster)`);
-      } else if (exists) {
-        await checkReusable(run, spec);
-        state = 'reused';
-        options.log(
-          `reusing kind cluster ${name} (its API answers; NodePort on 127.0.0.1:${options.hostPort})`,
-        );
-      }
-      if (state !== 'reused') {
-        options.log(
-          `creating kind cluster ${name} (NodePort on 127.0.0.1:${options.hostPort}; ` +
-            'the first time, pulling the node image takes minutes)',
-        );
-        state = 'creating';
-        try {
-          await createKindCluster(run, spec, () => (state = 'created'));
-        } catch (error) {
-          // A failed create leaves nothing behind (kind deletes its nodes unless --retain).
-          if (state === 'creating') state = 'untouched';
-          throw error;
-        }
-        options.log(`created kind cluster ${name}`);
-      }
-      const archive = path.resolve(options.outDir, 'kind-images.tar');
-      if (!run.dryRun) await fs.mkdir(options.outDir, { recursive: true });
-      const tags = await buildAndLoadImages(run, {
-        image: options.image,
-        clusterName: name,
-        nodeImage: options.nodeImage,
-        context: '.',
-        dockerVersion: facts.dockerVersion,
-        archive,
-        log: options.log,
-      });
-      options.log(`built and loaded ${tags.join(', ')}`);
+      await createOrReuseCluster(options, spec, cluster);
+      await loadImages(options, facts.dockerVersion);
     },
-    async finish() {
-      const remove = `\`kind delete cluster --name ${name}\``;
-      if (state === 'untouched') return;
-      if (state === 'creating') {
-        options.log(
-          `stopped while kind was creating cluster ${name}: it may be half-made; delete it with ${remove}`,
-        );
-      } else if (options.keepCluster) {
-        options.log(`kept cluster ${name}: delete it with ${remove}`);
-      } else {
-        await deleteKindCluster(run, name);
-        options.log(`deleted kind cluster ${name}`);
-      }
-    },
+    finish: () => finishCluster(options, cluster.state),
   });
+}
+
+/** Reuses the cluster of that name if it passes the reuse checks (unless --recreate-cluster), else creates it. */
+async function createOrReuseCluster(
+  options: KindTargetOptions,
+  spec: KindClusterSpec,
+  cluster: { state: ClusterState },
+): Promise<void> {
+  const { run, clusterName: name } = options;
+  const exists = await kindClusterExists(run, name);
+  if (exists && options.recreateCluster) {
+    await deleteKindCluster(run, name);
+    options.log(`deleted kind cluster ${name} to create it afresh (--recreate-cluster)`);
+  } else if (exists) {
+    await checkReusable(run, spec);
+    cluster.state = 'reused';
+    options.log(`reusing kind cluster ${name} (its API answers; NodePort on 127.0.0.1:${options.hostPort})`);
+    return;
+  }
+  options.log(
+    `creating kind cluster ${name} (NodePort on 127.0.0.1:${options.hostPort}; ` +
+      'the first time, pulling the node image takes minutes)',
+  );
+  cluster.state = 'creating';
+  try {
+    await createKindCluster(run, spec, () => (cluster.state = 'created'));
+  } catch (error) {
+    // A failed create leaves nothing behind (kind deletes its nodes unless --retain).
+    if (cluster.state === 'creating') cluster.state = 'untouched';
+    throw error;
+  }
+  options.log(`created kind cluster ${name}`);
+}
+
+async function loadImages(options: KindTargetOptions, dockerVersion: string | null): Promise<void> {
+  const archive = path.resolve(options.outDir, 'kind-images.tar');
+  if (!options.run.dryRun) await fs.mkdir(options.outDir, { recursive: true });
+  const tags = await buildAndLoadImages(options.run, {
+    image: options.image,
+    clusterName: options.clusterName,
+    nodeImage: options.nodeImage,
+    context: '.',
+    dockerVersion,
+    archive,
+    log: options.log,
+  });
+  options.log(`built and loaded ${tags.join(', ')}`);
+}
+
+/** Says, or does, only what this run did with the cluster. */
+async function finishCluster(options: KindTargetOptions, state: ClusterState): Promise<void> {
+  const { run, clusterName: name } = options;
+  const remove = `\`kind delete cluster --name ${name}\``;
+  if (state === 'untouched') return;
+  if (state === 'creating') {
+    options.log(
+      `stopped while kind was creating cluster ${name}: it may be half-made; delete it with ${remove}`,
+    );
+  } else if (options.keepCluster) {
+    options.log(`kept cluster ${name}: delete it with ${remove}`);
+  } else {
+    await deleteKindCluster(run, name);
+    options.log(`deleted kind cluster ${name}`);
+  }
 }
