@@ -66,19 +66,7 @@ export function createKubectl(
           inputLabel: `${relative} rendered with image ${options.image}`,
         });
     },
-    async rolloutStatus(timeoutSeconds) {
-      const { value: result, interrupted } = await interruptedWhile(() =>
-        run.run(
-          'kubectl',
-          [...base, 'rollout', 'status', `deployment/${DEPLOYMENT}`, `--timeout=${timeoutSeconds}s`],
-          { timeoutMs: (timeoutSeconds + 30) * 1000 },
-        ),
-      );
-      if (interrupted && result.code !== 0) return { ok: false, message: 'interrupted', interrupted };
-      const message =
-        result.code === 0 ? lastLine(result.stdout) : firstLine(result.stderr) || `exit ${result.code}`;
-      return { ok: result.code === 0, message, interrupted: false };
-    },
+    rolloutStatus: (timeoutSeconds) => rolloutStatus(run, base, timeoutSeconds),
     async deletePodNow(name) {
       await kubectl(`kubectl delete pod ${name}`, [
         'delete',
@@ -95,20 +83,7 @@ export function createKubectl(
         timeoutMs: 150_000,
       });
     },
-    async podContainer(name) {
-      const jsonpath = `{.spec.nodeName} {.status.containerStatuses[?(@.name=="${DEPLOYMENT}")].containerID}`;
-      const result = await run.run('kubectl', [...base, 'get', 'pod', name, '-o', `jsonpath=${jsonpath}`], {
-        timeoutMs: 30_000,
-      });
-      const [node, id] = result.stdout.trim().split(/\s+/);
-      const containerId = id?.replace(/^\w+:\/\//, '');
-      if (result.code !== 0 || !node || !containerId) {
-        const why =
-          firstLine(result.stderr) || (result.code === 0 ? 'no running container' : `exit ${result.code}`);
-        throw new Error(`could not find the container of pod ${name}: ${why}`);
-      }
-      return { node, containerId };
-    },
+    podContainer: (name) => podContainer(run, base, name),
     async podNames() {
       const stdout = await kubectl('kubectl get pods', ['get', 'pods', '-l', POD_SELECTOR, '-o', 'name'], {
         timeoutMs: 60_000,
@@ -123,6 +98,43 @@ export function createKubectl(
       return result.code === 0 ? result.stdout : `${result.stdout}${result.stderr}(exit ${result.code})\n`;
     },
   };
+}
+
+async function rolloutStatus(
+  run: CommandRunner,
+  base: readonly string[],
+  timeoutSeconds: number,
+): ReturnType<Kubectl['rolloutStatus']> {
+  const { value: result, interrupted } = await interruptedWhile(() =>
+    run.run(
+      'kubectl',
+      [...base, 'rollout', 'status', `deployment/${DEPLOYMENT}`, `--timeout=${timeoutSeconds}s`],
+      { timeoutMs: (timeoutSeconds + 30) * 1000 },
+    ),
+  );
+  if (interrupted && result.code !== 0) return { ok: false, message: 'interrupted', interrupted };
+  const message =
+    result.code === 0 ? lastLine(result.stdout) : firstLine(result.stderr) || `exit ${result.code}`;
+  return { ok: result.code === 0, message, interrupted: false };
+}
+
+async function podContainer(
+  run: CommandRunner,
+  base: readonly string[],
+  name: string,
+): ReturnType<Kubectl['podContainer']> {
+  const jsonpath = `{.spec.nodeName} {.status.containerStatuses[?(@.name=="${DEPLOYMENT}")].containerID}`;
+  const result = await run.run('kubectl', [...base, 'get', 'pod', name, '-o', `jsonpath=${jsonpath}`], {
+    timeoutMs: 30_000,
+  });
+  const [node, id] = result.stdout.trim().split(/\s+/);
+  const containerId = id?.replace(/^\w+:\/\//, '');
+  if (result.code !== 0 || !node || !containerId) {
+    const why =
+      firstLine(result.stderr) || (result.code === 0 ? 'no running container' : `exit ${result.code}`);
+    throw new Error(`could not find the container of pod ${name}: ${why}`);
+  }
+  return { node, containerId };
 }
 
 /** The overlay as kustomize renders it (scripts/manifests), with `hello` images renamed to `image`. */
