@@ -1,5 +1,6 @@
 // `npm run demo:rollout`: wiring only. flags → target → load → run (or its plan) → report → exit code.
 import path from 'node:path';
+import { formatMix } from '../loadtest/requestMix.js';
 import { createLoad, pickLoad } from './cli/createLoad.js';
 import { interruptOnSignals } from './cli/interruptOnSignals.js';
 import { createProgressOutput, formatSummary } from './cli/progressOutput.js';
@@ -19,7 +20,7 @@ async function main(argv: string[]): Promise<number> {
   }
   const output = createProgressOutput();
   const outDir = options.out ?? path.join('reports', new Date().toISOString().replace(/[:.]/g, '-'));
-  const load = pickLoad(options.load);
+  const load = pickLoad(options.load, undefined, options.mix.post > 0 || options.streams > 0);
   const choice =
     options.target === 'auto'
       ? await pickTarget()
@@ -34,6 +35,10 @@ async function main(argv: string[]): Promise<number> {
   }
   output.step(`target: ${choice.target} (${choice.reason}); load: ${load}`);
   const { target, from, to } = createTarget(choice.target, options, outDir, (line) => output.step(line));
+  if (options.mix.post > 0 && !target.processedOrders)
+    throw new UsageError(
+      `--mix with POSTs needs a target that reads its pods' logs to join the orders (local does); --target ${target.name} does not yet.`,
+    );
   const change = describeChange(options.change, from, to);
   const interrupted = interruptOnSignals((line) => output.note(`\n${line}`));
 
@@ -62,6 +67,8 @@ function settingsOf(
   return {
     rate: options.rate,
     keepAlive: options.keepAlive,
+    ...(options.mix.post > 0 ? { mix: formatMix(options.mix) } : {}),
+    ...(options.streams > 0 ? { streams: options.streams } : {}),
     change: options.change,
     propagationLagMs: options.propagationLagMs,
     kubeletSyncMs: options.kubeletSyncMs,

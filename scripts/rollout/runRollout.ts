@@ -94,6 +94,8 @@ export async function runRollout(spec: RolloutSpec): Promise<RolloutResult> {
     recorder,
     settings: spec.settings,
   });
+  if (run.samples.some((s) => s.kind === 'post') && target.processedOrders)
+    run.processedOrders = await target.processedOrders();
   const reports = await writeReports(spec.outDir, run);
   return { reports, exitCode: exitCodeFor(reports.verdict, interrupted) };
 }
