@@ -30,6 +30,8 @@ export interface StreamClientsOptions {
 
 export interface StreamProgress {
   open: number;
+  /** Open streams that have had their first event: the server is sending on them. */
+  receiving: number;
   ended: number;
   cut: number;
 }
@@ -49,7 +51,7 @@ export interface StreamClients {
 export function createStreamClients(options: StreamClientsOptions): StreamClients {
   const url = new URL(STREAM_PATH, options.baseUrl);
   const streams: StreamSample[] = [];
-  const counts: StreamProgress = { open: 0, ended: 0, cut: 0 };
+  const counts: StreamProgress = { open: 0, receiving: 0, ended: 0, cut: 0 };
   const record = (stream: StreamSample) => {
     streams.push(stream);
     counts.ended++;
@@ -119,6 +121,7 @@ class StreamClient {
       stream.end = finalEvent ? 'reconnect' : this.stopped ? 'stopped' : cause;
       this.current = null;
       this.counts.open--;
+      if (stream.firstEventAt !== null) this.counts.receiving--;
       this.lostAt ??= stream.endedAt;
       this.record(stream);
       resolveEnded();
@@ -130,6 +133,7 @@ class StreamClient {
         stream.eventTimes.push(now);
         if (stream.firstEventAt === null) {
           stream.firstEventAt = now;
+          this.counts.receiving++;
           if (this.lostAt !== null) stream.reconnectGapMs = now - this.lostAt;
           this.lostAt = null;
         }

@@ -80,7 +80,8 @@ const DEMO_FAULTS = {
   // An order that completes during the drain is processed (and logged), then its connection is dropped
   // instead of answered: the client sees an error for an order that went through.
   'orders-cut-in-drain': {
-    breaks: 'a POST /orders that completes during the drain is processed, then its connection dropped unanswered',
+    breaks:
+      'a POST /orders that completes during the drain is processed, then its connection dropped unanswered',
     install({ server }) {
       let draining = false;
       onSignalFirst(() => (draining = true));

@@ -63,9 +63,11 @@ ${scenarioLines()}
   --rate N                        requests per second (default ${RATE_FLAG.fallback}, from ${RATE_FLAG.min} to ${RATE_FLAG.max})
   --keep-alive on|off             reuse connections (default on)
   --mix get:P,post:Q              the share of POST /orders among the requests, judged against the orders the
-                                  pods logged: lost, ambiguous, duplicated (default get:100; builtin load)
+                                  pods logged: lost, ambiguous, duplicated (default get:100, orders-cut-in-drain:
+                                  get:80,post:20; builtin load)
   --streams N                     Server-Sent Event streams (GET /stream) held open through the rollout, each
-                                  reconnecting when its stream ends; judged: none cut (default 0; builtin load)
+                                  reconnecting when its stream ends; judged: none cut (default 0, no-stream-drain:
+                                  50; builtin load)
   --load auto|builtin|k6|none     load generator (default auto: k6 when installed, else builtin;
                                   none: bring your own tool, pointed at the Service's port)
   --lb-port P                     the Service's port on 127.0.0.1 (local: default a free port; kind: the host
@@ -182,8 +184,12 @@ export function parseRolloutFlags(argv: readonly string[]): RolloutOptions {
     change: choice('change', text('change'), CHANGES, scenario.change),
     rate: numberFlag(RATE_FLAG, text('rate'), usageError),
     keepAlive: choice('keep-alive', text('keep-alive'), ['on', 'off'], 'on') === 'on',
-    mix: mixFlag(text('mix')),
-    streams: numberFlag(STREAMS_FLAG, text('streams'), usageError),
+    mix: mixFlag(text('mix'), scenario.load?.mix),
+    streams: numberFlag(
+      { ...STREAMS_FLAG, fallback: scenario.load?.streams ?? STREAMS_FLAG.fallback },
+      text('streams'),
+      usageError,
+    ),
     load: choice('load', text('load'), ['auto', 'builtin', 'k6', 'none'], 'auto'),
     lbPort: Math.trunc(number('lb-port', text('lb-port'), 0, 0, 65535, 'a port number')),
     propagationLagMs:
@@ -212,8 +218,8 @@ export function parseRolloutFlags(argv: readonly string[]): RolloutOptions {
   return options;
 }
 
-function mixFlag(raw: string | undefined): RequestMix {
-  if (raw === undefined) return GET_ONLY;
+function mixFlag(raw: string | undefined, fallback = GET_ONLY): RequestMix {
+  if (raw === undefined) return fallback;
   try {
     return parseMix(raw);
   } catch (error) {

@@ -1,4 +1,5 @@
-import { SCENARIOS } from '../scenarios/scenarios.js';
+import { failingOf, keepAliveModesOf, SCENARIOS } from '../scenarios/scenarios.js';
+import type { CheckId } from '../verdict/checks.js';
 
 /**
  * What a fidelity row should show, on either target:
@@ -7,7 +8,7 @@ import { SCENARIOS } from '../scenarios/scenarios.js';
  * - chaos: the rollout completes, and every failure falls within 5 s after the pod was killed.
  */
 export type FidelityExpectation =
-  | { kind: 'drops'; drops: 'none' | 'some'; config?: 'consistent' | 'stale' }
+  | { kind: 'drops'; drops: 'none' | 'some'; config?: 'consistent' | 'stale'; failing?: CheckId[] }
   | { kind: 'stalled-rollback' }
   | { kind: 'chaos' };
 
@@ -46,8 +47,7 @@ export function fidelityRows(rate = 100): FidelityRow[] {
       });
       continue;
     }
-    // A configuration change does what it does whatever the connections: one row, keep-alive on.
-    for (const keepAlive of scenario.change === 'code' ? [true, false] : [true]) {
+    for (const keepAlive of keepAliveModesOf(scenario)) {
       rows.push({
         id: `${scenario.name}-keepalive-${keepAlive ? 'on' : 'off'}`,
         scenario: scenario.name,
@@ -58,6 +58,7 @@ export function fidelityRows(rate = 100): FidelityRow[] {
           kind: 'drops',
           drops: keepAlive ? scenario.expectedDrops.keepAliveOn : scenario.expectedDrops.keepAliveOff,
           ...(scenario.expectedConfig ? { config: scenario.expectedConfig } : {}),
+          ...failingOf(scenario, keepAlive, 'failing'),
         },
         ...(scenario.why ? { why: scenario.why } : {}),
       });

@@ -27,7 +27,8 @@ import { runServiceToExit, SERVICE_ENTRY, servingAtLeast, startService } from '.
 const SOURCE_DIR = path.resolve(import.meta.dirname, '../../../service');
 /** A bound on each test that runs the service as a process: one that never exits fails its test. */
 const BOUND = { timeout: 60_000 };
-const ALL_FAULTS = 'none, never-ready, crash-at-start, no-connection-close, exit-at-once-on-sigterm';
+const ALL_FAULTS =
+  'none, never-ready, crash-at-start, no-connection-close, no-stream-drain, orders-cut-in-drain, exit-at-once-on-sigterm';
 
 /** The app and server as main.ts wires them, with `fault` installed, listening on a free port. */
 async function serve(fault: DemoFaultName | 'none') {

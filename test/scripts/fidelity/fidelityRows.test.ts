@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import { fidelityRows } from '../../../scripts/fidelity/fidelityRows.js';
 import { SCENARIOS } from '../../../scripts/scenarios/scenarios.js';
 
-test('every scenario that removes a protection has a row with keep-alive on and one with it off; a configuration change one, on', () => {
+test('every scenario that removes a protection has a row with keep-alive on and one with it off; a configuration change, or a scenario that names its settings, only those', () => {
   const rows = fidelityRows();
   for (const scenario of SCENARIOS.filter((s) => s.protection !== 'fault')) {
     const mine = rows.filter(
@@ -12,7 +12,9 @@ test('every scenario that removes a protection has a row with keep-alive on and 
         row.rate === (scenario.matrixRate ?? 100) &&
         row.extraFlags.length === 0,
     );
-    const expected = scenario.change === 'code' ? [false, true] : [true];
+    const expected = [
+      ...(scenario.keepAliveModes ?? (scenario.change === 'code' ? [true, false] : [true])),
+    ].sort();
     assert.deepEqual(mine.map((row) => row.keepAlive).sort(), expected, scenario.name);
   }
 });
