@@ -180,6 +180,40 @@ for (const [signal, code] of [
   );
 }
 
+for (const fault of ['none', 'orders-cut-in-drain'] as const) {
+  const cut = fault === 'orders-cut-in-drain';
+  test(
+    cut
+      ? 'orders-cut-in-drain processes an order in flight at SIGTERM, then drops its connection unanswered'
+      : 'without a fault, an order in flight at SIGTERM is processed and answered 201 during the drain',
+    BOUND,
+    async () => {
+      const service = await startService({ FAULT: fault, WORK_DELAY_MS: '1500', SHUTDOWN_DELAY_MS: '3000' });
+      try {
+        const pending = request(`${service.baseUrl}/orders`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ id: 'order-1' }),
+        }).then(
+          (response) => response.statusCode,
+          (error: { code?: string }) => error.code ?? 'error',
+        );
+        await servingAtLeast(service, 1);
+        service.child.kill('SIGTERM');
+        assert.equal(await pending, cut ? 'UND_ERR_SOCKET' : 201);
+        await service.exited;
+        assert.deepEqual(
+          service.logs.filter((entry) => entry.msg === 'order processed').map((entry) => entry.orderId),
+          ['order-1'],
+          'processed once either way',
+        );
+      } finally {
+        service.child.kill('SIGKILL');
+      }
+    },
+  );
+}
+
 test('outside demoFaults.ts, only main.ts names the faults: its import and the one line that installs them', () => {
   const mentions = (file: string) =>
     fs
