@@ -26,7 +26,8 @@ async function main(argv: string[]): Promise<number> {
     options.target === 'auto'
       ? await pickTarget()
       : { target: options.target, reason: 'chosen with --target' };
-  const steps = { ...options, loadName: load, outDir };
+  const routes = { streams: options.streams > 0, orders: options.mix.post > 0 };
+  const steps = { ...options, loadName: load, outDir, routes };
   if (options.dryRun) {
     const print = (line: string) => process.stdout.write(`${line}\n`);
     print(`# target: ${choice.target} (${choice.reason}); load: ${load}`);
