@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
-import { numberFlag, RATE_FLAG } from './flags/numberFlag.js';
+import { numberFlag, RATE_FLAG, STREAMS_FLAG } from './flags/numberFlag.js';
+import { GET_ONLY, parseMix, type RequestMix } from './requestMix.js';
 
 /** What `npm run load -- ...` was asked to do, validated. */
 export interface LoadFlags {
@@ -12,15 +13,26 @@ export interface LoadFlags {
   out: string;
   /** The run's figures as JSON (schedule start, achieved rate, send lag), written at the end; optional. */
   summary: string | null;
+  /** The share of `POST /orders` among the requests. */
+  mix: RequestMix;
+  /** Long-lived `GET /stream` clients held open beside the requests (0: none). */
+  streams: number;
+  /** One NDJSON line per stream (a StreamSample), written as each ends; required with --streams. */
+  streamsOut: string | null;
   help: boolean;
 }
 
 export const LOAD_USAGE = `Usage: npm run load -- --url URL --rate N --duration S [--keep-alive on|off] [--timeout MS] --out FILE [--summary FILE]
+                      [--mix get:P,post:Q] [--streams N --streams-out FILE]
 
 Sends open-model load (N requests a second, whatever the server does) to URL for S seconds and writes one
 NDJSON line per request to FILE: scheduled/started/ended times, latency, status or error, and the version and
 pod that answered (X-App-Version, X-Pod-Name). SIGINT or SIGTERM stops the schedule; requests in flight still
 finish (bounded by --timeout) and are written. Then a one-screen summary.
+
+--mix get:80,post:20 makes one request in five a POST /orders with an id of its own (in its line, orderId),
+expected to answer 201. --streams N holds N Server-Sent Event streams (GET /stream) open beside the requests,
+each reconnecting as EventSource does when its stream ends; one NDJSON line per stream to --streams-out.
 Exit status: 0 done, 2 bad usage.`;
 
 /** What the tool prints once its signal handlers are in place and the schedule has begun. */
@@ -53,6 +65,9 @@ export function parseLoadFlags(argv: readonly string[]): LoadFlags {
         timeout: { type: 'string' },
         out: { type: 'string' },
         summary: { type: 'string' },
+        mix: { type: 'string' },
+        streams: { type: 'string' },
+        'streams-out': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     }));
@@ -69,6 +84,9 @@ export function parseLoadFlags(argv: readonly string[]): LoadFlags {
       timeoutMs: 0,
       out: '',
       summary: null,
+      mix: GET_ONLY,
+      streams: 0,
+      streamsOut: null,
       help: true,
     };
   }
@@ -87,6 +105,10 @@ export function parseLoadFlags(argv: readonly string[]): LoadFlags {
     throw new LoadUsageError(`Invalid --keep-alive "${keepAlive}": expected on, off.`);
   const out = text('out');
   if (!out) throw new LoadUsageError('--out FILE is required (one NDJSON line per request). See --help.');
+  const streams = numberFlag(STREAMS_FLAG, text('streams'), usageError);
+  const streamsOut = text('streams-out') ?? null;
+  if (streams > 0 && !streamsOut)
+    throw new LoadUsageError('--streams needs --streams-out FILE (one NDJSON line per stream). See --help.');
   return {
     url,
     rate: numberFlag({ ...RATE_FLAG, fallback: null }, text('rate'), usageError),
@@ -95,6 +117,18 @@ export function parseLoadFlags(argv: readonly string[]): LoadFlags {
     timeoutMs: number('timeout', text('timeout'), 10_000, 1, 600_000),
     out,
     summary: text('summary') ?? null,
+    mix: mixFlag(text('mix')),
+    streams,
+    streamsOut,
     help: false,
   };
+}
+
+function mixFlag(raw: string | undefined): RequestMix {
+  if (raw === undefined) return GET_ONLY;
+  try {
+    return parseMix(raw);
+  } catch (error) {
+    throw new LoadUsageError((error as Error).message, { cause: error });
+  }
 }

@@ -1,4 +1,5 @@
 import type { RequestSample } from './requestSample.js';
+import type { StreamSample } from './streamSample.js';
 
 /**
  * What the harness needs from any load generator (the builtin open-model one, or k6 later):
@@ -33,6 +34,8 @@ export interface LoadProgress {
 export interface LoadResult {
   /** One per request sent, in schedule order. */
   samples: RequestSample[];
+  /** One per long-lived stream (--streams), in the order they ended; absent when the load opened none. */
+  streams?: StreamSample[];
   /** Epoch ms: the schedule's time zero. */
   startedAt: number;
   /** Epoch ms: when the last request settled. */

@@ -1,13 +1,20 @@
 import type { LoadResult } from './loadGenerator.js';
 import { quantile } from './quantile.js';
 import { isFailed } from './requestSample.js';
+import { isCut, type StreamSample } from './streamSample.js';
 
 /** LoadResult without its samples: what the `load` tool writes to --summary for whoever reads the NDJSON. */
-export type LoadFigures = Omit<LoadResult, 'samples'>;
+export type LoadFigures = Omit<LoadResult, 'samples' | 'streams'>;
 
 export function loadFigures(result: LoadResult): LoadFigures {
-  const { samples: _samples, ...figures } = result;
+  const { samples: _samples, streams: _streams, ...figures } = result;
   return figures;
+}
+
+function streamsLine(streams: StreamSample[]): string {
+  const cut = streams.filter(isCut).length;
+  const stopped = streams.filter((s) => s.end === 'stopped').length;
+  return `${streams.length} opened, ${streams.length - cut - stopped} ended by the server's final event, ${cut} cut, ${stopped} open at the stop`;
 }
 
 /** The one-screen summary the `load` tool prints at the end. */
@@ -45,6 +52,9 @@ export function formatLoadSummary(result: LoadResult, out: string): string {
     ['send lag p50 / p99', `${result.sendLagMs.p50.toFixed(1)} ms / ${result.sendLagMs.p99.toFixed(1)} ms`],
     ['samples', out],
   ];
+  const posts = result.samples.filter((s) => s.kind === 'post').length;
+  if (posts > 0) rows.splice(1, 0, ['of them POST /orders', String(posts)]);
+  if (result.streams !== undefined) rows.splice(1, 0, ['streams', streamsLine(result.streams)]);
   const width = Math.max(...rows.map(([label]) => label.length));
   return rows.map(([label, value]) => `  ${label.padEnd(width)}  ${value}`).join('\n');
 }

@@ -1,12 +1,13 @@
-import type { Client, Dispatcher } from 'undici';
-import type { IncomingHttpHeaders } from 'node:http';
+import type { Dispatcher } from 'undici';
 import type { RequestSample } from './requestSample.js';
 import { ClientPool } from './clientPool.js';
-import { errorCode, LoadAbort } from './errorCode.js';
+import { LoadAbort } from './errorCode.js';
+import { InFlightRequest, type InFlightOwner } from './inFlightRequest.js';
 import type { LoadGenerator, LoadProgress, LoadResult } from './loadGenerator.js';
-import { quantile } from './quantile.js';
 import { checkOpenModelOptions } from './openModelOptions.js';
 import type { OpenModelOptions } from './openModelOptions.js';
+import { GET_ONLY, isPost, ORDERS_PATH, orderBody, type RequestMix } from './requestMix.js';
+import { summarizeSchedule } from './scheduleFigures.js';
 
 export type { OpenModelOptions };
 
@@ -28,75 +29,16 @@ export function createOpenModelGenerator(options: OpenModelOptions): LoadGenerat
 
 const { timeOrigin } = performance;
 
-function headerValue(value: string | string[] | undefined): string | null {
-  if (value === undefined) return null;
-  return typeof value === 'string' ? value : (value[0] ?? null);
-}
-
-/**
- * One request in flight, and its own undici handler: methods live on the prototype, so a request
- * costs this object and its sample, not a set of closures. Times are performance.now() values.
- */
-class InFlight implements Dispatcher.DispatchHandler {
-  controller: Dispatcher.DispatchController | null = null;
-  status: number | null = null;
-  version: string | null = null;
-  pod: string | null = null;
-  configHash: string | null = null;
-  settled = false;
-  private released = false;
-
-  constructor(
-    readonly gen: OpenModelGenerator,
-    readonly client: Client,
-    readonly index: number,
-    readonly scheduledAt: number,
-    readonly startedAt: number,
-    readonly deadline: number,
-  ) {}
-
-  onRequestStart(controller: Dispatcher.DispatchController): void {
-    // Timed out while still queued for a connection: drop it now that it reached one.
-    if (this.settled) controller.abort(LoadAbort.timeout);
-    else this.controller = controller;
-  }
-
-  onResponseStart(_c: Dispatcher.DispatchController, status: number, headers: IncomingHttpHeaders): void {
-    this.status = status;
-    this.version = headerValue(headers['x-app-version']);
-    this.pod = headerValue(headers['x-pod-name']);
-    this.configHash = headerValue(headers['x-config-hash']);
-  }
-
-  onResponseData(): void {
-    // The body is read (and discarded) chunk by chunk: nothing is left unconsumed on the socket.
-  }
-
-  onResponseEnd(): void {
-    this.release();
-    this.gen.settle(this, this.status === 200 ? null : `http_${this.status}`);
-  }
-
-  onResponseError(_c: Dispatcher.DispatchController, err: Error): void {
-    this.release();
-    this.gen.settle(this, errorCode(err));
-  }
-
-  /** The connection is free again only now that undici is done with it (not when we time out). */
-  private release(): void {
-    if (this.released) return;
-    this.released = true;
-    this.gen.clients.release(this.client);
-  }
-}
-
-class OpenModelGenerator implements LoadGenerator {
+class OpenModelGenerator implements LoadGenerator, InFlightOwner {
   readonly clients: ClientPool;
   private readonly intervalMs: number;
   private readonly dispatchOptions: Dispatcher.DispatchOptions;
+  private readonly mix: RequestMix;
+  /** Makes each run's order ids its own, so two runs against one service never share one. */
+  private readonly orderIdPrefix: string;
   private readonly samples: RequestSample[] = [];
   /** Requests in send order; their deadlines are in the same order, so timeouts are found from the head. */
-  private queue: (InFlight | undefined)[] = [];
+  private queue: (InFlightRequest | undefined)[] = [];
   private head = 0;
   private timer: NodeJS.Timeout | null = null;
   private begun = false;
@@ -127,6 +69,8 @@ class OpenModelGenerator implements LoadGenerator {
     });
     // reset: true makes undici send `connection: close` and drop the socket after the answer.
     this.dispatchOptions = { method: 'GET', path: o.path ?? '/', reset: o.keepAlive ? undefined : true };
+    this.mix = o.mix ?? GET_ONLY;
+    this.orderIdPrefix = o.orderIdPrefix ?? `o${Date.now().toString(36)}`;
     this.finishedPromise = new Promise((resolve) => (this.resolveFinished = resolve));
     this.startedPromise = new Promise((resolve) => (this.resolveStarted = resolve));
   }
@@ -196,11 +140,33 @@ class OpenModelGenerator implements LoadGenerator {
       const client = this.clients.acquire();
       // Enough connections being opened already: this request waits (the next tick comes in 1 ms).
       if (client === undefined) return;
-      const req = new InFlight(this, client, this.next++, at, now, now + timeoutMs);
+      const index = this.next++;
+      const orderId = isPost(index, this.mix) ? `${this.orderIdPrefix}-${index}` : null;
+      const req = new InFlightRequest(
+        this,
+        client,
+        index,
+        at,
+        now,
+        now + timeoutMs,
+        orderId ? 201 : 200,
+        orderId,
+      );
       this.queue.push(req);
       this.inFlight++;
-      client.dispatch(this.dispatchOptions, req);
+      client.dispatch(orderId === null ? this.dispatchOptions : this.orderOptions(orderId), req);
     }
+  }
+
+  /** A POST /orders with its id: a body of its own, so options of its own. */
+  private orderOptions(orderId: string): Dispatcher.DispatchOptions {
+    return {
+      ...this.dispatchOptions,
+      method: 'POST',
+      path: ORDERS_PATH,
+      headers: { 'content-type': 'application/json' },
+      body: orderBody(orderId),
+    };
   }
 
   private endSchedule(atPerf: number): void {
@@ -228,7 +194,7 @@ class OpenModelGenerator implements LoadGenerator {
   }
 
   /** Records a request's outcome once; later callbacks for it (after an abort) are ignored. */
-  settle(req: InFlight, error: string | null): void {
+  settle(req: InFlightRequest, error: string | null): void {
     if (req.settled) return;
     req.settled = true;
     const endedAt = performance.now();
@@ -239,7 +205,7 @@ class OpenModelGenerator implements LoadGenerator {
       const v = req.version ?? 'unknown';
       this.byVersion[v] = (this.byVersion[v] ?? 0) + 1;
     }
-    const sample = {
+    const sample: RequestSample = {
       scheduledAt: timeOrigin + req.scheduledAt,
       startedAt: timeOrigin + req.startedAt,
       endedAt: timeOrigin + endedAt,
@@ -250,6 +216,10 @@ class OpenModelGenerator implements LoadGenerator {
       pod: req.pod,
       configHash: req.configHash,
     };
+    if (req.orderId !== null) {
+      sample.kind = 'post';
+      sample.orderId = req.orderId;
+    }
     this.samples[req.index] = sample;
     this.o.onSample?.(sample);
     if (!this.scheduling && this.inFlight === 0) this.resolveFinished?.();
@@ -278,27 +248,11 @@ class OpenModelGenerator implements LoadGenerator {
   }
 
   private result(): LoadResult {
-    const samples = this.samples;
-    const sent = samples.length;
-    const windowMs = this.scheduleEndPerf - this.startPerf;
-    const achievedRate = windowMs > 0 ? (sent * 1000) / windowMs : 0;
-    const lags = new Float64Array(sent);
-    let endedAt = timeOrigin + this.startPerf;
-    for (let i = 0; i < sent; i++) {
-      const s = samples[i]!;
-      lags[i] = s.startedAt - s.scheduledAt;
-      if (s.endedAt > endedAt) endedAt = s.endedAt;
-    }
-    lags.sort();
-    return {
-      samples,
-      startedAt: timeOrigin + this.startPerf,
-      endedAt,
+    return summarizeSchedule(this.samples, {
+      startPerf: this.startPerf,
+      endPerf: this.scheduleEndPerf,
       rate: this.o.rate,
       keepAlive: this.o.keepAlive,
-      achievedRate,
-      shortfall: Math.max(0, 1 - achievedRate / this.o.rate),
-      sendLagMs: { p50: quantile(lags, 0.5), p99: quantile(lags, 0.99), max: sent > 0 ? lags[sent - 1]! : 0 },
-    };
+    });
   }
 }

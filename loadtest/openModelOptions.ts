@@ -1,3 +1,4 @@
+import type { RequestMix } from './requestMix.js';
 import type { RequestSample } from './requestSample.js';
 
 export interface OpenModelOptions {
@@ -14,6 +15,10 @@ export interface OpenModelOptions {
   /** ...or after this many requests, whichever comes first. */
   maxRequests: number;
   path?: string;
+  /** The share of `POST /orders` among the requests (default: GETs only). */
+  mix?: RequestMix;
+  /** Order ids are `<prefix>-<request index>` (default: one made from the start time). */
+  orderIdPrefix?: string;
   /** Called once per request as it settles (the `load` tool streams each to its NDJSON file). */
   onSample?: (sample: RequestSample) => void;
 }

@@ -14,7 +14,9 @@ import type { LoadGenerator, LoadProgress, LoadResult } from './loadGenerator.js
 import { STARTED_LINE } from './loadFlags.js';
 import type { LoadFigures } from './loadSummary.js';
 import { NdjsonTail } from './ndjsonTail.js';
-import type { RequestSample } from './requestSample.js';
+import { formatMix, type RequestMix } from './requestMix.js';
+import { isFailed, type RequestSample } from './requestSample.js';
+import type { StreamSample } from './streamSample.js';
 
 export interface ProcessLoadOptions {
   baseUrl: string;
@@ -22,8 +24,12 @@ export interface ProcessLoadOptions {
   keepAlive: boolean;
   timeoutMs: number;
   maxDurationMs: number;
-  /** Where the tool writes load.ndjson, load-summary.json and load.log. */
+  /** Where the tool writes load.ndjson, load-summary.json and load.log (and streams.ndjson). */
   outDir: string;
+  /** The share of POST /orders (default: GETs only). */
+  mix?: RequestMix;
+  /** Long-lived streams held open beside the requests (default 0). */
+  streams?: number;
   pollIntervalMs?: number;
 }
 
@@ -40,6 +46,7 @@ export function createProcessLoadGenerator(options: ProcessLoadOptions): LoadGen
     samples: path.join(options.outDir, 'load.ndjson'),
     summary: path.join(options.outDir, 'load-summary.json'),
     log: path.join(options.outDir, 'load.log'),
+    streams: path.join(options.outDir, 'streams.ndjson'),
   };
   const samples: RequestSample[] = [];
   const progress: LoadProgress = { sent: 0, completed: 0, failed: 0, byVersion: {} };
@@ -48,7 +55,7 @@ export function createProcessLoadGenerator(options: ProcessLoadOptions): LoadGen
     samples.push(sample);
     progress.sent++;
     progress.completed++;
-    if (sample.error !== null || sample.status !== 200) progress.failed++;
+    if (isFailed(sample)) progress.failed++;
     if (sample.status !== null) {
       const version = sample.version ?? 'unknown';
       progress.byVersion[version] = (progress.byVersion[version] ?? 0) + 1;
@@ -77,14 +84,16 @@ export function createProcessLoadGenerator(options: ProcessLoadOptions): LoadGen
       );
     }
     samples.sort((a, b) => a.scheduledAt - b.scheduledAt);
-    return { ...figures, samples, inFlightAtStop: 'settled', artifacts: files };
+    const result: LoadResult = { ...figures, samples, inFlightAtStop: 'settled', artifacts: files };
+    if ((options.streams ?? 0) > 0) result.streams = readStreams(files.streams);
+    return result;
   };
 
   return {
     start() {
       if (child !== null) throw new Error('load generator already started');
       mkdirSync(options.outDir, { recursive: true });
-      for (const file of [files.samples, files.summary]) rmSync(file, { force: true });
+      for (const file of [files.samples, files.summary, files.streams]) rmSync(file, { force: true });
       // Two writers append to the log (the tool's stderr, and its stdout relayed below).
       writeFileSync(files.log, '');
       const log = openSync(files.log, 'a');
@@ -105,6 +114,8 @@ export function createProcessLoadGenerator(options: ProcessLoadOptions): LoadGen
           files.samples,
           '--summary',
           files.summary,
+          ...(options.mix === undefined ? [] : ['--mix', formatMix(options.mix)]),
+          ...(options.streams ? ['--streams', String(options.streams), '--streams-out', files.streams] : []),
         ];
         // Its own process group: a Ctrl-C in the terminal reaches the harness, which stops the tool once.
         child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', log], detached: true });
@@ -151,4 +162,18 @@ export function createProcessLoadGenerator(options: ProcessLoadOptions): LoadGen
       return stopping;
     },
   };
+}
+
+/** The streams the tool wrote as each ended (written whole by the time the tool exits). */
+function readStreams(file: string): StreamSample[] {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    return [];
+  }
+  return text
+    .split('\n')
+    .filter((line) => line.trim() !== '')
+    .map((line) => JSON.parse(line) as StreamSample);
 }

@@ -20,9 +20,18 @@ export interface RequestSample {
   pod: string | null;
   /** X-Config-Hash of the answer: which configuration it was built from. */
   configHash: string | null;
+  /** 'post': a `POST /orders` of the load's mix (absent: the short `GET`). */
+  kind?: 'post';
+  /** The POST's order id, chosen by the client, so the pods' logs tell whether it was processed. */
+  orderId?: string;
 }
 
-/** A request failed unless it came back 200 with no error. */
+/** The answer a request of this kind succeeds with: 201 Created for an order, 200 for a GET. */
+export function expectedStatus(sample: Pick<RequestSample, 'kind'>): number {
+  return sample.kind === 'post' ? 201 : 200;
+}
+
+/** A request failed unless it came back with its kind's success status and no error. */
 export function isFailed(sample: RequestSample): boolean {
-  return sample.error !== null || sample.status !== 200;
+  return sample.error !== null || sample.status !== expectedStatus(sample);
 }

@@ -1,5 +1,6 @@
 // `npm run demo:rollout`: wiring only. flags → target → load → run (or its plan) → report → exit code.
 import path from 'node:path';
+import { formatMix } from '../loadtest/requestMix.js';
 import { createLoad, pickLoad } from './cli/createLoad.js';
 import { interruptOnSignals } from './cli/interruptOnSignals.js';
 import { createProgressOutput, formatSummary } from './cli/progressOutput.js';
@@ -8,6 +9,7 @@ import { UsageError } from './errors.js';
 import { planRollout } from './rollout/planRollout.js';
 import { describeChange } from './rollout/rolloutChange.js';
 import { runRollout } from './rollout/runRollout.js';
+import type { Target } from './target.js';
 import { createTarget } from './targets/createTarget.js';
 import { pickTarget } from './targets/pickTarget.js';
 
@@ -19,21 +21,24 @@ async function main(argv: string[]): Promise<number> {
   }
   const output = createProgressOutput();
   const outDir = options.out ?? path.join('reports', new Date().toISOString().replace(/[:.]/g, '-'));
-  const load = pickLoad(options.load);
+  const load = pickLoad(options.load, undefined, options.mix.post > 0 || options.streams > 0);
   const choice =
     options.target === 'auto'
       ? await pickTarget()
       : { target: options.target, reason: 'chosen with --target' };
-  const steps = { ...options, loadName: load, outDir };
+  const routes = { streams: options.streams > 0, orders: options.mix.post > 0 };
+  const steps = { ...options, loadName: load, outDir, routes };
   if (options.dryRun) {
     const print = (line: string) => process.stdout.write(`${line}\n`);
     print(`# target: ${choice.target} (${choice.reason}); load: ${load}`);
     const { target, from, to } = createTarget(choice.target, options, outDir, print);
+    requireOrderJoin(options, target);
     await planRollout({ ...steps, target, from, to, print });
     return 0;
   }
   output.step(`target: ${choice.target} (${choice.reason}); load: ${load}`);
   const { target, from, to } = createTarget(choice.target, options, outDir, (line) => output.step(line));
+  requireOrderJoin(options, target);
   const change = describeChange(options.change, from, to);
   const interrupted = interruptOnSignals((line) => output.note(`\n${line}`));
 
@@ -54,6 +59,14 @@ async function main(argv: string[]): Promise<number> {
   return exitCode;
 }
 
+/** POSTs are judged against the pods' logs: a target that cannot read them cannot judge them. */
+function requireOrderJoin(options: RolloutOptions, target: Target): void {
+  if (options.mix.post > 0 && !target.processedOrders)
+    throw new UsageError(
+      `--mix with POSTs needs a target that reads its pods' logs to join the orders (local does); --target ${target.name} does not yet.`,
+    );
+}
+
 function settingsOf(
   options: RolloutOptions,
   from: string,
@@ -62,6 +75,8 @@ function settingsOf(
   return {
     rate: options.rate,
     keepAlive: options.keepAlive,
+    ...(options.mix.post > 0 ? { mix: formatMix(options.mix) } : {}),
+    ...(options.streams > 0 ? { streams: options.streams } : {}),
     change: options.change,
     propagationLagMs: options.propagationLagMs,
     kubeletSyncMs: options.kubeletSyncMs,

@@ -13,9 +13,11 @@
  */
 
 import type { RequestSample } from '../loadtest/requestSample.js';
+import type { StreamSample } from '../loadtest/streamSample.js';
 
 // A request sample is the load generators' output; they live below the harness (loadtest/), so the type is theirs.
-export { isFailed, type RequestSample } from '../loadtest/requestSample.js';
+export { expectedStatus, isFailed, type RequestSample } from '../loadtest/requestSample.js';
+export { isCut, type StreamSample } from '../loadtest/streamSample.js';
 
 export type PodEventKind = 'created' | 'ready' | 'not-ready' | 'terminating' | 'exited' | 'restarted';
 export type DeploymentEventKind =
@@ -65,6 +67,13 @@ export interface RunRecord {
   /** True when the run was cut short (Ctrl-C): the report is partial. */
   interrupted: boolean;
   samples: RequestSample[];
+  /** The long-lived streams the load held open (--streams), one per stream; absent when it opened none. */
+  streams?: StreamSample[];
+  /**
+   * The order ids the pods logged as processed, an id once per processing, to join with the POSTs the load
+   * sent (--mix); absent when the run sent none, or its target cannot read its pods' logs.
+   */
+  processedOrders?: string[];
   events: RolloutEvent[];
   /** What the rollout changed; absent in records from before configuration changes existed: code. */
   change?: RolloutChange;

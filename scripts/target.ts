@@ -40,6 +40,11 @@ export interface Target {
   settle(): Promise<void>;
   /** For the live status line. */
   podCounts(): { ready: number; terminating: number };
+  /**
+   * The order ids the pods logged as processed (POST /orders), an id once per processing, from every pod
+   * the run made, terminated ones included. Read after teardown. Absent where the target cannot read them.
+   */
+  processedOrders?(): Promise<string[]>;
   /** Subscribes to rollout events as they happen. */
   onEvent(listener: (event: RolloutEvent) => void): void;
   /** Stops everything it started. Safe to call twice, and at any point. */

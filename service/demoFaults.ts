@@ -61,6 +61,37 @@ const DEMO_FAULTS = {
       });
     },
   },
+  // Open streams are cut at SIGTERM instead of being told to reconnect: the clients see a reset, not an end.
+  'no-stream-drain': {
+    breaks: 'SIGTERM cuts every open /stream instead of ending it with the final event',
+    install({ server }) {
+      const streams = new Set<http.ServerResponse>();
+      server.prependListener('request', (req: http.IncomingMessage, res: http.ServerResponse) => {
+        if (req.method !== 'GET' || req.url?.split('?')[0] !== '/stream') return;
+        streams.add(res);
+        res.once('close', () => streams.delete(res));
+      });
+      // Ahead of the graceful shutdown's handler, which would send each stream its final event.
+      onSignalFirst(() => {
+        for (const res of streams) res.destroy();
+      });
+    },
+  },
+  // An order that completes during the drain is processed (and logged), then its connection is dropped
+  // instead of answered: the client sees an error for an order that went through.
+  'orders-cut-in-drain': {
+    breaks:
+      'a POST /orders that completes during the drain is processed, then its connection dropped unanswered',
+    install({ server }) {
+      let draining = false;
+      onSignalFirst(() => (draining = true));
+      server.prependListener('request', (req: http.IncomingMessage, res: http.ServerResponse) => {
+        if (req.method !== 'POST' || req.url?.split('?')[0] !== '/orders') return;
+        const end = res.end.bind(res) as (...args: unknown[]) => http.ServerResponse;
+        res.end = ((...args: unknown[]) => (draining ? res.destroy() : end(...args))) as typeof res.end;
+      });
+    },
+  },
   // An app with no signal handler: it dies on SIGTERM and cuts whatever it was serving.
   'exit-at-once-on-sigterm': {
     breaks: 'SIGTERM or SIGINT exits at once, cutting the requests in flight',
@@ -110,6 +141,11 @@ function answerBeforeTheApp(
     if (answer(req, res)) return;
     for (const listener of listeners) listener.call(server, req, res);
   });
+}
+
+/** Runs `listener` on SIGTERM or SIGINT ahead of the graceful shutdown's own handler. */
+function onSignalFirst(listener: () => void): void {
+  for (const signal of SIGNALS) process.prependOnceListener(signal, listener);
 }
 
 function isReadinessCheck(req: http.IncomingMessage): boolean {

@@ -23,6 +23,16 @@ export const RATE_FLAG: NumberFlagSpec = {
   fallback: 100,
 };
 
+/** --streams: long-lived SSE clients beside the requests; each holds a connection (and a pod's socket). */
+export const STREAMS_FLAG: NumberFlagSpec = {
+  name: 'streams',
+  min: 0,
+  max: 1000,
+  unit: 'a whole number of streams',
+  fallback: 0,
+  whole: true,
+};
+
 /**
  * The one number parser of every command: the flag's value within [min, max], or its fallback when absent.
  * Anything else goes to `usageError` (each command's own error class: one plain line, exit 2).

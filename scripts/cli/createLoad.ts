@@ -8,8 +8,16 @@ import type { RolloutOptions } from './rolloutFlags.js';
 
 export type LoadName = 'builtin' | 'k6' | 'none';
 
-/** --load auto: k6 when it is on PATH (on every target), else the built-in generator. */
-export function pickLoad(requested: RolloutOptions['load'], k6Path = findOnPath('k6')): LoadName {
+/**
+ * --load auto: k6 when it is on PATH (on every target), else the built-in generator; the built-in one
+ * whenever the load mixes in POSTs or streams, which the k6 script does not send.
+ */
+export function pickLoad(
+  requested: RolloutOptions['load'],
+  k6Path = findOnPath('k6'),
+  needsBuiltin = false,
+): LoadName {
+  if (requested === 'auto' && needsBuiltin) return 'builtin';
   if (requested === 'k6' && k6Path === null) {
     throw new UsageError(
       'k6 not found on PATH: install it from https://grafana.com/docs/k6/latest/set-up/install-k6/ or use --load builtin',
@@ -39,6 +47,12 @@ export function createLoad(
     const versions = options.change === 'config' ? ['1'] : ['1', '2'];
     if (name === 'k6') return createK6Generator({ ...common, baseUrl, outDir, versions });
     // The built-in generator runs as a process of its own (npm run load), read through its NDJSON like k6.
-    return createProcessLoadGenerator({ ...common, baseUrl, outDir: path.join(outDir, 'load') });
+    return createProcessLoadGenerator({
+      ...common,
+      baseUrl,
+      outDir: path.join(outDir, 'load'),
+      mix: options.mix,
+      streams: options.streams,
+    });
   };
 }

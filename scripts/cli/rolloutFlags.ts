@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
-import { numberFlag, RATE_FLAG } from '../../loadtest/flags/numberFlag.js';
+import { numberFlag, RATE_FLAG, STREAMS_FLAG } from '../../loadtest/flags/numberFlag.js';
+import { GET_ONLY, parseMix, type RequestMix } from '../../loadtest/requestMix.js';
 import { UsageError } from '../errors.js';
 import { DEFAULT_KUBELET_SYNC_S, DEFAULT_PROPAGATION_LAG_S } from '../local/measuredDefaults.js';
 import { CHANGES, findScenario, SCENARIO_NAMES } from '../scenarios/scenarios.js';
@@ -13,6 +14,10 @@ export interface RolloutOptions extends TargetOptions {
   /** Requests per second of the built-in load. */
   rate: number;
   keepAlive: boolean;
+  /** The share of `POST /orders` among the requests. */
+  mix: RequestMix;
+  /** Long-lived `GET /stream` clients held open through the rollout (0: none). */
+  streams: number;
   load: 'auto' | 'builtin' | 'k6' | 'none';
   warmupMs: number;
   cooldownMs: number;
@@ -57,6 +62,12 @@ ${scenarioLines()}
   --chaos none|kill-pod           kill-pod: SIGKILL one v1 pod during the warm-up (default none)
   --rate N                        requests per second (default ${RATE_FLAG.fallback}, from ${RATE_FLAG.min} to ${RATE_FLAG.max})
   --keep-alive on|off             reuse connections (default on)
+  --mix get:P,post:Q              the share of POST /orders among the requests, judged against the orders the
+                                  pods logged: lost, ambiguous, duplicated (default get:100, orders-cut-in-drain:
+                                  get:80,post:20; builtin load)
+  --streams N                     Server-Sent Event streams (GET /stream) held open through the rollout, each
+                                  reconnecting when its stream ends; judged: none cut (default 0, no-stream-drain:
+                                  50; builtin load)
   --load auto|builtin|k6|none     load generator (default auto: k6 when installed, else builtin;
                                   none: bring your own tool, pointed at the Service's port)
   --lb-port P                     the Service's port on 127.0.0.1 (local: default a free port; kind: the host
@@ -132,6 +143,8 @@ const ROLLOUT_ARGS = {
   change: { type: 'string' },
   rate: { type: 'string' },
   'keep-alive': { type: 'string' },
+  mix: { type: 'string' },
+  streams: { type: 'string' },
   load: { type: 'string' },
   'lb-port': { type: 'string' },
   'propagation-lag': { type: 'string' },
@@ -171,6 +184,12 @@ export function parseRolloutFlags(argv: readonly string[]): RolloutOptions {
     change: choice('change', text('change'), CHANGES, scenario.change),
     rate: numberFlag(RATE_FLAG, text('rate'), usageError),
     keepAlive: choice('keep-alive', text('keep-alive'), ['on', 'off'], 'on') === 'on',
+    mix: mixFlag(text('mix'), scenario.load?.mix),
+    streams: numberFlag(
+      { ...STREAMS_FLAG, fallback: scenario.load?.streams ?? STREAMS_FLAG.fallback },
+      text('streams'),
+      usageError,
+    ),
     load: choice('load', text('load'), ['auto', 'builtin', 'k6', 'none'], 'auto'),
     lbPort: Math.trunc(number('lb-port', text('lb-port'), 0, 0, 65535, 'a port number')),
     propagationLagMs:
@@ -192,5 +211,18 @@ export function parseRolloutFlags(argv: readonly string[]): RolloutOptions {
     help: values.help === true,
   };
   checkTargetFlags(options.target, values);
+  if ((options.mix.post > 0 || options.streams > 0) && (options.load === 'k6' || options.load === 'none'))
+    throw new UsageError(
+      `--mix and --streams need the builtin load (the k6 script sends GETs only), not --load ${options.load}.`,
+    );
   return options;
+}
+
+function mixFlag(raw: string | undefined, fallback = GET_ONLY): RequestMix {
+  if (raw === undefined) return fallback;
+  try {
+    return parseMix(raw);
+  } catch (error) {
+    throw new UsageError((error as Error).message, { cause: error });
+  }
 }

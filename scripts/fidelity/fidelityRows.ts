@@ -1,4 +1,5 @@
-import { SCENARIOS } from '../scenarios/scenarios.js';
+import { failingOf, keepAliveModesOf, SCENARIOS, type Scenario } from '../scenarios/scenarios.js';
+import type { CheckId } from '../verdict/checks.js';
 
 /**
  * What a fidelity row should show, on either target:
@@ -7,7 +8,7 @@ import { SCENARIOS } from '../scenarios/scenarios.js';
  * - chaos: the rollout completes, and every failure falls within 5 s after the pod was killed.
  */
 export type FidelityExpectation =
-  | { kind: 'drops'; drops: 'none' | 'some'; config?: 'consistent' | 'stale' }
+  | { kind: 'drops'; drops: 'none' | 'some'; config?: 'consistent' | 'stale'; failing?: CheckId[] }
   | { kind: 'stalled-rollback' }
   | { kind: 'chaos' };
 
@@ -27,11 +28,12 @@ export interface FidelityRow {
 /**
  * Every scenario that removes a protection and the hardened manifests, with keep-alive on and off; each
  * broken v2 release with its outcome; and a pod killed under load. Derived from the scenario registry, so a
- * new scenario gets its rows here without a second list.
+ * new scenario gets its rows here without a second list. A scenario judged by its POSTs waits until the
+ * cluster targets read their pods' logs (only the local one does): it has no row here yet.
  */
 export function fidelityRows(rate = 100): FidelityRow[] {
   const rows: FidelityRow[] = [];
-  for (const scenario of SCENARIOS) {
+  for (const scenario of SCENARIOS.filter((s) => !judgedByOrders(s))) {
     if (scenario.protection === 'fault') {
       rows.push({
         id: scenario.name,
@@ -46,8 +48,7 @@ export function fidelityRows(rate = 100): FidelityRow[] {
       });
       continue;
     }
-    // A configuration change does what it does whatever the connections: one row, keep-alive on.
-    for (const keepAlive of scenario.change === 'code' ? [true, false] : [true]) {
+    for (const keepAlive of keepAliveModesOf(scenario)) {
       rows.push({
         id: `${scenario.name}-keepalive-${keepAlive ? 'on' : 'off'}`,
         scenario: scenario.name,
@@ -58,6 +59,7 @@ export function fidelityRows(rate = 100): FidelityRow[] {
           kind: 'drops',
           drops: keepAlive ? scenario.expectedDrops.keepAliveOn : scenario.expectedDrops.keepAliveOff,
           ...(scenario.expectedConfig ? { config: scenario.expectedConfig } : {}),
+          ...failingOf(scenario, keepAlive, 'failing'),
         },
         ...(scenario.why ? { why: scenario.why } : {}),
       });
@@ -94,4 +96,9 @@ export function describeExpectation(expected: FidelityExpectation): string {
   }
   if (expected.kind === 'stalled-rollback') return 'stalls, rolls back, 0 dropped';
   return 'failures only around the killed pod';
+}
+
+/** Whether a scenario's damage shows only in its POSTs, which need the pods' logs joined. */
+export function judgedByOrders(scenario: Pick<Scenario, 'load'>): boolean {
+  return (scenario.load?.mix?.post ?? 0) > 0;
 }

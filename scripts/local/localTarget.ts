@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { deploymentSettings, type DeploymentSettings } from '../manifests/deploymentSettings.js';
 import { renderKustomization } from '../manifests/renderKustomization.js';
 import type { RolloutEvent, RolloutOutcome } from '../model.js';
+import { processedOrderIds } from '../processedOrders.js';
 import type { Target } from '../target.js';
 import { createConfigMaps } from './configMaps.js';
 import { createServiceProxy } from './serviceProxy.js';
@@ -56,6 +57,8 @@ export function createLocalTarget(options: LocalTargetOptions): Target {
   });
   const configMaps = createConfigMaps();
   const pods = new Map<string, LocalPod>();
+  /** Every pod ever made, in order: whose logs hold the orders processed. */
+  const podNames: string[] = [];
   const templates = new Map<string, DeploymentSettings>();
   let podCounter = 0;
   let lastRevision: string | null = null;
@@ -96,6 +99,7 @@ export function createLocalTarget(options: LocalTargetOptions): Target {
         },
       });
       pods.set(name, pod);
+      podNames.push(name);
       void pod.start();
     },
     terminate(name) {
@@ -206,6 +210,12 @@ export function createLocalTarget(options: LocalTargetOptions): Target {
     },
     onEvent(listener) {
       listeners.push(listener);
+    },
+    async processedOrders() {
+      const logs = podNames.map((name) => path.join(options.logDir, `${name}.log`));
+      return logs.flatMap((log) =>
+        fs.existsSync(log) ? processedOrderIds(fs.readFileSync(log, 'utf8')) : [],
+      );
     },
     async teardown() {
       if (tornDown) return;

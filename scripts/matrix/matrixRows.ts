@@ -1,4 +1,5 @@
-import { SCENARIOS, type Drops } from '../scenarios/scenarios.js';
+import { failingOf, keepAliveModesOf, SCENARIOS, type Drops } from '../scenarios/scenarios.js';
+import type { CheckId } from '../verdict/checks.js';
 
 /** One row of the matrix: a scenario under one load shape, and what it should show. */
 export interface MatrixRow {
@@ -12,6 +13,8 @@ export interface MatrixRow {
   expected: Drops;
   /** For a configuration change: whether the new configuration alone is served once settled. */
   expectedConfig?: 'consistent' | 'stale';
+  /** The checks the scenario's failure kind must fail (streams cut, orders ambiguous). */
+  expectedFailing?: CheckId[];
   /**
    * The load generator every run of the row uses: the expectations were measured with the built-in
    * one (undici), and generators do not all see the same failures (k6 retries some GETs unseen).
@@ -41,8 +44,7 @@ export function matrixRows(rate = 100): MatrixRow[] {
   for (const scenario of SCENARIOS.filter((s) => s.protection !== 'fault')) {
     const rowRate = scenario.matrixRate ?? rate;
     if (rowRate !== rate) fasterRates.add(rowRate);
-    // A configuration change does what it does whatever the connections: one row, keep-alive on.
-    for (const keepAlive of scenario.change === 'code' ? [true, false] : [true]) {
+    for (const keepAlive of keepAliveModesOf(scenario)) {
       const holdsFor = keepAlive ? scenario.keepAliveExpectationHoldsFor : undefined;
       const why = [scenario.why, holdsFor?.otherwise].filter(Boolean).join('; ');
       rows.push({
@@ -54,6 +56,7 @@ export function matrixRows(rate = 100): MatrixRow[] {
         rate: rowRate,
         expected: keepAlive ? scenario.expectedDrops.keepAliveOn : scenario.expectedDrops.keepAliveOff,
         ...(scenario.expectedConfig ? { expectedConfig: scenario.expectedConfig } : {}),
+        ...failingOf(scenario, keepAlive, 'expectedFailing'),
         load: holdsFor?.load ?? 'builtin',
         loadSpecific: holdsFor !== undefined,
         ...(why ? { why } : {}),

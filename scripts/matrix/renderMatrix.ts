@@ -1,3 +1,4 @@
+import type { CheckId } from '../verdict/checks.js';
 import path from 'node:path';
 import { escapeHtml } from '../report/escapeHtml.js';
 import { textTable } from '../report/textTable.js';
@@ -25,6 +26,13 @@ export interface MatrixSummary {
   >;
 }
 
+/** A failure kind in the matrix's "expected" column: the check that fails, in a few words. */
+const FAILURE_KIND_WORDS: Partial<Record<CheckId, string>> = {
+  'streams-ended-cleanly': 'streams cut',
+  'orders-none-ambiguous': 'orders ambiguous',
+  'orders-none-lost': 'orders lost',
+};
+
 export function summarizeMatrix(
   results: MatrixResult[],
   repeat: number,
@@ -48,6 +56,7 @@ export function summarizeMatrix(
         (row.expectedConfig
           ? `, ${row.expectedConfig === 'consistent' ? 'new config only' : 'old config served on'}`
           : '') +
+        (row.expectedFailing ?? []).map((id) => `, ${FAILURE_KIND_WORDS[id] ?? id}`).join('') +
         (row.loadSpecific ? ` (${LOAD_NAMES[row.load]})` : ''),
       why: row.why ?? null,
       matched: runs.filter((r) => r.asExpected).length,

@@ -39,7 +39,11 @@ export interface MatrixOptions {
 /** Whether one run showed what its row expects (judgeExpectation.ts). */
 export function judgeAgainstExpectation(row: MatrixRow, report: ReportFields): boolean {
   return matchesExpectation(
-    { drops: row.expected, ...(row.expectedConfig ? { config: row.expectedConfig } : {}) },
+    {
+      drops: row.expected,
+      ...(row.expectedConfig ? { config: row.expectedConfig } : {}),
+      ...(row.expectedFailing ? { failing: row.expectedFailing } : {}),
+    },
     report,
   );
 }

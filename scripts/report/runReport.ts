@@ -123,4 +123,35 @@ export interface RunReport {
     detail?: string;
   }[];
   timeseries: PerSecond;
+  /** The long-lived streams (--streams); null when the load opened none. */
+  streams: {
+    opened: number;
+    /** Ended by the server's final event (the drain told the client to reconnect). */
+    endedCleanly: number;
+    cut: number;
+    openAtStop: number;
+    /** The cut ones by how they ended ('ECONNRESET', 'closed', 'timeout', ...). */
+    cutBy: Record<string, number>;
+    reconnectGapP99Ms: number | null;
+    reconnectGapMaxMs: number | null;
+    /** Events received per second of `timeseries.second`, by the version that sent them. */
+    eventsPerSecondByVersion: Record<string, number[]>;
+    /** Streams cut per second of `timeseries.second`. */
+    cutPerSecond: number[];
+  } | null;
+  /** The POSTs (--mix) joined with the orders the pods logged as processed; null when not judged. */
+  orders: {
+    sent: number;
+    confirmed: number;
+    /** Each with its count and its first ids. */
+    lost: OrderIds;
+    ambiguous: OrderIds;
+    duplicated: OrderIds;
+    unrecorded: OrderIds;
+  } | null;
+}
+
+export interface OrderIds {
+  count: number;
+  ids: string[];
 }

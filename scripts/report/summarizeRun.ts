@@ -7,6 +7,7 @@ import { describePodStates, podStatesAt } from './podStatesAt.js';
 import { podLifetimes } from './podLifetimes.js';
 import { isPodEvent } from './podLifetimes.js';
 import type { RunReport } from './runReport.js';
+import { ordersOf, streamsOf } from './streamsAndOrders.js';
 
 /** How many failures the report details, earliest first. */
 export const FIRST_FAILURES = 20;
@@ -34,6 +35,7 @@ export function summarizeRun(run: RunRecord): RunReport {
   const [origin, timeOriginIs] = timeOrigin(run);
   const offset: Offset = (ms) => (ms === null || origin === null ? null : Math.round(ms - origin));
   const { failed, ok } = measures;
+  const timeseries = perSecond(samples, origin ?? 0, seriesEnd(run));
   return {
     verdict,
     pass,
@@ -78,7 +80,9 @@ export function summarizeRun(run: RunRecord): RunReport {
         ...(isPodEvent(e) ? { pod: e.pod, version: e.version } : {}),
         ...(e.detail === undefined ? {} : { detail: e.detail }),
       })),
-    timeseries: perSecond(samples, origin ?? 0, seriesEnd(run)),
+    timeseries,
+    streams: streamsOf(run, measures, origin, timeseries.second),
+    orders: ordersOf(measures),
   };
 }
 

@@ -52,6 +52,7 @@ export function summaryRows(report: RunReport): SummaryRow[] {
     { label: 'Requests', value: `${r.total} sent, ${r.ok} ok, ${r.failed} failed` },
     { label: 'Answers by version', value: counts(r.byVersion, 'v') },
     ...configRows(report),
+    ...streamAndOrderRows(report),
     { label: 'Failures by kind', value: counts(r.byError) },
     { label: 'Latency p50 / p95 / p99', value: [l.p50, l.p95, l.p99].map(milliseconds).join(' / ') },
     {
@@ -86,6 +87,32 @@ export function summaryRows(report: RunReport): SummaryRow[] {
       `load ran ${seconds(c.loadBeforeRolloutMs, '(not measured)')} before the rollout (${c.requestsBeforeRollout} requests), ` +
       `${seconds(c.loadAfterRolloutMs, '(not measured)')} after it completed (${c.requestsAfterRollout} requests)`,
   });
+  return rows;
+}
+
+/** With --streams and --mix: how every stream ended, and the POSTs against what the pods processed. */
+function streamAndOrderRows({ streams, orders }: RunReport): SummaryRow[] {
+  const rows: SummaryRow[] = [];
+  if (streams) {
+    const gap =
+      streams.reconnectGapP99Ms === null
+        ? 'no reconnect'
+        : `reconnect gap p99 ${seconds(streams.reconnectGapP99Ms)} (max ${seconds(streams.reconnectGapMaxMs)})`;
+    const cutBy = streams.cut > 0 ? ` (${counts(streams.cutBy)})` : '';
+    rows.push({
+      label: 'Streams',
+      value: `${streams.opened} opened, ${streams.endedCleanly} ended by the server's final event, ${streams.cut} cut${cutBy}, ${streams.openAtStop} open at the stop; ${gap}`,
+    });
+  }
+  if (orders) {
+    rows.push({
+      label: 'Orders',
+      value:
+        `${orders.sent} sent, ${orders.confirmed} confirmed; lost ${orders.lost.count}, ` +
+        `ambiguous ${orders.ambiguous.count}, duplicated ${orders.duplicated.count}` +
+        (orders.unrecorded.count > 0 ? `, ${orders.unrecorded.count} answered 201 but not in the logs` : ''),
+    });
+  }
   return rows;
 }
 

@@ -15,7 +15,7 @@ export interface LoadControl {
 
 /** A run's load from start to stop, and the run record's account of it. */
 export interface LoadSession extends LoadControl {
-  record(): Pick<RunRecord, 'samples' | 'load'>;
+  record(): Pick<RunRecord, 'samples' | 'streams' | 'load'>;
 }
 
 export interface LoadSessionOptions {
@@ -75,7 +75,11 @@ export function createLoadSession(options: LoadSessionOptions): LoadSession {
         ...(result?.failedThresholds ? { failedThresholds: result.failedThresholds } : {}),
         ...(result?.problem ? { problem: result.problem } : {}),
       };
-      return { samples: result?.samples ?? [], load };
+      return {
+        samples: result?.samples ?? [],
+        ...(result?.streams === undefined ? {} : { streams: result.streams }),
+        load,
+      };
     },
   };
 }

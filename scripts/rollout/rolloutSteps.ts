@@ -1,6 +1,7 @@
 import type { RolloutOutcome, RunRecord } from '../model.js';
 import type { PodKill, Target } from '../target.js';
 import type { LoadControl } from './loadSession.js';
+import { checkLoadRoutes, type RouteNeeds } from './routeCheck.js';
 import type { RolloutRecorder } from './rolloutRecorder.js';
 import { unlessAborted } from './unlessAborted.js';
 
@@ -57,6 +58,8 @@ export interface RolloutWalk {
   onFail: 'stop' | 'rollback';
   /** kill-pod: SIGKILL one v1 pod half-way through the warm-up. */
   chaos: 'none' | 'kill-pod';
+  /** The routes the load's streams and POSTs need, checked before any load (none: nothing to check). */
+  routes?: RouteNeeds;
   load: LoadControl;
   recorder: RolloutRecorder;
   mode: RolloutMode;
@@ -82,6 +85,7 @@ export async function walkRollout(walk: RolloutWalk): Promise<void> {
     throw new Error(`the first version never became ready (${deployed}); see the pod logs`);
   mode.say({ kind: 'deployed', ready: target.podCounts().ready });
 
+  if (!mode.planning) await step(checkLoadRoutes(baseUrl, walk.routes ?? { streams: false, orders: false }));
   walk.load.start(baseUrl);
   // The warm-up is load before the rollout: it counts from the first requests, not from the spawn.
   await step(walk.load.started());

@@ -7,6 +7,7 @@ import { createLoadSession } from './loadSession.js';
 import type { ProgressOutput } from './rolloutProgress.js';
 import { recordRollout } from './rolloutRecorder.js';
 import { runStepLine } from './rolloutStepLines.js';
+import type { RouteNeeds } from './routeCheck.js';
 import { walkRollout } from './rolloutSteps.js';
 import { assembleRunRecord } from './runRecord.js';
 import { Interrupted } from './unlessAborted.js';
@@ -31,6 +32,8 @@ export interface RolloutSpec {
   onFail: 'stop' | 'rollback';
   /** kill-pod: SIGKILL one v1 pod half-way through the warm-up. */
   chaos: 'none' | 'kill-pod';
+  /** The routes the load's streams and POSTs need, checked before any load. */
+  routes?: RouteNeeds;
   outDir: string;
   settings: RunRecord['settings'];
   output: ProgressOutput;
@@ -94,6 +97,8 @@ export async function runRollout(spec: RolloutSpec): Promise<RolloutResult> {
     recorder,
     settings: spec.settings,
   });
+  if (run.samples.some((s) => s.kind === 'post') && target.processedOrders)
+    run.processedOrders = await target.processedOrders();
   const reports = await writeReports(spec.outDir, run);
   return { reports, exitCode: exitCodeFor(reports.verdict, interrupted) };
 }

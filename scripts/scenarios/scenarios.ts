@@ -4,6 +4,9 @@
  * broken v2 releases. Each states what it removes and what should happen, so a run can be judged
  * "as expected" — a proof that can fail.
  */
+import type { RequestMix } from '../../loadtest/requestMix.js';
+import type { CheckId } from '../verdict/checks.js';
+
 export type Drops = 'none' | 'some';
 
 /** What a rollout changes: the code (v1 → v2), the configuration (a new greeting), or both at once. */
@@ -45,6 +48,21 @@ export interface Scenario {
   matrixRate?: number;
   /** Why an expectation is what it is, where that is not obvious (shown in the matrix). */
   why?: string;
+  /**
+   * Which keep-alive settings its rows run with (default: on and off for a code change, on for a
+   * configuration change, which does what it does whatever the connections).
+   */
+  keepAliveModes?: readonly boolean[];
+  /**
+   * The load it needs to show its damage where short GETs cannot: the defaults of --mix and --streams for
+   * a run of it (the matrix's and the fidelity table's included).
+   */
+  load?: { mix?: RequestMix; streams?: number };
+  /**
+   * The checks its damage fails beside the count of failed requests: its failure kind (streams cut,
+   * orders ambiguous). A run matches the scenario only if each of them failed.
+   */
+  failingChecks?: { keepAliveOn: CheckId[]; keepAliveOff: CheckId[] };
   /**
    * Where load generators see this scenario differently with keep-alive on: the generator its
    * expectation holds for, and what another one would show instead.
@@ -102,6 +120,36 @@ export const SCENARIOS: readonly Scenario[] = [
     removes: 'graceful shutdown (in-flight requests cut at SIGTERM)',
     components: onBoth('no-graceful'),
     expectedDrops: both('some'),
+    expectedOutcome: 'complete',
+    protection: 'removed',
+    change: 'code',
+  },
+  {
+    name: 'no-stream-drain',
+    removes: 'the stream drain (open /stream responses cut at SIGTERM, no final event)',
+    components: onBoth('no-stream-drain'),
+    load: { streams: 50 },
+    // The short requests are drained as ever: only the streams fail.
+    expectedDrops: both('none'),
+    failingChecks: { keepAliveOn: ['streams-ended-cleanly'], keepAliveOff: ['streams-ended-cleanly'] },
+    why: 'only the streams fail: every stream open on a leaving pod at its SIGTERM is cut; the GETs are drained as in hardened',
+    expectedOutcome: 'complete',
+    protection: 'removed',
+    change: 'code',
+  },
+  {
+    name: 'orders-cut-in-drain',
+    removes: 'finishing orders in the drain (processed, then the connection dropped unanswered)',
+    components: onBoth('orders-cut-in-drain'),
+    load: { mix: { get: 80, post: 20 } },
+    // Kept-alive connections stay pinned to the leaving pod through its preStop, so every order sent on them
+    // in the 2 s before SIGTERM completes in the drain. Without keep-alive only the orders that reach it
+    // within the endpoint lag do (v1's work, 2 s, is as long as the preStop): a handful at a 1 s lag, often
+    // none at 0.1 s, a race the matrix does not run.
+    expectedDrops: both('some'),
+    failingChecks: { keepAliveOn: ['orders-none-ambiguous'], keepAliveOff: ['orders-none-ambiguous'] },
+    keepAliveModes: [true],
+    why: 'each order that completes in the drain is processed, then dropped: ambiguous, a retry would process it twice; kept-alive connections bring many (pinned through the preStop), new connections only those within the endpoint lag, a race left out',
     expectedOutcome: 'complete',
     protection: 'removed',
     change: 'code',
@@ -217,6 +265,21 @@ export const SCENARIOS: readonly Scenario[] = [
     protection: 'removed',
   },
 ];
+
+/** The keep-alive settings a scenario's matrix and fidelity rows run with. */
+export function keepAliveModesOf(scenario: Pick<Scenario, 'keepAliveModes' | 'change'>): readonly boolean[] {
+  return scenario.keepAliveModes ?? (scenario.change === 'code' ? [true, false] : [true]);
+}
+
+/** The checks a scenario's run must fail with keep-alive on or off, as a field named `key` (none: no field). */
+export function failingOf<K extends string>(
+  scenario: Pick<Scenario, 'failingChecks'>,
+  keepAlive: boolean,
+  key: K,
+): Partial<Record<K, CheckId[]>> {
+  const checks = scenario.failingChecks?.[keepAlive ? 'keepAliveOn' : 'keepAliveOff'] ?? [];
+  return checks.length === 0 ? {} : ({ [key]: checks } as Record<K, CheckId[]>);
+}
 
 /** The scenarios that keep every protection (hardened, and the hardened way to change configuration). */
 export function keepsEveryProtection(scenario: Pick<Scenario, 'protection'>): boolean {

@@ -1,6 +1,8 @@
 import { isFailed, type RequestSample, type RunRecord } from '../model.js';
 import { judgeConfig, type ConfigConsistency } from './judgeConfig.js';
 import { judgedWindow, type JudgedWindow } from './judgedWindow.js';
+import { joinOrders, type OrderJoin } from './joinOrders.js';
+import { measureStreams, type StreamMeasures } from './measureStreams.js';
 
 /**
  * What one run measured, computed once: the verdict's checks (judgeRun) and the report (summarizeRun) both
@@ -19,6 +21,10 @@ export interface RunMeasures {
   after: number;
   /** The configuration check's findings; null when the run changed no configuration. */
   config: ConfigConsistency | null;
+  /** The POSTs joined with the pods' processed orders; null when the run sent none or has no pod record. */
+  orders: OrderJoin | null;
+  /** The long-lived streams' ends; null when the load opened none. */
+  streams: StreamMeasures | null;
 }
 
 export function measureRun(run: RunRecord): RunMeasures {
@@ -37,6 +43,11 @@ export function measureRun(run: RunRecord): RunMeasures {
         ? 0
         : samples.filter((s) => s.scheduledAt > completedAt && s.scheduledAt <= judgedEnd).length,
     config: judgeConfig(run),
+    orders:
+      run.processedOrders === undefined || !samples.some((s) => s.kind === 'post')
+        ? null
+        : joinOrders(samples, run.processedOrders),
+    streams: run.streams === undefined ? null : measureStreams(run.streams),
   };
 }
 

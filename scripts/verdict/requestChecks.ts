@@ -1,6 +1,7 @@
 import { iso, type RunRecord } from '../model.js';
 import { seconds, type Finding } from './checks.js';
 import { countBy, errorKind, type RunMeasures } from './measureRun.js';
+import { STREAM_ORDER_CHECKS } from './streamOrderChecks.js';
 
 /** The open model must deliver at least this share of the requested rate, or the zero proves nothing. */
 export const MIN_DELIVERED_SHARE = 0.99;
@@ -166,6 +167,7 @@ const loadDelivered: RequestCheck = ({ load }, { achievedRate: achieved, window 
 export const REQUEST_CHECKS: readonly RequestCheck[] = [
   requestsRecorded,
   noFailedRequests,
+  ...STREAM_ORDER_CHECKS,
   bothVersionsAnswered,
   newConfigServed,
   loadBeforeRollout,

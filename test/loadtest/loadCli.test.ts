@@ -146,6 +146,9 @@ test('a bad flag is one plain line and exit 2', { timeout: TEST_TIMEOUT_MS }, ()
     ['--rate', '10'],
     ['--url', 'ftp://x', '--rate', '1', '--duration', '1', '--out', '/tmp/x'],
     ['--url', 'http://127.0.0.1:1/', '--rate', 'fast', '--duration', '1', '--out', '/tmp/x'],
+    ['--url', 'http://127.0.0.1:1/', '--rate', '1', '--duration', '1', '--out', '/tmp/x', '--mix', 'get:90'],
+    ['--url', 'http://127.0.0.1:1/', '--rate', '1', '--duration', '1', '--out', '/tmp/x', '--streams', '5'],
+    ['--url', 'http://127.0.0.1:1/', '--rate', '1', '--duration', '1', '--out', '/tmp/x', '--streams', '1.5'],
   ]) {
     // spawnSync blocks the event loop, so the test's own timeout could not fire: it needs a bound of its own.
     const result = spawnSync(process.execPath, [LOAD_CLI, ...args], { encoding: 'utf8', timeout: EVENT_MS });

@@ -308,3 +308,44 @@ test('rejects settings that cannot make a schedule, in one line', () => {
     /maxRequests/,
   );
 });
+
+test(
+  'with a mix, every fifth request is a POST /orders carrying its own id, and only a 201 counts as its success',
+  BOUND,
+  async (t) => {
+    const received: Array<{ method: string; url: string; body: string }> = [];
+    const server = await serve((req, res) => {
+      let body = '';
+      req.on('data', (chunk) => (body += chunk));
+      req.on('end', () => {
+        received.push({ method: req.method!, url: req.url!, body });
+        // The third order is answered 200: for an order that is not its success.
+        const orders = received.filter((r) => r.method === 'POST').length;
+        res.statusCode = req.method === 'POST' && orders !== 3 ? 201 : 200;
+        res.end('{}');
+      });
+    });
+    t.after(server.close);
+    const result = await runToEnd(
+      options(server.url, { maxRequests: 20, mix: { get: 80, post: 20 }, orderIdPrefix: 'run7' }),
+    );
+    const posts = result.samples.filter((s) => s.kind === 'post');
+    assert.deepEqual(
+      posts.map((s) => [s.orderId, s.status, s.error]),
+      [
+        ['run7-4', 201, null],
+        ['run7-9', 201, null],
+        ['run7-14', 200, 'http_200'],
+        ['run7-19', 201, null],
+      ],
+    );
+    assert.deepEqual(
+      received.filter((r) => r.method === 'POST').map((r) => [r.url, JSON.parse(r.body)]),
+      posts.map((s) => ['/orders', { id: s.orderId }]),
+    );
+    assert.ok(
+      result.samples.filter((s) => s.kind === undefined).every((s) => s.status === 200 && s.error === null),
+    );
+    assert.equal(received.filter((r) => r.method === 'GET' && r.url === '/').length, 16);
+  },
+);

@@ -27,7 +27,8 @@ import { runServiceToExit, SERVICE_ENTRY, servingAtLeast, startService } from '.
 const SOURCE_DIR = path.resolve(import.meta.dirname, '../../../service');
 /** A bound on each test that runs the service as a process: one that never exits fails its test. */
 const BOUND = { timeout: 60_000 };
-const ALL_FAULTS = 'none, never-ready, crash-at-start, no-connection-close, exit-at-once-on-sigterm';
+const ALL_FAULTS =
+  'none, never-ready, crash-at-start, no-connection-close, no-stream-drain, orders-cut-in-drain, exit-at-once-on-sigterm';
 
 /** The app and server as main.ts wires them, with `fault` installed, listening on a free port. */
 async function serve(fault: DemoFaultName | 'none') {
@@ -175,6 +176,40 @@ for (const [signal, code] of [
         !service.logs.some((entry) => entry.msg === 'drain begun'),
         'the graceful shutdown never began',
       );
+    },
+  );
+}
+
+for (const fault of ['none', 'orders-cut-in-drain'] as const) {
+  const cut = fault === 'orders-cut-in-drain';
+  test(
+    cut
+      ? 'orders-cut-in-drain processes an order in flight at SIGTERM, then drops its connection unanswered'
+      : 'without a fault, an order in flight at SIGTERM is processed and answered 201 during the drain',
+    BOUND,
+    async () => {
+      const service = await startService({ FAULT: fault, WORK_DELAY_MS: '1500', SHUTDOWN_DELAY_MS: '3000' });
+      try {
+        const pending = request(`${service.baseUrl}/orders`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ id: 'order-1' }),
+        }).then(
+          (response) => response.statusCode,
+          (error: { code?: string }) => error.code ?? 'error',
+        );
+        await servingAtLeast(service, 1);
+        service.child.kill('SIGTERM');
+        assert.equal(await pending, cut ? 'UND_ERR_SOCKET' : 201);
+        await service.exited;
+        assert.deepEqual(
+          service.logs.filter((entry) => entry.msg === 'order processed').map((entry) => entry.orderId),
+          ['order-1'],
+          'processed once either way',
+        );
+      } finally {
+        service.child.kill('SIGKILL');
+      }
     },
   );
 }

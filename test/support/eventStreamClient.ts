@@ -1,11 +1,7 @@
 import http from 'node:http';
+import { EventStreamParser, type StreamEvent } from '../../loadtest/eventStreamParser.js';
 
-/** One Server-Sent Event as a client sees it: its type ('message' unless named), data and retry. */
-export interface StreamEvent {
-  event: string;
-  data: string;
-  retry?: number;
-}
+export type { StreamEvent };
 
 export interface OpenStream {
   status: number;
@@ -30,18 +26,9 @@ export function openStream(url: string): Promise<OpenStream> {
   return new Promise((resolve, reject) => {
     const req = http.get(url, { agent: false, headers: { Accept: 'text/event-stream' } }, (res) => {
       const events: StreamEvent[] = [];
-      let buffered = '';
+      const parser = new EventStreamParser();
       res.setEncoding('utf8');
-      res.on('data', (chunk: string) => {
-        buffered += chunk;
-        let end: number;
-        while ((end = buffered.indexOf('\n\n')) >= 0) {
-          const block = buffered.slice(0, end);
-          buffered = buffered.slice(end + 2);
-          const event = parseEvent(block);
-          if (event) events.push(event);
-        }
-      });
+      res.on('data', (chunk: string) => events.push(...parser.push(chunk)));
       const ended = new Promise<string>((settle) => {
         res.on('end', () => settle('end'));
         res.on('aborted', () => settle('aborted'));
@@ -58,21 +45,4 @@ export function openStream(url: string): Promise<OpenStream> {
     });
     req.on('error', reject);
   });
-}
-
-function parseEvent(block: string): StreamEvent | undefined {
-  const event: StreamEvent = { event: 'message', data: '' };
-  const data: string[] = [];
-  for (const line of block.split('\n')) {
-    if (line === '' || line.startsWith(':')) continue;
-    const colon = line.indexOf(':');
-    const field = colon < 0 ? line : line.slice(0, colon);
-    const value = colon < 0 ? '' : line.slice(colon + 1).replace(/^ /, '');
-    if (field === 'event') event.event = value;
-    else if (field === 'data') data.push(value);
-    else if (field === 'retry' && /^\d+$/.test(value)) event.retry = Number(value);
-  }
-  if (data.length === 0) return undefined;
-  event.data = data.join('\n');
-  return event;
 }

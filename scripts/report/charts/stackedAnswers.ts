@@ -19,8 +19,12 @@ export function stackedAnswers(
   series: readonly AnswerSeries[],
   yTitle: string,
   plugins: Record<string, unknown> = {},
+  /** The red stack on top: the failed requests, unless the chart counts failures of another kind. */
+  failures: { label: string; perSecond: readonly number[] } = {
+    label: 'failed',
+    perSecond: report.timeseries.failed,
+  },
 ) {
-  const { timeseries: ts } = report;
   return {
     type: 'bar' as const,
     data: {
@@ -31,7 +35,12 @@ export function stackedAnswers(
           backgroundColor: s.color,
           ...bar,
         })),
-        { label: 'failed', data: perSecond(report, ts.failed), backgroundColor: COLORS.failed, ...bar },
+        {
+          label: failures.label,
+          data: perSecond(report, [...failures.perSecond]),
+          backgroundColor: COLORS.failed,
+          ...bar,
+        },
       ],
     },
     options: {

@@ -63,3 +63,31 @@ test('the local kubelet syncs each pod every 75 s, as measured on the real clust
   assert.equal(parseRolloutFlags(['--kubelet-sync', '5']).kubeletSyncMs, 5000);
   assert.throws(() => parseRolloutFlags(['--kubelet-sync', '0']), /^UsageError: Invalid --kubelet-sync "0"/);
 });
+
+test('--mix and --streams default to none, or to what the scenario needs to show its damage; the flag wins', () => {
+  assert.deepEqual([parseRolloutFlags([]).mix, parseRolloutFlags([]).streams], [{ get: 100, post: 0 }, 0]);
+  assert.equal(parseRolloutFlags(['--scenario', 'no-stream-drain']).streams, 50);
+  assert.deepEqual(parseRolloutFlags(['--scenario', 'orders-cut-in-drain']).mix, { get: 80, post: 20 });
+  assert.equal(parseRolloutFlags(['--scenario', 'no-stream-drain', '--streams', '5']).streams, 5);
+  assert.deepEqual(parseRolloutFlags(['--mix', 'get:80,post:20', '--streams', '50']).mix, {
+    get: 80,
+    post: 20,
+  });
+});
+
+test('--mix and --streams are one plain line when bad, and refused with a load that cannot send them', () => {
+  assert.throws(
+    () => parseRolloutFlags(['--mix', 'get:70,post:20']),
+    /^UsageError: Invalid --mix "get:70,post:20": the percentages add up to 90, not 100\.$/,
+  );
+  assert.throws(
+    () => parseRolloutFlags(['--streams', '1001']),
+    /Invalid --streams "1001": expected a whole number of streams from 0 to 1000\./,
+  );
+  for (const load of ['k6', 'none'])
+    assert.throws(
+      () => parseRolloutFlags(['--streams', '3', '--load', load]),
+      (error: Error) => error instanceof UsageError && error.message.includes(`not --load ${load}`),
+    );
+  assert.equal(parseRolloutFlags(['--mix', 'get:100', '--load', 'k6']).load, 'k6', 'GETs only: k6 is fine');
+});

@@ -1,20 +1,36 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { fidelityRows } from '../../../scripts/fidelity/fidelityRows.js';
+import { fidelityRows, judgedByOrders } from '../../../scripts/fidelity/fidelityRows.js';
 import { SCENARIOS } from '../../../scripts/scenarios/scenarios.js';
 
-test('every scenario that removes a protection has a row with keep-alive on and one with it off; a configuration change one, on', () => {
+test('every scenario that removes a protection has a row with keep-alive on and one with it off; a configuration change, or a scenario that names its settings, only those', () => {
   const rows = fidelityRows();
-  for (const scenario of SCENARIOS.filter((s) => s.protection !== 'fault')) {
+  for (const scenario of SCENARIOS.filter((s) => s.protection !== 'fault' && !judgedByOrders(s))) {
     const mine = rows.filter(
       (row) =>
         row.scenario === scenario.name &&
         row.rate === (scenario.matrixRate ?? 100) &&
         row.extraFlags.length === 0,
     );
-    const expected = scenario.change === 'code' ? [false, true] : [true];
+    const expected = [
+      ...(scenario.keepAliveModes ?? (scenario.change === 'code' ? [true, false] : [true])),
+    ].sort();
     assert.deepEqual(mine.map((row) => row.keepAlive).sort(), expected, scenario.name);
   }
+});
+
+test('a scenario judged by its POSTs has no row until the cluster targets read their pods’ logs', () => {
+  assert.deepEqual(
+    SCENARIOS.filter(judgedByOrders).map((s) => s.name),
+    ['orders-cut-in-drain'],
+  );
+  assert.ok(!fidelityRows().some((row) => row.scenario === 'orders-cut-in-drain'));
+  assert.deepEqual(
+    fidelityRows()
+      .filter((row) => row.scenario === 'no-stream-drain')
+      .map((row) => row.expected),
+    Array(2).fill({ kind: 'drops', drops: 'none', failing: ['streams-ended-cleanly'] }),
+  );
 });
 
 test('the configuration rows expect what their scenario says of the configuration', () => {

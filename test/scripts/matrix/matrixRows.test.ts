@@ -3,10 +3,10 @@ import { test } from 'node:test';
 import { matrixRows } from '../../../scripts/matrix/matrixRows.js';
 import { keepsEveryProtection, SCENARIOS } from '../../../scripts/scenarios/scenarios.js';
 
-test('runs every scenario that removes a protection with keep-alive on and off, a configuration change with it on', () => {
+test('runs every scenario that removes a protection with keep-alive on and off, a configuration change (or a scenario that names its settings) as it says', () => {
   const rows = matrixRows();
   for (const scenario of SCENARIOS.filter((s) => s.protection !== 'fault')) {
-    const keepAlives = scenario.change === 'code' ? [true, false] : [true];
+    const keepAlives = scenario.keepAliveModes ?? (scenario.change === 'code' ? [true, false] : [true]);
     assert.equal(
       rows.filter((r) => r.scenario === scenario.name && r.propagationLagS === 1).length >= keepAlives.length,
       true,
@@ -70,4 +70,16 @@ test("expects no-connection-close's keep-alive drops from the built-in generator
     'with keep-alive off nothing is reused, so nothing is retried',
   );
   assert.ok(rows.every((r) => r.load === 'builtin'));
+});
+
+test('the stream and order controls expect their failure kind: streams cut in both settings, ambiguous orders with keep-alive on only', () => {
+  const rows = matrixRows().filter((r) => ['no-stream-drain', 'orders-cut-in-drain'].includes(r.scenario));
+  assert.deepEqual(
+    rows.map((r) => [r.id, r.expected, r.expectedFailing]),
+    [
+      ['no-stream-drain-keepalive-on', 'none', ['streams-ended-cleanly']],
+      ['no-stream-drain-keepalive-off', 'none', ['streams-ended-cleanly']],
+      ['orders-cut-in-drain-keepalive-on', 'some', ['orders-none-ambiguous']],
+    ],
+  );
 });

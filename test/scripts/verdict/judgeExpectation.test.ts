@@ -55,3 +55,29 @@ test('consistent configuration needs the configuration check passed', () => {
     'a check that did not run is not a pass',
   );
 });
+
+test("a scenario's failure kind matches only when its check failed: streams cut with 0 dropped, ambiguous orders with drops", () => {
+  const streamsCut = { drops: 'none', failing: ['streams-ended-cleanly'] } as const;
+  assert.equal(
+    matchesExpectation(streamsCut, report(0, { 'streams-ended-cleanly': false, 'rollout-completed': true })),
+    true,
+  );
+  assert.equal(
+    matchesExpectation(streamsCut, report(0, { 'streams-ended-cleanly': true })),
+    false,
+    'no stream was cut',
+  );
+  assert.equal(matchesExpectation(streamsCut, report(0, {})), false, 'the streams were never judged');
+  assert.equal(
+    matchesExpectation(streamsCut, report(0, { 'streams-ended-cleanly': false, 'load-delivered': false })),
+    false,
+    'another check failed too',
+  );
+  const ambiguous = { drops: 'some', failing: ['orders-none-ambiguous'] } as const;
+  assert.equal(matchesExpectation(ambiguous, report(4, { 'orders-none-ambiguous': false })), true);
+  assert.equal(
+    matchesExpectation(ambiguous, report(4, { 'orders-none-ambiguous': true })),
+    false,
+    'drops, but no ambiguous order',
+  );
+});
