@@ -14,10 +14,10 @@ kind_node_key() {
       echo "$file $mode $(sha256sum "$file" | cut -d' ' -f1)"
     done)
     for name in kube-apiserver kube-controller-manager kube-scheduler kube-proxy kubelet etcd pause; do
-      awk -v n="$name" '$2 == n { print }' "$bin_dir/SHA256SUMS" 2>/dev/null | tail -1
+      [ ! -f "$bin_dir/SHA256SUMS" ] || awk -v n="$name" '$2 == n { print }' "$bin_dir/SHA256SUMS" | tail -1
     done
     for name in kubeadm kubectl coredns; do
-      awk -v n="$name" '$2 == n { print }' "$kind_bin_dir/SHA256SUMS" 2>/dev/null | tail -1
+      [ ! -f "$kind_bin_dir/SHA256SUMS" ] || awk -v n="$name" '$2 == n { print }' "$kind_bin_dir/SHA256SUMS" | tail -1
     done
   } | sha256sum | cut -c1-16
 }
