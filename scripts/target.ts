@@ -69,6 +69,8 @@ export interface TargetOptions {
   image: string | null;
   keepCluster: boolean;
   recreateCluster: boolean;
+  /** kind: the node image for `kind create cluster --image` (--kind-node-image, KIND_NODE_IMAGE); null: the config's. */
+  kindNodeImage: string | null;
   /** kube: publish the Service on NodePort 30080 and load 127.0.0.1 there. */
   nodePort: boolean;
 }

@@ -13,9 +13,16 @@ die() {
 # another folder (CI) finds what an earlier run built, and a change of version builds anew. build.sh writes the
 # checksum of every binary it builds into the manifest; up.sh runs none that does not match it.
 cache_root="${ZDR_CLUSTER_CACHE:-${ZDR_CACHE_DIR:-$HOME/.cache/zero-downtime-rollout}/cluster}"
-build_key="k8s-${KUBERNETES_VERSION}-etcd-${ETCD_VERSION}-$(cat "$cluster_dir"/modules/*/go.mod "$cluster_dir"/modules/*/go.sum "$cluster_dir"/modules/pause/*.go 2>/dev/null | sha256sum | cut -c1-12)"
+# The modules the cluster runs are named one by one: a module only the kind node image needs (coredns) must not
+# change this key, or every CI run would rebuild the cluster cold.
+cluster_modules="etcd kubernetes pause"
+build_key="k8s-${KUBERNETES_VERSION}-etcd-${ETCD_VERSION}-$(for f in go.mod go.sum; do for m in $cluster_modules; do [ ! -f "$cluster_dir/modules/$m/$f" ] || cat "$cluster_dir/modules/$m/$f"; done; done | cat - "$cluster_dir"/modules/pause/*.go | sha256sum | cut -c1-12)"
 bin_dir="$cache_root/bin/$build_key"
 manifest="$bin_dir/SHA256SUMS"
+# What only the kind node image needs (kubeadm and kubectl from cluster/modules/kind-node, the same requirements as
+# the cluster's; CoreDNS at the version kubeadm pins): a folder and key of their own.
+kind_node_key="kind-node-${KUBERNETES_VERSION}-$(cat "$cluster_dir"/modules/kind-node/go.mod "$cluster_dir"/modules/kind-node/go.sum "$cluster_dir"/modules/coredns/go.mod "$cluster_dir"/modules/coredns/go.sum 2>/dev/null | sha256sum | cut -c1-12)"
+kind_bin_dir="$cache_root/bin/$kind_node_key"
 
 # check_folder NAME VALUE: a folder the cluster makes and later removes whole. An absolute, normalized path of
 # plain characters (mountinfo and awk see it as we do), never / itself.
@@ -153,11 +160,11 @@ marker_ok() {
 # owned KEY: every value the state's marker records for KEY (what up.sh made), one a line.
 owned() { sed -n "s/^$1=//p" "$state_dir/$marker_name" 2>/dev/null; }
 
-# verify_binary NAME: the binary is the one build.sh built (its checksum as in the manifest).
+# verify_binary NAME [DIR]: the binary is the one build.sh built (its checksum as in DIR's manifest; DIR: bin_dir).
 verify_binary() {
-  local expected
-  expected=$(awk -v n="$1" '$2 == n { print $1 }' "$manifest" 2>/dev/null | tail -1)
-  [ -n "$expected" ] && [ "$(sha256sum "$bin_dir/$1" 2>/dev/null | cut -d' ' -f1)" = "$expected" ]
+  local expected dir=${2:-$bin_dir}
+  expected=$(awk -v n="$1" '$2 == n { print $1 }' "$dir/SHA256SUMS" 2>/dev/null | tail -1)
+  [ -n "$expected" ] && [ "$(sha256sum "$dir/$1" 2>/dev/null | cut -d' ' -f1)" = "$expected" ]
 }
 
 # foreign_kubernetes: one line for each sign of another Kubernetes on this machine's network (its iptables chains,

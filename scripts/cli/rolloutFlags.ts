@@ -85,6 +85,9 @@ ${scenarioLines()}
   --image NAME                    kind/kube targets: image repository (default hello)
   --keep-cluster on|off           kind target: keep the cluster afterwards (default on)
   --recreate-cluster              kind target: delete an existing cluster zero-downtime and create it afresh
+  --kind-node-image IMG           kind target: the node image of a cluster it creates (default KIND_NODE_IMAGE,
+                                  else k8s/kind/cluster.yaml's pinned kindest/node; offline, build one with
+                                  npm run kind:node-image)
                                   (for a stopped or half-made one, or one with another --lb-port)
   --node-port on|off              kube target: publish the Service on NodePort 30080 and send load to
                                   127.0.0.1:30080, for a cluster whose kube-proxy serves NodePorts on loopback
@@ -157,6 +160,7 @@ const ROLLOUT_ARGS = {
   image: { type: 'string' },
   'keep-cluster': { type: 'string' },
   'recreate-cluster': { type: 'boolean' },
+  'kind-node-image': { type: 'string' },
   'node-port': { type: 'string' },
   'on-fail': { type: 'string' },
   chaos: { type: 'string' },
@@ -205,6 +209,7 @@ export function parseRolloutFlags(argv: readonly string[]): RolloutOptions {
     image: text('image') ?? null,
     keepCluster: choice('keep-cluster', text('keep-cluster'), ['on', 'off'], 'on') === 'on',
     recreateCluster: values['recreate-cluster'] === true,
+    kindNodeImage: text('kind-node-image') ?? null,
     nodePort: choice('node-port', text('node-port'), ['on', 'off'], 'off') === 'on',
     onFail: choice('on-fail', text('on-fail'), ['stop', 'rollback'], 'stop'),
     chaos: choice('chaos', text('chaos'), ['none', 'kill-pod'], 'none'),

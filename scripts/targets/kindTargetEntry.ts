@@ -16,7 +16,10 @@ export const kindTargetEntry: TargetEntry = {
   // k8s/components/kind: NodePort 30080 (mapped to the host by k8s/kind/cluster.yaml), loaded images only.
   components: () => ['kind'],
   componentSets: TARGET_COMPONENT_SETS.kind,
-  ownFlags: [{ name: 'recreate-cluster', why: 'the only target that makes its cluster' }],
+  ownFlags: [
+    { name: 'recreate-cluster', why: 'the only target that makes its cluster' },
+    { name: 'kind-node-image', why: 'the only target that makes its cluster' },
+  ],
   async detect() {
     const missing = TOOLS.filter((tool) => findOnPath(tool) === null);
     if (missing.length > 0) return { usable: false, reason: `${missing.join(', ')} not found on PATH` };
@@ -36,6 +39,7 @@ export const kindTargetEntry: TargetEntry = {
         clusterName: KIND_CLUSTER_NAME,
         keepCluster: options.keepCluster,
         recreateCluster: options.recreateCluster,
+        kindNodeImage: options.kindNodeImage || process.env.KIND_NODE_IMAGE || null,
         nodeImage: process.env.NODE_IMAGE || null,
         clusterConfig,
         // --lb-port on kind changes the cluster's port mapping (k8s/kind/cluster.yaml's by default).

@@ -29,6 +29,8 @@ export interface KindClusterSpec {
   /** The config file, for `--config FILE`; or, with another host port than the file's, its text for `--config -`. */
   configPath: string;
   configText: string | null;
+  /** `--image IMG`: every node's image in place of the config's (kind's createcluster.go); null: the config's. */
+  nodeImage: string | null;
   log: (line: string) => void;
 }
 
@@ -106,6 +108,7 @@ export async function createKindCluster(
     name,
     '--config',
     spec.configText === null ? spec.configPath : '-',
+    ...(spec.nodeImage === null ? [] : ['--image', spec.nodeImage]),
   ];
   const created = await run.run('kind', [...args, '--wait', WAIT_FOR_READY], {
     timeoutMs: 15 * 60_000,

@@ -22,6 +22,8 @@ export interface KindTargetOptions {
   keepCluster: boolean;
   /** Delete an existing cluster of that name first, and create it afresh. */
   recreateCluster: boolean;
+  /** `kind create cluster --image`: every node's image, in place of the config's; null: the config's. */
+  kindNodeImage: string | null;
   outDir: string;
   repoRoot: string;
   /** Base image build argument for the Dockerfile (NODE_IMAGE), passed through when set. */
@@ -58,6 +60,7 @@ export function createKindTarget(options: KindTargetOptions): Target {
     hostPort: options.hostPort,
     configPath: options.clusterConfig.path,
     configText: ownPort ? withHostPort(options.clusterConfig, options.hostPort) : null,
+    nodeImage: options.kindNodeImage,
     log: options.log,
   };
   return createClusterTarget({

@@ -206,3 +206,25 @@ test('refuses --recreate-cluster on a target that makes no cluster, in one line'
     'demo:rollout: --recreate-cluster goes with --target kind (the only target that makes its cluster).\n',
   );
 });
+
+test('--kind-node-image (or KIND_NODE_IMAGE) creates every node from that image: kind create --image', async () => {
+  const image = 'zero-downtime.local/kind-node:v1.36.5';
+  const expected = `kind create cluster --name zero-downtime --config k8s/kind/cluster.yaml --image ${image} --wait 120s`;
+  const flag = await runKindCli(['--target', 'kind', '--kind-node-image', image], {
+    env: { STANDIN_KIND_CREATE: 'no-image' },
+  });
+  assert.ok(commandLines(flag.calls).includes(expected), commandLines(flag.calls).join('\n'));
+  const variable = await runKindCli(['--target', 'kind'], {
+    env: { STANDIN_KIND_CREATE: 'no-image', KIND_NODE_IMAGE: image },
+  });
+  assert.ok(commandLines(variable.calls).includes(expected), commandLines(variable.calls).join('\n'));
+});
+
+test('refuses --kind-node-image on a target that makes no cluster, in one line', async () => {
+  const result = await runKindCli(['--target', 'local', '--kind-node-image', 'x:y']);
+  assert.equal(result.code, 2);
+  assert.equal(
+    result.stderr,
+    'demo:rollout: --kind-node-image goes with --target kind (the only target that makes its cluster).\n',
+  );
+});
