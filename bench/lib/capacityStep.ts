@@ -1,6 +1,6 @@
-import { isFailed } from '../scripts/model.js';
-import { createOpenModelGenerator } from '../loadtest/openModelGenerator.js';
-import { quantile } from '../loadtest/quantile.js';
+import { isFailed } from '../../scripts/model.js';
+import { createOpenModelGenerator } from '../../loadtest/openModelGenerator.js';
+import { quantile } from '../../loadtest/quantile.js';
 import { processCpuMs } from './processCpu.js';
 
 export interface CapacityStep {
