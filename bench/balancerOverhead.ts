@@ -19,11 +19,11 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 
-import { judged, quickFlag, round, startBench, type Figure } from './benchResult.js';
-import { closedLoopPhase, type PhaseResult } from './closedLoopPhase.js';
-import { startHaproxy, type RunningHaproxy } from './haproxy.js';
+import { judged, quickFlag, round, startBench, type Figure } from './lib/benchResult.js';
+import { closedLoopPhase, type PhaseResult } from './lib/closedLoopPhase.js';
+import { startHaproxy, type RunningHaproxy } from './lib/haproxy.js';
 import { summarizeProfileIn, type ProfileSummary } from './cpuProfileSummary.js';
-import { processCpuMs } from './processCpu.js';
+import { processCpuMs } from './lib/processCpu.js';
 
 const quick = quickFlag(process.argv.slice(2), 'bench:balancer');
 const PHASE_MS = quick ? 500 : 3000;

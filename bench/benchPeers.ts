@@ -2,9 +2,9 @@
  * `npm run bench:peers`: what the benchmarks measure against, ready before they run (CI runs this on a
  * fresh machine): vegeta built into the bench's cache if missing, and HAProxy found. No options.
  */
-import { failBench } from './benchResult.js';
-import { haproxyVersion } from './haproxy.js';
-import { ensureVegeta } from './vegeta.js';
+import { failBench } from './lib/benchResult.js';
+import { haproxyVersion } from './lib/haproxy.js';
+import { ensureVegeta } from './lib/vegeta.js';
 
 function main(): void {
   if (process.argv.length > 2) {

@@ -9,12 +9,20 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { autocannonMax } from './autocannonMax.js';
+import { autocannonMax } from './lib/autocannonMax.js';
 import { summarizeProfileIn, type ProfileSummary } from './cpuProfileSummary.js';
-import { benchRoot, failBench, judged, quickFlag, round, startBench, type Figure } from './benchResult.js';
-import { runGeneratorStep, type GeneratorStep } from './generatorStep.js';
-import { spawnServer } from './spawnServer.js';
-import { ensureVegeta, runVegetaStep } from './vegeta.js';
+import {
+  benchRoot,
+  failBench,
+  judged,
+  quickFlag,
+  round,
+  startBench,
+  type Figure,
+} from './lib/benchResult.js';
+import { runGeneratorStep, type GeneratorStep } from './lib/generatorStep.js';
+import { spawnServer } from './lib/spawnServer.js';
+import { ensureVegeta, runVegetaStep } from './lib/vegeta.js';
 
 const quick = quickFlag(process.argv.slice(2), 'bench:generator');
 const cfg = quick
@@ -46,7 +54,9 @@ const line = (name: string, s: GeneratorStep) =>
 
 async function main(): Promise<void> {
   const bench = startBench('generator', 'Load generator', quick);
-  const server = await spawnServer(path.join(benchRoot, 'dist/bench/bareServer.js'), { WORK_DELAY_MS: '0' });
+  const server = await spawnServer(path.join(benchRoot, 'dist/bench/lib/bareServer.js'), {
+    WORK_DELAY_MS: '0',
+  });
   const url = `http://127.0.0.1:${server.port}`;
   try {
     ensureVegeta();

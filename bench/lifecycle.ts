@@ -7,8 +7,8 @@
  */
 import path from 'node:path';
 import { quantile } from '../loadtest/quantile.js';
-import { failBench, judged, quickFlag, startBench, type Figure } from './benchResult.js';
-import { timeToExit, type ExitRun } from './timeToExit.js';
+import { failBench, judged, quickFlag, startBench, type Figure } from './lib/benchResult.js';
+import { timeToExit, type ExitRun } from './lib/timeToExit.js';
 
 const quick = quickFlag(process.argv.slice(2), 'bench:lifecycle');
 const runs = quick ? 1 : 5;

@@ -11,11 +11,19 @@ import { quantile } from '../loadtest/quantile.js';
 import { deploymentSettings } from '../scripts/manifests/deploymentSettings.js';
 import { overlayDir } from '../scripts/manifests/overlays.js';
 import { renderKustomization } from '../scripts/manifests/renderKustomization.js';
-import { benchRoot, failBench, judged, quickFlag, round, startBench, type Figure } from './benchResult.js';
-import { replicaOverlay } from './replicaOverlay.js';
-import { runLocalRollout } from './rolloutRun.js';
-import { spawnServer } from './spawnServer.js';
-import { theoreticalRolloutMs } from './theoreticalRolloutMs.js';
+import {
+  benchRoot,
+  failBench,
+  judged,
+  quickFlag,
+  round,
+  startBench,
+  type Figure,
+} from './lib/benchResult.js';
+import { replicaOverlay } from './lib/replicaOverlay.js';
+import { runLocalRollout } from './lib/rolloutRun.js';
+import { spawnServer } from './lib/spawnServer.js';
+import { theoreticalRolloutMs } from './lib/theoreticalRolloutMs.js';
 
 const quick = quickFlag(process.argv.slice(2), 'bench:rollout');
 const cfg = quick
@@ -99,7 +107,7 @@ async function main(): Promise<void> {
     }
     const notes = [
       'minimum = ceil(replicas / maxSurge) × (startup probe passes + readiness passes + minReadySeconds), ' +
-        'with maxUnavailable 0 (bench/theoreticalRolloutMs.ts). The startup probe checks at t = 0, 1 s, 2 s, ... ' +
+        'with maxUnavailable 0 (bench/lib/theoreticalRolloutMs.ts). The startup probe checks at t = 0, 1 s, 2 s, ... ' +
         'from container start, so a process listening after L ms passes at ceil(L / 1 s) s. The ratio uses the ' +
         `measured median spawn → listen of v2 (${listen} ms, idle machine); the strict bound uses 0.`,
       'Drain is not on the critical path: rollout-complete counts non-terminating pods only ' +

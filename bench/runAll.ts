@@ -6,7 +6,7 @@
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { quickFlag } from './benchResult.js';
+import { quickFlag } from './lib/benchResult.js';
 import { PARTS } from './writeResults.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));

@@ -9,8 +9,8 @@
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { failBench, judged, quickFlag, round, startBench, type Figure } from './benchResult.js';
-import { cliRollout } from './cliRollout.js';
+import { failBench, judged, quickFlag, round, startBench, type Figure } from './lib/benchResult.js';
+import { cliRollout } from './lib/cliRollout.js';
 
 const quick = quickFlag(process.argv.slice(2), 'bench:scale');
 // 2,000 rps × (25 s warm-up + ~11 s rollout + ~6 s for the old pods to drain + 25 s cool-down) ≈ 132,000.

@@ -11,14 +11,14 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { judged, startBench, type Figure } from './benchResult.js';
-import { runCapacityStep } from './capacityStep.js';
-import type { CapacityStep } from './capacityStep.js';
-import { spawnServer } from './spawnServer.js';
-import type { SpawnedServer } from './spawnServer.js';
+import { judged, startBench, type Figure } from './lib/benchResult.js';
+import { runCapacityStep } from './lib/capacityStep.js';
+import type { CapacityStep } from './lib/capacityStep.js';
+import { spawnServer } from './lib/spawnServer.js';
+import type { SpawnedServer } from './lib/spawnServer.js';
 import { quantile } from '../loadtest/quantile.js';
-import { imageReadyOrWhyNot } from './imageReady.js';
-import { importCosts } from './importCost.js';
+import { imageReadyOrWhyNot } from './lib/imageReady.js';
+import { importCosts } from './lib/importCost.js';
 import { summarizeProfileIn, type ProfileSummary } from './cpuProfileSummary.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url)); // dist/bench
@@ -29,7 +29,7 @@ const env = { APP_VERSION: '2', WORK_DELAY_MS: String(workDelayMs), LOG_LEVEL: '
 
 const servers = [
   { name: 'service', script: path.join(root, 'dist/service/main.js') },
-  { name: 'bare', script: path.join(here, 'bareServer.js') },
+  { name: 'bare', script: path.join(here, 'lib/bareServer.js') },
 ];
 
 function parseArgs(argv: string[]) {

@@ -13,7 +13,7 @@ import {
   resultsDir,
   type BenchResult,
   type Figure,
-} from './benchResult.js';
+} from './lib/benchResult.js';
 
 export const PARTS = ['service', 'balancer', 'generator', 'rollout', 'lifecycle', 'scale'] as const;
 

@@ -1,11 +1,10 @@
-import { spawn } from 'node:child_process';
-import type { ChildProcess } from 'node:child_process';
-import { closeSync, mkdirSync, openSync, rmSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { K6SampleCollector } from './k6Samples.js';
 import { readK6Thresholds } from './k6Summary.js';
 import type { LoadGenerator, LoadProgress, LoadResult } from './loadGenerator.js';
+import { deferred, startLoadProcess, type LoadProcess, type LoadProcessExit } from './loadProcess.js';
 import { NdjsonTail } from './ndjsonTail.js';
 
 export interface K6Options {
@@ -122,20 +121,12 @@ class K6Generator implements LoadGenerator {
   private readonly files: K6Files;
   private readonly collector = new K6SampleCollector();
   private readonly tail: NdjsonTail;
-  private child: ChildProcess | null = null;
-  private poller: NodeJS.Timeout | null = null;
-  private spawnedAt = 0;
+  private process: LoadProcess | null = null;
   private stopRequestedAt: number | null = null;
-  private exit: { code: number | null; signal: NodeJS.Signals | null; at: number; error?: Error } | null =
-    null;
-  private readonly exited: Promise<void>;
-  private resolveExited: () => void = () => undefined;
-  private readonly startedOutput: Promise<void>;
-  private resolveStarted: () => void = () => undefined;
+  // Asked for before start() too: they follow the process once there is one.
+  private readonly startedOutput = deferred();
+  private readonly exited = deferred();
   private stopping: Promise<LoadResult> | null = null;
-  private readonly killOnExit = (): void => {
-    this.child?.kill('SIGKILL');
-  };
 
   constructor(private readonly o: K6Options) {
     if (!(o.rate > 0) || !Number.isFinite(o.rate)) throw new RangeError(`rate must be > 0, got ${o.rate}`);
@@ -145,56 +136,40 @@ class K6Generator implements LoadGenerator {
     this.invocation = k6Invocation(o);
     this.files = this.invocation.files;
     this.tail = new NdjsonTail(this.files.output, (line) => {
-      this.resolveStarted();
+      this.process?.markStarted();
       this.collector.push(line);
     });
-    this.exited = new Promise((resolve) => (this.resolveExited = resolve));
-    this.startedOutput = new Promise((resolve) => (this.resolveStarted = resolve));
   }
 
   start(): void {
-    if (this.child !== null || this.exit !== null) throw new Error('load generator already started');
+    if (this.process !== null) throw new Error('load generator already started');
     mkdirSync(this.o.outDir, { recursive: true });
     // A summary left over from an earlier run would lend its verdict to this one.
     for (const file of [this.files.output, this.files.summary, this.files.dashboard])
       rmSync(file, { force: true });
-    const log = openSync(this.files.log, 'w');
-    this.spawnedAt = Date.now();
-    try {
-      const { command, args, env } = this.invocation;
-      this.child = spawn(command, args, {
-        env: { ...(this.o.env ?? process.env), ...env },
-        stdio: ['ignore', log, log],
-        detached: true,
-      });
-    } finally {
-      closeSync(log);
-    }
-    this.child.once('error', (error) => this.onExit(null, null, error));
-    this.child.once('exit', (code, signal) => this.onExit(code, signal));
-    process.once('exit', this.killOnExit);
-    this.poller = setInterval(
-      () => void this.tail.poll().catch(() => undefined),
-      this.o.pollIntervalMs ?? 1000,
-    );
-    this.poller.unref();
-  }
-
-  private onExit(code: number | null, signal: NodeJS.Signals | null, error?: Error): void {
-    if (this.exit !== null) return;
-    this.exit = { code, signal, at: Date.now(), ...(error ? { error } : {}) };
-    process.removeListener('exit', this.killOnExit);
-    this.resolveStarted();
-    this.resolveExited();
+    writeFileSync(this.files.log, '');
+    const { command, args, env } = this.invocation;
+    const proc = startLoadProcess({
+      command,
+      args,
+      env: { ...(this.o.env ?? process.env), ...env },
+      logFile: this.files.log,
+      stdout: 'log',
+      tail: this.tail,
+      pollIntervalMs: this.o.pollIntervalMs ?? 1000,
+    });
+    this.process = proc;
+    void proc.started.then(this.startedOutput.resolve);
+    void proc.exited.then(this.exited.resolve);
   }
 
   /** k6 says nothing when it begins: its first line of JSON output is the sign (read at each poll). */
   started(): Promise<void> {
-    return this.startedOutput;
+    return this.startedOutput.promise;
   }
 
   finished(): Promise<void> {
-    return this.exited;
+    return this.exited.promise;
   }
 
   progress(): LoadProgress {
@@ -208,37 +183,19 @@ class K6Generator implements LoadGenerator {
   }
 
   stop(): Promise<LoadResult> {
-    if (this.child === null) return Promise.reject(new Error('load generator was never started'));
-    this.stopping ??= this.stopAndCollect(this.child);
+    const proc = this.process;
+    if (proc === null) return Promise.reject(new Error('load generator was never started'));
+    this.stopping ??= (async () => {
+      const plan = { signal: 'SIGINT' as const, graceMs: this.o.stopTimeoutMs ?? 60_000, killWaitMs: 5000 };
+      this.stopRequestedAt = await proc.stop(plan);
+      return this.result(proc);
+    })();
     return this.stopping;
   }
 
-  private async stopAndCollect(child: ChildProcess): Promise<LoadResult> {
-    if (this.exit === null) {
-      this.stopRequestedAt = Date.now();
-      child.kill('SIGINT');
-      if (!(await this.exitWithin(this.o.stopTimeoutMs ?? 60_000))) {
-        child.kill('SIGKILL');
-        await this.exitWithin(5000);
-      }
-    }
-    if (this.poller !== null) clearInterval(this.poller);
-    await this.tail.finish();
-    return this.result();
-  }
-
-  private async exitWithin(ms: number): Promise<boolean> {
-    let timer: NodeJS.Timeout | undefined;
-    const inTime = await Promise.race([
-      this.exited.then(() => true),
-      new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), ms))),
-    ]);
-    clearTimeout(timer);
-    return inTime;
-  }
-
-  private async result(): Promise<LoadResult> {
-    const exit = this.exit;
+  private async result(proc: LoadProcess): Promise<LoadResult> {
+    const exit = proc.exit();
+    const spawnedAt = proc.spawnedAt;
     const samples = this.collector.sorted();
     const thresholds = await readK6Thresholds(this.files.summary);
     const code = exit?.code ?? null;
@@ -246,14 +203,14 @@ class K6Generator implements LoadGenerator {
     const thresholdsPassed = code === 99 ? false : (thresholds.passed ?? (code === 0 ? true : undefined));
     const stoppedBy = this.stopRequestedAt ?? exit?.at ?? Date.now();
     let first = stoppedBy;
-    let last = this.spawnedAt;
+    let last = spawnedAt;
     let sent = 0;
     for (const s of samples) {
       if (s.startedAt < first) first = s.startedAt;
       if (s.endedAt > last) last = s.endedAt;
       if (s.error !== 'dropped') sent++;
     }
-    if (samples.length === 0) first = this.spawnedAt;
+    if (samples.length === 0) first = spawnedAt;
     // Stopped by us: the requests of the last moments (up to the longest one seen, the timeout at
     // most) may be missing, so they count neither as sent nor as window.
     const lost = this.stopRequestedAt !== null;
@@ -283,14 +240,13 @@ class K6Generator implements LoadGenerator {
       artifacts: { ...this.files },
     };
     if (thresholdsPassed !== undefined) result.thresholdsPassed = thresholdsPassed;
-    const problem = this.problem();
+    const problem = this.problem(exit);
     if (problem !== null) result.problem = problem;
     return result;
   }
 
   /** A sentence when k6 did not run the way a good run does; null when it did. */
-  private problem(): string | null {
-    const exit = this.exit;
+  private problem(exit: LoadProcessExit | null): string | null {
     if (exit === null) return 'k6 did not exit';
     if (exit.error) {
       const missing = (exit.error as NodeJS.ErrnoException).code === 'ENOENT';

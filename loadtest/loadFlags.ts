@@ -50,30 +50,33 @@ function number(flag: string, raw: string | undefined, fallback: number | null, 
   return numberFlag({ name: flag, min, max, unit: 'a number', fallback }, raw, usageError);
 }
 
-export function parseLoadFlags(argv: readonly string[]): LoadFlags {
-  let values: Record<string, string | boolean | undefined>;
+/** Every flag `load` takes (parseArgs' table: what each one means is in LOAD_USAGE). */
+const LOAD_ARGS = {
+  url: { type: 'string' },
+  rate: { type: 'string' },
+  duration: { type: 'string' },
+  'keep-alive': { type: 'string' },
+  timeout: { type: 'string' },
+  out: { type: 'string' },
+  summary: { type: 'string' },
+  mix: { type: 'string' },
+  streams: { type: 'string' },
+  'streams-out': { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+function readLoadArgs(argv: readonly string[]): Record<string, string | boolean | undefined> {
   try {
-    ({ values } = parseArgs({
-      args: [...argv],
-      strict: true,
-      allowPositionals: false,
-      options: {
-        url: { type: 'string' },
-        rate: { type: 'string' },
-        duration: { type: 'string' },
-        'keep-alive': { type: 'string' },
-        timeout: { type: 'string' },
-        out: { type: 'string' },
-        summary: { type: 'string' },
-        mix: { type: 'string' },
-        streams: { type: 'string' },
-        'streams-out': { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    }));
+    return parseArgs({ args: [...argv], strict: true, allowPositionals: false, options: LOAD_ARGS }).values;
   } catch (error) {
-    throw new LoadUsageError(`${String((error as Error).message).split('. ')[0]}. See --help.`);
+    throw new LoadUsageError(`${String((error as Error).message).split('. ')[0]}. See --help.`, {
+      cause: error,
+    });
   }
+}
+
+export function parseLoadFlags(argv: readonly string[]): LoadFlags {
+  const values = readLoadArgs(argv);
   const text = (name: string) => values[name] as string | undefined;
   if (values.help === true) {
     return {

@@ -28,8 +28,10 @@ export function checkOpenModelOptions(o: OpenModelOptions): URL {
   let url: URL;
   try {
     url = new URL(o.baseUrl);
-  } catch {
-    throw new RangeError(`baseUrl must be an http:// URL, got ${JSON.stringify(o.baseUrl)}`);
+  } catch (error) {
+    throw new RangeError(`baseUrl must be an http:// URL, got ${JSON.stringify(o.baseUrl)}`, {
+      cause: error,
+    });
   }
   if (url.protocol !== 'http:') throw new RangeError(`baseUrl must be an http:// URL, got ${o.baseUrl}`);
   if (!(o.rate > 0) || !Number.isFinite(o.rate)) throw new RangeError(`rate must be > 0, got ${o.rate}`);

@@ -1,18 +1,10 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import {
-  closeSync,
-  createWriteStream,
-  mkdirSync,
-  openSync,
-  readFileSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
+import { createWriteStream, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { LoadGenerator, LoadProgress, LoadResult } from './loadGenerator.js';
 import { STARTED_LINE } from './loadFlags.js';
 import type { LoadFigures } from './loadSummary.js';
+import { deferred, startLoadProcess, within, type LoadProcess, type LoadProcessExit } from './loadProcess.js';
 import { NdjsonTail } from './ndjsonTail.js';
 import { formatMix, type RequestMix } from './requestMix.js';
 import { isFailed, type RequestSample } from './requestSample.js';
@@ -53,115 +45,94 @@ export function createProcessLoadGenerator(options: ProcessLoadOptions): LoadGen
   const tail = new NdjsonTail(files.samples, (line) => {
     const sample = JSON.parse(line) as RequestSample;
     samples.push(sample);
-    progress.sent++;
-    progress.completed++;
-    if (isFailed(sample)) progress.failed++;
-    if (sample.status !== null) {
-      const version = sample.version ?? 'unknown';
-      progress.byVersion[version] = (progress.byVersion[version] ?? 0) + 1;
-    }
+    countSample(progress, sample);
   });
-  let child: ChildProcess | null = null;
-  let poller: NodeJS.Timeout | null = null;
-  let exit: { code: number | null; signal: NodeJS.Signals | null } | null = null;
-  let resolveExited: () => void = () => undefined;
-  const exited = new Promise<void>((resolve) => (resolveExited = resolve));
-  let resolveStarted: () => void = () => undefined;
-  const started = new Promise<void>((resolve) => (resolveStarted = resolve));
+  let running: LoadProcess | null = null;
   let stopping: Promise<LoadResult> | null = null;
-  // The harness exiting first (a second Ctrl-C) must not leave the tool loading the Service.
-  const killOnExit = () => child?.kill('SIGKILL');
-
-  const collect = async (): Promise<LoadResult> => {
-    if (poller !== null) clearInterval(poller);
-    await tail.finish();
-    let figures: LoadFigures;
-    try {
-      figures = JSON.parse(readFileSync(files.summary, 'utf8')) as LoadFigures;
-    } catch {
-      throw new Error(
-        `the load tool ended without its summary (exit ${exit?.code ?? exit?.signal ?? '?'}); see ${files.log}`,
-      );
-    }
-    samples.sort((a, b) => a.scheduledAt - b.scheduledAt);
-    const result: LoadResult = { ...figures, samples, inFlightAtStop: 'settled', artifacts: files };
-    if ((options.streams ?? 0) > 0) result.streams = readStreams(files.streams);
-    return result;
-  };
-
+  // Asked for before start() too: they follow the process once there is one.
+  const started = deferred();
+  const exited = deferred();
   return {
     start() {
-      if (child !== null) throw new Error('load generator already started');
-      mkdirSync(options.outDir, { recursive: true });
-      for (const file of [files.samples, files.summary, files.streams]) rmSync(file, { force: true });
-      // Two writers append to the log (the tool's stderr, and its stdout relayed below).
-      writeFileSync(files.log, '');
-      const log = openSync(files.log, 'a');
-      try {
-        const args = [
-          LOAD_CLI,
-          '--url',
-          options.baseUrl,
-          '--rate',
-          String(options.rate),
-          '--duration',
-          String(options.maxDurationMs / 1000),
-          '--keep-alive',
-          options.keepAlive ? 'on' : 'off',
-          '--timeout',
-          String(options.timeoutMs),
-          '--out',
-          files.samples,
-          '--summary',
-          files.summary,
-          ...(options.mix === undefined ? [] : ['--mix', formatMix(options.mix)]),
-          ...(options.streams ? ['--streams', String(options.streams), '--streams-out', files.streams] : []),
-        ];
-        // Its own process group: a Ctrl-C in the terminal reaches the harness, which stops the tool once.
-        child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', log], detached: true });
-      } finally {
-        closeSync(log);
-      }
-      // A SIGTERM before the tool has its handlers would kill it without its samples: stop() waits for this.
-      const logStream = createWriteStream(files.log, { flags: 'a' });
-      child.stdout?.on('data', (chunk: Buffer) => {
-        if (chunk.toString().includes(STARTED_LINE)) resolveStarted();
-        logStream.write(chunk);
-      });
-      child.stdout?.on('end', () => logStream.end());
-      child.once('exit', (code, signal) => {
-        exit = { code, signal };
-        process.removeListener('exit', killOnExit);
-        resolveStarted();
-        resolveExited();
-      });
-      process.once('exit', killOnExit);
-      poller = setInterval(() => void tail.poll().catch(() => undefined), options.pollIntervalMs ?? 250);
-      poller.unref();
+      if (running !== null) throw new Error('load generator already started');
+      running = startLoadTool(options, files, tail);
+      void running.started.then(started.resolve);
+      void running.exited.then(exited.resolve);
     },
-    started: () => started,
-    finished: () => exited,
+    started: () => started.promise,
+    finished: () => exited.promise,
     progress: () => ({ ...progress, byVersion: { ...progress.byVersion } }),
     stop() {
-      if (child === null) return Promise.reject(new Error('load generator was never started'));
-      const running = child;
+      const proc = running;
+      if (proc === null) return Promise.reject(new Error('load generator was never started'));
       stopping ??= (async () => {
-        let waited: NodeJS.Timeout | undefined;
-        await Promise.race([started, new Promise((resolve) => (waited = setTimeout(resolve, 10_000)))]);
-        // Cleared, or it would hold the harness's process open for the rest of the 10 s.
-        clearTimeout(waited);
-        if (exit === null) {
-          running.kill('SIGTERM');
-          // The tool waits at most one request timeout for what is in flight; then some margin.
-          const bound = setTimeout(() => running.kill('SIGKILL'), options.timeoutMs + 10_000);
-          await exited;
-          clearTimeout(bound);
-        }
-        return collect();
+        // A SIGTERM before the tool has its handlers would kill it without its samples: wait for its line.
+        await within(proc.started, 10_000);
+        // The tool waits at most one request timeout for what is in flight; then some margin.
+        await proc.stop({ signal: 'SIGTERM', graceMs: options.timeoutMs + 10_000 });
+        const result = collect(files, samples, proc.exit());
+        if ((options.streams ?? 0) > 0) result.streams = readStreams(files.streams);
+        return result;
       })();
       return stopping;
     },
   };
+}
+
+function countSample(progress: LoadProgress, sample: RequestSample): void {
+  progress.sent++;
+  progress.completed++;
+  if (isFailed(sample)) progress.failed++;
+  if (sample.status !== null) {
+    const version = sample.version ?? 'unknown';
+    progress.byVersion[version] = (progress.byVersion[version] ?? 0) + 1;
+  }
+}
+
+type ToolFiles = { samples: string; summary: string; log: string; streams: string };
+
+function startLoadTool(options: ProcessLoadOptions, files: ToolFiles, tail: NdjsonTail): LoadProcess {
+  mkdirSync(options.outDir, { recursive: true });
+  for (const file of [files.samples, files.summary, files.streams]) rmSync(file, { force: true });
+  // Two writers append to the log (the tool's stderr, and its stdout relayed below).
+  writeFileSync(files.log, '');
+  const args = [
+    LOAD_CLI,
+    ...['--url', options.baseUrl, '--rate', String(options.rate)],
+    ...['--duration', String(options.maxDurationMs / 1000), '--keep-alive', options.keepAlive ? 'on' : 'off'],
+    ...['--timeout', String(options.timeoutMs), '--out', files.samples, '--summary', files.summary],
+    ...(options.mix === undefined ? [] : ['--mix', formatMix(options.mix)]),
+    ...(options.streams ? ['--streams', String(options.streams), '--streams-out', files.streams] : []),
+  ];
+  const proc = startLoadProcess({
+    command: process.execPath,
+    args,
+    logFile: files.log,
+    stdout: 'pipe',
+    tail,
+    pollIntervalMs: options.pollIntervalMs ?? 250,
+  });
+  const logStream = createWriteStream(files.log, { flags: 'a' });
+  proc.child.stdout?.on('data', (chunk: Buffer) => {
+    if (chunk.toString().includes(STARTED_LINE)) proc.markStarted();
+    logStream.write(chunk);
+  });
+  proc.child.stdout?.on('end', () => logStream.end());
+  return proc;
+}
+
+function collect(files: ToolFiles, samples: RequestSample[], exit: LoadProcessExit | null): LoadResult {
+  let figures: LoadFigures;
+  try {
+    figures = JSON.parse(readFileSync(files.summary, 'utf8')) as LoadFigures;
+  } catch (error) {
+    throw new Error(
+      `the load tool ended without its summary (exit ${exit?.code ?? exit?.signal ?? '?'}); see ${files.log}`,
+      { cause: error },
+    );
+  }
+  samples.sort((a, b) => a.scheduledAt - b.scheduledAt);
+  return { ...figures, samples, inFlightAtStop: 'settled', artifacts: files };
 }
 
 /** The streams the tool wrote as each ended (written whole by the time the tool exits). */

@@ -99,17 +99,7 @@ class StreamClient {
 
   open(): void {
     if (this.stopped) return;
-    const stream: StreamSample = {
-      client: this.id,
-      openedAt: Date.now(),
-      firstEventAt: null,
-      endedAt: 0,
-      eventTimes: [],
-      version: null,
-      pod: null,
-      end: '',
-      reconnectGapMs: null,
-    };
+    const stream = newStream(this.id);
     let finalEvent = false;
     let resolveEnded: () => void = () => undefined;
     this.ended = new Promise((resolve) => (resolveEnded = resolve));
@@ -171,4 +161,18 @@ class StreamClient {
     this.current?.destroy();
     return this.ended;
   }
+}
+
+function newStream(client: number): StreamSample {
+  return {
+    client,
+    openedAt: Date.now(),
+    firstEventAt: null,
+    endedAt: 0,
+    eventTimes: [],
+    version: null,
+    pod: null,
+    end: '',
+    reconnectGapMs: null,
+  };
 }

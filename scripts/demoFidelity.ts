@@ -91,9 +91,10 @@ function clusterVersions(context: string): { kubernetes: string; containerd: str
       { stdio: 'pipe' },
     ).toString();
     return { kubernetes: version.serverVersion?.gitVersion ?? 'unknown', containerd: runtime || 'unknown' };
-  } catch {
+  } catch (error) {
     throw new UsageError(
       `no cluster answers on context ${context}: run npm run cluster:up and export the KUBECONFIG it prints`,
+      { cause: error },
     );
   }
 }

@@ -174,7 +174,7 @@ function readArgs(argv: readonly string[]): Record<string, string | boolean | un
       .values;
   } catch (error) {
     // parseArgs explains itself well ("Unknown option '--rat'"); keep its first sentence only.
-    throw new UsageError(`${String((error as Error).message).split('. ')[0]}. See --help.`);
+    throw new UsageError(`${String((error as Error).message).split('. ')[0]}. See --help.`, { cause: error });
   }
 }
 

@@ -53,55 +53,30 @@ export interface ClusterTargetOptions {
 export function createClusterTarget(options: ClusterTargetOptions): Target {
   const listeners: Array<(event: RolloutEvent) => void> = [];
   const podStates = createPodStates();
-  const emit = (event: RolloutEvent) => {
-    podStates.record(event);
-    listeners.forEach((listener) => listener(event));
+  const cluster: ClusterState = {
+    options,
+    kubectl: createKubectl(options.run, {
+      context: options.context,
+      repoRoot: options.repoRoot,
+      image: options.image,
+    }),
+    emit: (event) => {
+      podStates.record(event);
+      listeners.forEach((listener) => listener(event));
+    },
+    pods: null,
+    tornDown: false,
+    diagnosticsPlanned: false,
   };
-  const kubectl = createKubectl(options.run, {
-    context: options.context,
-    repoRoot: options.repoRoot,
-    image: options.image,
-  });
-  let pods: PodWatch | null = null;
-  let tornDown = false;
   let finished: Promise<void> | null = null;
-  let diagnosticsPlanned = false;
-
-  async function apply(overlay: string, waitForAnswer: boolean): Promise<RolloutOutcome> {
-    if (tornDown) return 'interrupted';
-    const version = deploymentSettings(renderKustomization(overlay)).container.env.APP_VERSION ?? 'unknown';
-    await kubectl.apply(overlay);
-    emit({ at: Date.now(), kind: 'rollout-started', detail: path.basename(overlay) });
-    const status = await kubectl.rolloutStatus(options.rolloutTimeoutSeconds ?? 300);
-    if (options.run.dryRun && !diagnosticsPlanned) {
-      diagnosticsPlanned = true;
-      options.log(
-        `if a rollout stalls: pod events, descriptions and logs go to ${path.join(options.outDir, 'cluster')}/`,
-      );
-    }
-    // A Ctrl-C ended `rollout status` along with the harness: no stall, nothing to diagnose.
-    if (tornDown || status.interrupted) return 'interrupted';
-    if (!status.ok) {
-      emit({ at: Date.now(), kind: 'rollout-stalled', detail: status.message });
-      const folder = await saveDiagnostics(kubectl, options.outDir);
-      options.log(
-        `rollout did not complete (${status.message}): pod events, descriptions and logs in ${folder}`,
-      );
-      return 'stalled';
-    }
-    emit({ at: Date.now(), kind: 'rollout-complete', detail: status.message });
-    if (waitForAnswer) await untilFirstVersionAnswers(options, pods, version);
-    return 'complete';
-  }
-
   return {
     name: options.name,
     ...(options.errorKindsNote ? { errorKindsNote: options.errorKindsNote } : {}),
     async up() {
       const facts = await preflight(options.run, options.requiredTools);
       await options.prepare?.(facts);
-      pods = options.observer.watchPods(options.context, emit, options.log);
-      await pods.start();
+      cluster.pods = options.observer.watchPods(options.context, cluster.emit, options.log);
+      await cluster.pods.start();
       return options.serviceUrl;
     },
     async deploy(overlay) {
@@ -109,38 +84,82 @@ export function createClusterTarget(options: ClusterTargetOptions): Target {
       // left behind may serve another configuration than their manifests say (a ConfigMap edited in place
       // reaches a running pod's env never, and its files only at the kubelet's next sync), and applying
       // the same pod template again would not replace them.
-      await kubectl.deleteDeployment();
-      return apply(overlay, true);
+      await cluster.kubectl.deleteDeployment();
+      return apply(cluster, overlay, true);
     },
-    rollOut: (overlay) => apply(overlay, false),
+    rollOut: (overlay) => apply(cluster, overlay, false),
     // Re-applying the earlier overlay is a rollout back to it (what `kubectl rollout undo` amounts to).
-    rollBack: (overlay) => apply(overlay, false),
+    rollBack: (overlay) => apply(cluster, overlay, false),
     async killPod(version) {
       // A plan's pod watch reports no pods: it names the one it would pick.
       const pod = podStates.readyPod(version) ?? (options.run.dryRun ? `<a ready v${version} pod>` : null);
       if (!pod) throw new Error(`no ready pod of version ${version} to kill`);
-      const kill = options.killPod ?? ((name: string) => forceDeletePod(kubectl, name));
-      return { pod, ...(await kill(pod, kubectl)) };
+      const kill = options.killPod ?? ((name: string) => forceDeletePod(cluster.kubectl, name));
+      return { pod, ...(await kill(pod, cluster.kubectl)) };
     },
-    async settle() {
-      const timeoutMs = options.settleTimeoutMs ?? 120_000;
-      if (pods && !(await pods.untilNoneTerminating(timeoutMs))) {
-        options.log(`pods still terminating after ${timeoutMs / 1000} s; going on`);
-      }
-    },
-    podCounts: () => pods?.podCounts() ?? { ready: 0, terminating: 0 },
+    settle: () => settle(cluster),
+    podCounts: () => cluster.pods?.podCounts() ?? { ready: 0, terminating: 0 },
     onEvent(listener) {
       listeners.push(listener);
     },
     teardown() {
       if (!finished) {
-        tornDown = true;
-        pods?.stop();
+        cluster.tornDown = true;
+        cluster.pods?.stop();
         finished = options.finish?.() ?? Promise.resolve();
       }
       return finished;
     },
   };
+}
+
+/** What the target's steps share: its options, kubectl, the pod watch once up, and whether it is torn down. */
+interface ClusterState {
+  readonly options: ClusterTargetOptions;
+  readonly kubectl: Kubectl;
+  readonly emit: (event: RolloutEvent) => void;
+  pods: PodWatch | null;
+  tornDown: boolean;
+  diagnosticsPlanned: boolean;
+}
+
+async function apply(
+  cluster: ClusterState,
+  overlay: string,
+  waitForAnswer: boolean,
+): Promise<RolloutOutcome> {
+  const { options, kubectl, emit } = cluster;
+  if (cluster.tornDown) return 'interrupted';
+  const version = deploymentSettings(renderKustomization(overlay)).container.env.APP_VERSION ?? 'unknown';
+  await kubectl.apply(overlay);
+  emit({ at: Date.now(), kind: 'rollout-started', detail: path.basename(overlay) });
+  const status = await kubectl.rolloutStatus(options.rolloutTimeoutSeconds ?? 300);
+  if (options.run.dryRun && !cluster.diagnosticsPlanned) {
+    cluster.diagnosticsPlanned = true;
+    options.log(
+      `if a rollout stalls: pod events, descriptions and logs go to ${path.join(options.outDir, 'cluster')}/`,
+    );
+  }
+  // A Ctrl-C ended `rollout status` along with the harness: no stall, nothing to diagnose.
+  if (cluster.tornDown || status.interrupted) return 'interrupted';
+  if (!status.ok) {
+    emit({ at: Date.now(), kind: 'rollout-stalled', detail: status.message });
+    const folder = await saveDiagnostics(kubectl, options.outDir);
+    options.log(
+      `rollout did not complete (${status.message}): pod events, descriptions and logs in ${folder}`,
+    );
+    return 'stalled';
+  }
+  emit({ at: Date.now(), kind: 'rollout-complete', detail: status.message });
+  if (waitForAnswer) await untilFirstVersionAnswers(options, cluster.pods, version);
+  return 'complete';
+}
+
+async function settle(cluster: ClusterState): Promise<void> {
+  const timeoutMs = cluster.options.settleTimeoutMs ?? 120_000;
+  if (cluster.pods && !(await cluster.pods.untilNoneTerminating(timeoutMs))) {
+    cluster.options.log(`pods still terminating after ${timeoutMs / 1000} s; going on`);
+  }
 }
 
 /** What the pod watch has said of each pod, so chaos can pick a ready one. */
@@ -181,6 +200,7 @@ async function untilFirstVersionAnswers(
     throw new Error(
       `${error.message}: expose Service hello on that port (a NodePort or LoadBalancer reachable from ` +
         'here, then --lb-port); not `kubectl port-forward`, which pins one pod and would drop requests',
+      { cause: error },
     );
   });
 }

@@ -57,92 +57,116 @@ const WATCH_TIMEOUT_SECONDS = 300;
  * that vanished in the gap are reported as gone. A failed reconnect is retried with back-off, never given up.
  */
 export function watchPods(api: PodApi, options: PodWatchOptions): PodWatch {
-  const pods = createPodBook(options.onEvent);
-  let resourceVersion = '';
-  let current: { abort(): void } | null = null;
-  let stopped = false;
-  let reconnectTimer: NodeJS.Timeout | undefined;
-  let failures = 0;
-  const baseDelay = options.reconnectDelayMs ?? RECONNECT_DELAY_MS;
-
-  const relist = async () => {
-    const list = await api.list();
-    pods.replaceAll(list.items);
-    resourceVersion = list.metadata?.resourceVersion ?? '';
+  const watch: WatchState = {
+    api,
+    options,
+    pods: createPodBook(options.onEvent),
+    baseDelay: options.reconnectDelayMs ?? RECONNECT_DELAY_MS,
+    resourceVersion: '',
+    current: null,
+    stopped: false,
+    reconnectTimer: undefined,
+    failures: 0,
   };
-
-  const onChange = (type: string, object: unknown) => {
-    if (type === 'ERROR') {
-      const status = object as { code?: number; message?: string };
-      if (status.code === 410) resourceVersion = '';
-      options.log(`pod watch: the API server said ${status.code ?? '?'} ${status.message ?? ''}`.trim());
-      return;
-    }
-    const pod = object as V1Pod;
-    resourceVersion = pod.metadata?.resourceVersion ?? resourceVersion;
-    if (type === 'BOOKMARK' || !pod.metadata?.name) return;
-    pods.see(pod.metadata.name, type === 'DELETED' ? null : podState(pod));
-  };
-
-  const scheduleReconnect = (delayMs: number) => {
-    if (stopped) return;
-    reconnectTimer = setTimeout(() => {
-      connect().then(
-        () => (failures = 0),
-        (error: unknown) => {
-          failures++;
-          options.log(`pod watch: reconnect failed (${describe(error)}); trying again`);
-          scheduleReconnect(Math.min(baseDelay * 2 ** failures, MAX_RECONNECT_DELAY_MS));
-        },
-      );
-    }, delayMs);
-  };
-
-  const onDone = (error: unknown) => {
-    current = null;
-    if (stopped) return;
-    if (error) {
-      if (statusOf(error) === 410) resourceVersion = '';
-      options.log(`pod watch ended (${describe(error)}); reconnecting`);
-    }
-    scheduleReconnect(error ? baseDelay : 0);
-  };
-
-  const connect = async () => {
-    if (!resourceVersion) await relist();
-    if (stopped) return;
-    current = await api.watch(resourceVersion, onChange, onDone);
-  };
-
   return {
-    async start() {
-      try {
-        await relist();
-      } catch (error) {
-        throw new MissingPrerequisite(`cannot list pods in namespace ${NAMESPACE}: ${describe(error)}`);
-      }
-      if (!(await api.canWatch().catch(() => false))) {
-        throw new MissingPrerequisite(
-          `this kubeconfig's user may not watch pods in namespace ${NAMESPACE} (RBAC): the harness needs list and watch`,
-        );
-      }
-      await connect();
-    },
-    podCounts: () => pods.counts(),
+    start: () => startWatch(watch),
+    podCounts: () => watch.pods.counts(),
     async untilNoneTerminating(timeoutMs) {
       const deadline = Date.now() + timeoutMs;
-      while (!stopped && pods.counts().terminating > 0) {
+      while (!watch.stopped && watch.pods.counts().terminating > 0) {
         if (Date.now() > deadline) return false;
         await new Promise((resolve) => setTimeout(resolve, 100));
       }
       return true;
     },
     stop() {
-      stopped = true;
-      clearTimeout(reconnectTimer);
-      current?.abort();
+      watch.stopped = true;
+      clearTimeout(watch.reconnectTimer);
+      watch.current?.abort();
     },
   };
+}
+
+/** What the watch's handlers share: the pods known, where to resume from, and the open request if any. */
+interface WatchState {
+  readonly api: PodApi;
+  readonly options: PodWatchOptions;
+  readonly pods: ReturnType<typeof createPodBook>;
+  readonly baseDelay: number;
+  resourceVersion: string;
+  current: { abort(): void } | null;
+  stopped: boolean;
+  reconnectTimer: NodeJS.Timeout | undefined;
+  failures: number;
+}
+
+async function startWatch(watch: WatchState): Promise<void> {
+  try {
+    await relist(watch);
+  } catch (error) {
+    throw new MissingPrerequisite(`cannot list pods in namespace ${NAMESPACE}: ${describe(error)}`, {
+      cause: error,
+    });
+  }
+  if (!(await watch.api.canWatch().catch(() => false))) {
+    throw new MissingPrerequisite(
+      `this kubeconfig's user may not watch pods in namespace ${NAMESPACE} (RBAC): the harness needs list and watch`,
+    );
+  }
+  await connect(watch);
+}
+
+async function relist(watch: WatchState): Promise<void> {
+  const list = await watch.api.list();
+  watch.pods.replaceAll(list.items);
+  watch.resourceVersion = list.metadata?.resourceVersion ?? '';
+}
+
+async function connect(watch: WatchState): Promise<void> {
+  if (!watch.resourceVersion) await relist(watch);
+  if (watch.stopped) return;
+  watch.current = await watch.api.watch(
+    watch.resourceVersion,
+    (type, object) => onChange(watch, type, object),
+    (error) => onDone(watch, error),
+  );
+}
+
+function onChange(watch: WatchState, type: string, object: unknown): void {
+  if (type === 'ERROR') {
+    const status = object as { code?: number; message?: string };
+    if (status.code === 410) watch.resourceVersion = '';
+    watch.options.log(`pod watch: the API server said ${status.code ?? '?'} ${status.message ?? ''}`.trim());
+    return;
+  }
+  const pod = object as V1Pod;
+  watch.resourceVersion = pod.metadata?.resourceVersion ?? watch.resourceVersion;
+  if (type === 'BOOKMARK' || !pod.metadata?.name) return;
+  watch.pods.see(pod.metadata.name, type === 'DELETED' ? null : podState(pod));
+}
+
+function onDone(watch: WatchState, error: unknown): void {
+  watch.current = null;
+  if (watch.stopped) return;
+  if (error) {
+    if (statusOf(error) === 410) watch.resourceVersion = '';
+    watch.options.log(`pod watch ended (${describe(error)}); reconnecting`);
+  }
+  scheduleReconnect(watch, error ? watch.baseDelay : 0);
+}
+
+function scheduleReconnect(watch: WatchState, delayMs: number): void {
+  if (watch.stopped) return;
+  watch.reconnectTimer = setTimeout(() => {
+    connect(watch).then(
+      () => (watch.failures = 0),
+      (error: unknown) => {
+        watch.failures++;
+        watch.options.log(`pod watch: reconnect failed (${describe(error)}); trying again`);
+        scheduleReconnect(watch, Math.min(watch.baseDelay * 2 ** watch.failures, MAX_RECONNECT_DELAY_MS));
+      },
+    );
+  }, delayMs);
 }
 
 /** What the watch knows of each pod; every change it learns of becomes the rollout events it implies. */

@@ -68,131 +68,150 @@ function resetSocket(socket: net.Socket): void {
   if (!socket.destroyed) socket.resetAndDestroy();
 }
 
+/** The balancer's connections and counters, shared by its handlers. */
+interface BalancerState {
+  readonly sockets: Set<net.Socket>;
+  readonly byPod: Map<string, BackendStats>;
+  readonly waitingForAllClosed: Array<() => void>;
+  nextIndex: number;
+  totalConnections: number;
+  activeConnections: number;
+  noEndpoints: number;
+  backendConnectErrors: number;
+}
+
 export function createBalancer(options: BalancerOptions): Balancer {
   const host = options.host ?? '127.0.0.1';
-  const { endpoints } = options;
   const server = net.createServer({ allowHalfOpen: true, noDelay: true });
-  const sockets = new Set<net.Socket>();
-  const byPod = new Map<string, BackendStats>();
-  let nextIndex = 0;
-  let totalConnections = 0;
-  let activeConnections = 0;
-  let noEndpoints = 0;
-  let backendConnectErrors = 0;
-  const waitingForAllClosed: Array<() => void> = [];
-
-  const track = (socket: net.Socket): void => {
-    sockets.add(socket);
-    socket.once('close', () => {
-      sockets.delete(socket);
-      if (sockets.size === 0) waitingForAllClosed.splice(0).forEach((resolve) => resolve());
-    });
+  const state: BalancerState = {
+    sockets: new Set(),
+    byPod: new Map(),
+    waitingForAllClosed: [],
+    nextIndex: 0,
+    totalConnections: 0,
+    activeConnections: 0,
+    noEndpoints: 0,
+    backendConnectErrors: 0,
   };
-
-  const pick = (): Endpoint | undefined => {
-    const list = endpoints.current();
-    if (list.length === 0) return undefined;
-    const endpoint = list[nextIndex % list.length];
-    nextIndex = (nextIndex + 1) % Number.MAX_SAFE_INTEGER;
-    return endpoint;
-  };
-
-  const proxy = (client: net.Socket, endpoint: Endpoint): void => {
-    const podStats = byPod.get(endpoint.pod) ?? { active: 0, total: 0 };
-    byPod.set(endpoint.pod, podStats);
-    podStats.active += 1;
-    podStats.total += 1;
-    activeConnections += 1;
-
-    const backend = net.connect({
-      host: '127.0.0.1',
-      port: endpoint.port,
-      allowHalfOpen: true,
-      noDelay: true,
-    });
-    track(backend);
-    let connected = false;
-    backend.once('connect', () => (connected = true));
-
-    // pipe() passes a clean end (FIN) on: with allowHalfOpen on both sockets, each direction closes
-    // on its own, as TCP half-close does through a real proxy.
-    client.pipe(backend);
-    backend.pipe(client);
-
-    backend.on('error', () => {
-      if (!connected) backendConnectErrors += 1;
-      resetSocket(client);
-    });
-    client.on('error', () => resetSocket(backend));
-    // Closed without an error and without a clean end (destroyed): that is a reset for the peer.
-    backend.once('close', () => {
-      if (!backend.readableEnded) resetSocket(client);
-    });
-    client.once('close', () => {
-      if (!client.readableEnded) resetSocket(backend);
-    });
-
-    let open = 2;
-    const closedOne = (): void => {
-      open -= 1;
-      if (open > 0) return;
-      podStats.active -= 1;
-      activeConnections -= 1;
-    };
-    backend.once('close', closedOne);
-    client.once('close', closedOne);
-  };
-
   server.on('connection', (client) => {
-    totalConnections += 1;
-    track(client);
+    state.totalConnections += 1;
+    track(state, client);
     client.on('error', () => {});
-    const endpoint = pick();
+    const endpoint = pick(state, options.endpoints);
     if (!endpoint) {
-      noEndpoints += 1;
+      state.noEndpoints += 1;
       resetSocket(client);
       return;
     }
-    proxy(client, endpoint);
+    proxy(state, client, endpoint);
   });
   // accept() can fail (EMFILE under a flood); Node reports it on the server. Keep serving.
   server.on('error', () => {});
-
   return {
-    listen: () =>
-      new Promise<number>((resolve, reject) => {
-        const onError = (err: Error): void => reject(err);
-        server.once('error', onError);
-        // A deep accept queue, as the service has: with Node's default backlog (511) a burst of new
-        // connections (load starting at 1,000 requests/s, keep-alive clients reconnecting after a pod's
-        // `Connection: close`) overflows it while the event loop is busy, the kernel drops the SYNs and
-        // clients stall 1 s, then 3 s, on retransmission (measured by bench:scale: TcpExtListenOverflows,
-        // p99 2 s work + 3 s). The kernel caps it at net.core.somaxconn.
-        server.listen({ port: options.port ?? 0, host, backlog: 4096 }, () => {
-          server.off('error', onError);
-          resolve((server.address() as net.AddressInfo).port);
-        });
-      }),
-
-    close: async () => {
-      const allClosed =
-        sockets.size === 0
-          ? Promise.resolve()
-          : new Promise<void>((resolve) => waitingForAllClosed.push(resolve));
-      const serverClosed = new Promise<void>((resolve) => {
-        if (!server.listening) return resolve();
-        server.close(() => resolve());
-      });
-      for (const socket of sockets) socket.destroy();
-      await Promise.all([allClosed, serverClosed]);
-    },
-
+    listen: () => listen(server, options.port ?? 0, host),
+    close: () => closeAll(server, state),
     stats: () => ({
-      totalConnections,
-      activeConnections,
-      noEndpoints,
-      backendConnectErrors,
-      byPod: Object.fromEntries([...byPod].map(([pod, s]) => [pod, { ...s }])),
+      totalConnections: state.totalConnections,
+      activeConnections: state.activeConnections,
+      noEndpoints: state.noEndpoints,
+      backendConnectErrors: state.backendConnectErrors,
+      byPod: Object.fromEntries([...state.byPod].map(([pod, s]) => [pod, { ...s }])),
     }),
   };
+}
+
+function track(state: BalancerState, socket: net.Socket): void {
+  state.sockets.add(socket);
+  socket.once('close', () => {
+    state.sockets.delete(socket);
+    if (state.sockets.size === 0) state.waitingForAllClosed.splice(0).forEach((resolve) => resolve());
+  });
+}
+
+function pick(state: BalancerState, endpoints: BalancerOptions['endpoints']): Endpoint | undefined {
+  const list = endpoints.current();
+  if (list.length === 0) return undefined;
+  const endpoint = list[state.nextIndex % list.length];
+  state.nextIndex = (state.nextIndex + 1) % Number.MAX_SAFE_INTEGER;
+  return endpoint;
+}
+
+function proxy(state: BalancerState, client: net.Socket, endpoint: Endpoint): void {
+  const podStats = state.byPod.get(endpoint.pod) ?? { active: 0, total: 0 };
+  state.byPod.set(endpoint.pod, podStats);
+  podStats.active += 1;
+  podStats.total += 1;
+  state.activeConnections += 1;
+
+  const backend = net.connect({
+    host: '127.0.0.1',
+    port: endpoint.port,
+    allowHalfOpen: true,
+    noDelay: true,
+  });
+  track(state, backend);
+  pipeBothWays(client, backend, () => (state.backendConnectErrors += 1));
+
+  let open = 2;
+  const closedOne = (): void => {
+    open -= 1;
+    if (open > 0) return;
+    podStats.active -= 1;
+    state.activeConnections -= 1;
+  };
+  backend.once('close', closedOne);
+  client.once('close', closedOne);
+}
+
+/** Bytes both ways untouched; a clean end passed on as an end, anything else as a reset. */
+function pipeBothWays(client: net.Socket, backend: net.Socket, onConnectError: () => void): void {
+  let connected = false;
+  backend.once('connect', () => (connected = true));
+
+  // pipe() passes a clean end (FIN) on: with allowHalfOpen on both sockets, each direction closes
+  // on its own, as TCP half-close does through a real proxy.
+  client.pipe(backend);
+  backend.pipe(client);
+
+  backend.on('error', () => {
+    if (!connected) onConnectError();
+    resetSocket(client);
+  });
+  client.on('error', () => resetSocket(backend));
+  // Closed without an error and without a clean end (destroyed): that is a reset for the peer.
+  backend.once('close', () => {
+    if (!backend.readableEnded) resetSocket(client);
+  });
+  client.once('close', () => {
+    if (!client.readableEnded) resetSocket(backend);
+  });
+}
+
+function listen(server: net.Server, port: number, host: string): Promise<number> {
+  return new Promise<number>((resolve, reject) => {
+    const onError = (err: Error): void => reject(err);
+    server.once('error', onError);
+    // A deep accept queue, as the service has: with Node's default backlog (511) a burst of new
+    // connections (load starting at 1,000 requests/s, keep-alive clients reconnecting after a pod's
+    // `Connection: close`) overflows it while the event loop is busy, the kernel drops the SYNs and
+    // clients stall 1 s, then 3 s, on retransmission (measured by bench:scale: TcpExtListenOverflows,
+    // p99 2 s work + 3 s). The kernel caps it at net.core.somaxconn.
+    server.listen({ port, host, backlog: 4096 }, () => {
+      server.off('error', onError);
+      resolve((server.address() as net.AddressInfo).port);
+    });
+  });
+}
+
+async function closeAll(server: net.Server, state: BalancerState): Promise<void> {
+  const allClosed =
+    state.sockets.size === 0
+      ? Promise.resolve()
+      : new Promise<void>((resolve) => state.waitingForAllClosed.push(resolve));
+  const serverClosed = new Promise<void>((resolve) => {
+    if (!server.listening) return resolve();
+    server.close(() => resolve());
+  });
+  for (const socket of state.sockets) socket.destroy();
+  await Promise.all([allClosed, serverClosed]);
 }

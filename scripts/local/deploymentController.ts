@@ -59,131 +59,161 @@ export interface DeploymentControllerOptions {
   onEvent: (kind: DeploymentEventKind, detail: string) => void;
 }
 
+/** What the controller's passes share: the spec as last applied and the rollout's progress. */
+interface Controller {
+  readonly options: DeploymentControllerOptions;
+  spec: DeploymentSpec;
+  limits: ReturnType<typeof resolveRollingUpdate>;
+  minAvailable: number;
+  target: string | null;
+  state: RolloutState;
+  lastProgressAt: number;
+  lastNewAvailable: number;
+  lastReady: number;
+}
+
 export function createDeploymentController(options: DeploymentControllerOptions): DeploymentController {
-  const { pods, now, onEvent } = options;
-  let spec = options.spec;
-  let limits = resolveRollingUpdate(spec.replicas, spec.maxSurge, spec.maxUnavailable);
-  let minAvailable = spec.replicas - limits.maxUnavailable;
-  let target: string | null = null;
-  let state: RolloutState = 'idle';
-  let lastProgressAt = 0;
-  let lastNewAvailable = 0;
-  let lastReady = 0;
-
-  const isAvailable = (pod: ControlledPod, at: number) =>
-    !pod.terminating && pod.readySince !== null && at - pod.readySince >= spec.minReadySeconds * 1000;
-
-  function progressed(at: number) {
-    lastProgressAt = at;
-  }
-
-  /** One pass of the controller; returns true if it created or terminated a pod. */
-  function reconcileOnce(revision: string, at: number): boolean {
-    const active = pods.list().filter((pod) => !pod.terminating);
-    const fresh = active.filter((pod) => pod.revision === revision);
-    const old = active.filter((pod) => pod.revision !== revision);
-
-    // 1. Scale up the new revision within the surge.
-    const scaleUp = Math.min(spec.replicas + limits.maxSurge - active.length, spec.replicas - fresh.length);
-    if (scaleUp > 0) {
-      for (let i = 0; i < scaleUp; i++) pods.create(revision);
-      progressed(at);
-      return true;
-    }
-    if (fresh.length > spec.replicas) {
-      for (const pod of rankForRemoval(fresh, at).slice(0, fresh.length - spec.replicas))
-        pods.terminate(pod.name);
-      progressed(at);
-      return true;
-    }
-    if (old.length === 0) return false;
-
-    // 2. Scale old pods down while enough stay available.
-    const newUnavailable = fresh.filter((pod) => !isAvailable(pod, at)).length;
-    const maxScaledDown = active.length - minAvailable - newUnavailable;
-    if (maxScaledDown <= 0) return false;
-    // Old pods that are not available cost nothing to remove (cleanupUnhealthyReplicas).
-    const unhealthyOld = rankForRemoval(
-      old.filter((pod) => !isAvailable(pod, at)),
-      at,
-    ).slice(0, maxScaledDown);
-    // Then available old pods, down to minAvailable available pods in all.
-    const availableCount = active.filter((pod) => isAvailable(pod, at)).length;
-    const healthyOld = rankForRemoval(
-      old.filter((pod) => isAvailable(pod, at)),
-      at,
-    ).slice(0, Math.max(0, availableCount - minAvailable));
-    const doomed = [...unhealthyOld, ...healthyOld];
-    for (const pod of doomed) pods.terminate(pod.name);
-    if (doomed.length > 0) progressed(at);
-    return doomed.length > 0;
-  }
-
-  function sync(): void {
-    if (target === null) return;
-    const at = now();
-    // Kubernetes re-syncs after each scaling step; loop until nothing changes (bounded: each pass
-    // creates or terminates at least one pod, and there are at most replicas + surge of them).
-    for (let pass = 0; pass < 4 * (spec.replicas + limits.maxSurge) + 4; pass++) {
-      if (!reconcileOnce(target, at)) break;
-    }
-
-    const active = pods.list().filter((pod) => !pod.terminating);
-    const fresh = active.filter((pod) => pod.revision === target);
-    const newAvailable = fresh.filter((pod) => isAvailable(pod, at)).length;
-    // More ready pods is progress too (DeploymentProgressing in deployment_util.go): with a long
-    // minReadySeconds, a pod that turned ready but is not available yet still resets the deadline.
-    const ready = active.filter((pod) => pod.readySince !== null).length;
-    if (newAvailable > lastNewAvailable || ready > lastReady) progressed(at);
-    lastNewAvailable = newAvailable;
-    lastReady = ready;
-
-    const complete =
-      fresh.length === spec.replicas && newAvailable === spec.replicas && active.length === spec.replicas;
-    if (complete && state !== 'complete') {
-      state = 'complete';
-      onEvent('rollout-complete', `${spec.replicas} of ${spec.replicas} pods of ${target} available`);
-    } else if (state === 'progressing' && at - lastProgressAt > spec.progressDeadlineSeconds * 1000) {
-      state = 'stalled';
-      onEvent(
-        'rollout-stalled',
-        `no progress for ${spec.progressDeadlineSeconds} s (progressDeadlineSeconds): ` +
-          `${newAvailable} of ${spec.replicas} pods of ${target} available`,
-      );
-    }
-  }
-
+  const ctl: Controller = {
+    options,
+    spec: options.spec,
+    limits: resolveRollingUpdate(options.spec.replicas, options.spec.maxSurge, options.spec.maxUnavailable),
+    minAvailable: 0,
+    target: null,
+    state: 'idle',
+    lastProgressAt: 0,
+    lastNewAvailable: 0,
+    lastReady: 0,
+  };
+  ctl.minAvailable = ctl.spec.replicas - ctl.limits.maxUnavailable;
   return {
     rollTo(revision, newSpec) {
       if (newSpec) {
-        spec = newSpec;
-        limits = resolveRollingUpdate(spec.replicas, spec.maxSurge, spec.maxUnavailable);
-        minAvailable = spec.replicas - limits.maxUnavailable;
+        ctl.spec = newSpec;
+        ctl.limits = resolveRollingUpdate(newSpec.replicas, newSpec.maxSurge, newSpec.maxUnavailable);
+        ctl.minAvailable = newSpec.replicas - ctl.limits.maxUnavailable;
       }
-      target = revision;
-      state = 'progressing';
-      lastNewAvailable = 0;
-      lastReady = 0;
-      progressed(now());
+      ctl.target = revision;
+      ctl.state = 'progressing';
+      ctl.lastNewAvailable = 0;
+      ctl.lastReady = 0;
+      ctl.lastProgressAt = options.now();
+      const { limits, spec } = ctl;
       const limitsText = `maxSurge ${limits.maxSurge}, maxUnavailable ${limits.maxUnavailable}`;
-      onEvent('rollout-started', `to ${revision}: ${spec.replicas} replicas, ${limitsText}`);
-      sync();
+      options.onEvent('rollout-started', `to ${revision}: ${spec.replicas} replicas, ${limitsText}`);
+      sync(ctl);
     },
-    sync,
+    sync: () => sync(ctl),
     get state() {
-      return state;
+      return ctl.state;
     },
     get revision() {
-      return target;
+      return ctl.target;
     },
   };
+}
+
+function isAvailable(ctl: Controller, pod: ControlledPod, at: number): boolean {
+  return (
+    !pod.terminating && pod.readySince !== null && at - pod.readySince >= ctl.spec.minReadySeconds * 1000
+  );
+}
+
+/** One pass of the controller; returns true if it created or terminated a pod. */
+function reconcileOnce(ctl: Controller, revision: string, at: number): boolean {
+  const { pods } = ctl.options;
+  const { spec, limits } = ctl;
+  const active = pods.list().filter((pod) => !pod.terminating);
+  const fresh = active.filter((pod) => pod.revision === revision);
+  const old = active.filter((pod) => pod.revision !== revision);
+
+  // 1. Scale up the new revision within the surge.
+  const scaleUp = Math.min(spec.replicas + limits.maxSurge - active.length, spec.replicas - fresh.length);
+  if (scaleUp > 0) {
+    for (let i = 0; i < scaleUp; i++) pods.create(revision);
+    ctl.lastProgressAt = at;
+    return true;
+  }
+  if (fresh.length > spec.replicas) {
+    for (const pod of rankForRemoval(fresh).slice(0, fresh.length - spec.replicas)) pods.terminate(pod.name);
+    ctl.lastProgressAt = at;
+    return true;
+  }
+  if (old.length === 0) return false;
+
+  // 2. Scale old pods down while enough stay available.
+  const doomed = oldPodsToRemove(ctl, active, fresh, old, at);
+  for (const pod of doomed) pods.terminate(pod.name);
+  if (doomed.length > 0) ctl.lastProgressAt = at;
+  return doomed.length > 0;
+}
+
+function oldPodsToRemove(
+  ctl: Controller,
+  active: ControlledPod[],
+  fresh: ControlledPod[],
+  old: ControlledPod[],
+  at: number,
+): ControlledPod[] {
+  const available = (pod: ControlledPod) => isAvailable(ctl, pod, at);
+  const newUnavailable = fresh.filter((pod) => !available(pod)).length;
+  const maxScaledDown = active.length - ctl.minAvailable - newUnavailable;
+  if (maxScaledDown <= 0) return [];
+  // Old pods that are not available cost nothing to remove (cleanupUnhealthyReplicas).
+  const unhealthyOld = rankForRemoval(old.filter((pod) => !available(pod))).slice(0, maxScaledDown);
+  // Then available old pods, down to minAvailable available pods in all.
+  const availableCount = active.filter(available).length;
+  const healthyOld = rankForRemoval(old.filter(available)).slice(
+    0,
+    Math.max(0, availableCount - ctl.minAvailable),
+  );
+  return [...unhealthyOld, ...healthyOld];
+}
+
+function sync(ctl: Controller): void {
+  const { target, spec } = ctl;
+  if (target === null) return;
+  const at = ctl.options.now();
+  // Kubernetes re-syncs after each scaling step; loop until nothing changes (bounded: each pass
+  // creates or terminates at least one pod, and there are at most replicas + surge of them).
+  for (let pass = 0; pass < 4 * (spec.replicas + ctl.limits.maxSurge) + 4; pass++) {
+    if (!reconcileOnce(ctl, target, at)) break;
+  }
+
+  const active = ctl.options.pods.list().filter((pod) => !pod.terminating);
+  const fresh = active.filter((pod) => pod.revision === target);
+  const newAvailable = fresh.filter((pod) => isAvailable(ctl, pod, at)).length;
+  // More ready pods is progress too (DeploymentProgressing in deployment_util.go): with a long
+  // minReadySeconds, a pod that turned ready but is not available yet still resets the deadline.
+  const ready = active.filter((pod) => pod.readySince !== null).length;
+  if (newAvailable > ctl.lastNewAvailable || ready > ctl.lastReady) ctl.lastProgressAt = at;
+  ctl.lastNewAvailable = newAvailable;
+  ctl.lastReady = ready;
+
+  const complete =
+    fresh.length === spec.replicas && newAvailable === spec.replicas && active.length === spec.replicas;
+  reportState(ctl, target, complete, newAvailable, at);
+}
+
+function reportState(ctl: Controller, target: string, complete: boolean, newAvailable: number, at: number) {
+  const { spec, options } = ctl;
+  if (complete && ctl.state !== 'complete') {
+    ctl.state = 'complete';
+    options.onEvent('rollout-complete', `${spec.replicas} of ${spec.replicas} pods of ${target} available`);
+  } else if (ctl.state === 'progressing' && at - ctl.lastProgressAt > spec.progressDeadlineSeconds * 1000) {
+    ctl.state = 'stalled';
+    options.onEvent(
+      'rollout-stalled',
+      `no progress for ${spec.progressDeadlineSeconds} s (progressDeadlineSeconds): ` +
+        `${newAvailable} of ${spec.replicas} pods of ${target} available`,
+    );
+  }
 }
 
 /**
  * The order in which a ReplicaSet picks pods to delete (controller.ActivePods): not-ready before ready,
  * ready for a shorter time before longer, newer before older.
  */
-function rankForRemoval(candidates: ControlledPod[], _at: number): ControlledPod[] {
+function rankForRemoval(candidates: ControlledPod[]): ControlledPod[] {
   return [...candidates].sort((a, b) => {
     if ((a.readySince === null) !== (b.readySince === null)) return a.readySince === null ? -1 : 1;
     if (a.readySince !== null && b.readySince !== null && a.readySince !== b.readySince)

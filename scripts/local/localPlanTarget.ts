@@ -20,30 +20,14 @@ export interface LocalPlanOptions {
  */
 export function createLocalPlanTarget(options: LocalPlanOptions): Target {
   const { print } = options;
-  const settingsOf = (overlay: string): DeploymentSettings =>
-    deploymentSettings(renderKustomization(overlay));
   let current: DeploymentSettings | null = null;
   const rollingUpdate = (overlay: string): string => {
     const settings = settingsOf(overlay);
     const before = current;
     current = settings;
-    if (before?.templateHash === settings.templateHash) {
-      const mounts = settings.container.configMapMounts.map((m) => m.configMap);
-      return (
-        `# apply ${path.basename(overlay)}: its ConfigMaps change, its pod template does not, so nothing rolls ` +
-        `out` +
-        (mounts.length
-          ? `; each pod mounting ${[...new Set(mounts)].join(', ')} sees the change at its next kubelet sync ` +
-            `(every ${options.kubeletSyncMs / 1000} s from its start)`
-          : '; running pods keep the environment they started with')
-      );
-    }
-    const limits = resolveRollingUpdate(settings.replicas, settings.maxSurge, settings.maxUnavailable);
-    return (
-      `# the Deployment controller's rolling update to ${path.basename(overlay)}: ${settings.replicas} ` +
-      `replicas, maxSurge ${limits.maxSurge}, maxUnavailable ${limits.maxUnavailable}; each old pod gets ` +
-      `preStop, then SIGTERM, SIGKILL at ${settings.terminationGracePeriodSeconds} s`
-    );
+    return before?.templateHash === settings.templateHash
+      ? sameTemplateLine(overlay, settings, options.kubeletSyncMs)
+      : rollingUpdateLine(overlay, settings);
   };
   let tornDown = false;
   return {
@@ -54,17 +38,8 @@ export function createLocalPlanTarget(options: LocalPlanOptions): Target {
       return `http://127.0.0.1:${port}`;
     },
     async deploy(overlay) {
-      const settings = settingsOf(overlay);
-      current = settings;
-      print(
-        `# start ${settings.replicas} pods of ${path.basename(overlay)}: node ` +
-          `${path.relative(process.cwd(), options.serviceEntry)}, probed as the manifests say, output in ` +
-          `${options.logDir}/`,
-      );
-      print(
-        `# wait until every pod is ready and in the balancer's endpoints ` +
-          `(propagation lag ${options.propagationLagMs / 1000} s)`,
-      );
+      current = settingsOf(overlay);
+      printDeploy(options, overlay, current);
       return 'complete';
     },
     async rollOut(overlay) {
@@ -92,4 +67,42 @@ export function createLocalPlanTarget(options: LocalPlanOptions): Target {
       print('# stop every pod process and the balancer');
     },
   };
+}
+
+function settingsOf(overlay: string): DeploymentSettings {
+  return deploymentSettings(renderKustomization(overlay));
+}
+
+function printDeploy(options: LocalPlanOptions, overlay: string, settings: DeploymentSettings): void {
+  options.print(
+    `# start ${settings.replicas} pods of ${path.basename(overlay)}: node ` +
+      `${path.relative(process.cwd(), options.serviceEntry)}, probed as the manifests say, output in ` +
+      `${options.logDir}/`,
+  );
+  options.print(
+    `# wait until every pod is ready and in the balancer's endpoints ` +
+      `(propagation lag ${options.propagationLagMs / 1000} s)`,
+  );
+}
+
+/** An overlay whose pod template is the one running: only its ConfigMaps change, so nothing rolls out. */
+function sameTemplateLine(overlay: string, settings: DeploymentSettings, kubeletSyncMs: number): string {
+  const mounts = settings.container.configMapMounts.map((m) => m.configMap);
+  return (
+    `# apply ${path.basename(overlay)}: its ConfigMaps change, its pod template does not, so nothing rolls ` +
+    `out` +
+    (mounts.length
+      ? `; each pod mounting ${[...new Set(mounts)].join(', ')} sees the change at its next kubelet sync ` +
+        `(every ${kubeletSyncMs / 1000} s from its start)`
+      : '; running pods keep the environment they started with')
+  );
+}
+
+function rollingUpdateLine(overlay: string, settings: DeploymentSettings): string {
+  const limits = resolveRollingUpdate(settings.replicas, settings.maxSurge, settings.maxUnavailable);
+  return (
+    `# the Deployment controller's rolling update to ${path.basename(overlay)}: ${settings.replicas} ` +
+    `replicas, maxSurge ${limits.maxSurge}, maxUnavailable ${limits.maxUnavailable}; each old pod gets ` +
+    `preStop, then SIGTERM, SIGKILL at ${settings.terminationGracePeriodSeconds} s`
+  );
 }

@@ -54,206 +54,247 @@ export function restartDelayMs(restarts: number): number {
   return restarts === 0 ? 0 : Math.min(10_000 * 2 ** (restarts - 1), 300_000);
 }
 
+/** What the pod's functions share: its options, its volumes and the state that changes as it runs. */
+interface PodContext {
+  readonly options: LocalPodOptions;
+  readonly spec: DeploymentSettings['container'];
+  readonly now: () => number;
+  readonly volumes: ReturnType<typeof mountPodVolumes>;
+  port: number;
+  container: ContainerProcess | null;
+  probers: Prober[];
+  readySince: number | null;
+  terminating: boolean;
+  restarts: number;
+  restartTimer?: NodeJS.Timeout;
+  exitedForGood?: Promise<void>;
+  /** The env as of the container's last start (POD_NAME, ConfigMap keys, volume paths), for app and preStop. */
+  podEnv: Record<string, string>;
+}
+
 export function createLocalPod(options: LocalPodOptions): LocalPod {
-  const { name, revision, template, entry, logDir, endpoints, onEvent } = options;
+  const { name, revision, template } = options;
   const now = options.now ?? Date.now;
-  const { container: spec } = template;
-  const version = spec.env.APP_VERSION ?? 'unknown';
+  const spec = template.container;
   const createdAt = now();
   const volumes = mountPodVolumes({
-    podDir: path.join(logDir, `${name}.volumes`),
+    podDir: path.join(options.logDir, `${name}.volumes`),
     mounts: spec.configMapMounts,
     configMaps: options.configMaps,
     kubeletSyncMs: options.kubeletSyncMs,
     createdAt,
     now,
   });
-  // The container's environment as of its last start (POD_NAME and ConfigMap keys filled in, paths into
-  // its volumes mapped), for the app and for an exec preStop alike.
-  let podEnv: Record<string, string> = {};
-
-  let port = 0;
-  let container: ContainerProcess | null = null;
-  let probers: Prober[] = [];
-  let readySince: number | null = null;
-  let terminating = false;
-  let restarts = 0;
-  let restartTimer: NodeJS.Timeout | undefined;
-  let exitedForGood: Promise<void> | null = null;
-
-  function setReady(ready: boolean, detail: string) {
-    if (ready === (readySince !== null)) return;
-    readySince = ready ? now() : null;
-    onEvent(ready ? 'ready' : 'not-ready', detail);
-    if (ready && !terminating) endpoints.setReady(name, port);
-    if (!ready) endpoints.remove(name);
-  }
-
-  /** Probes address the container's port; locally that is this pod's own port. */
-  function onPodPort(probe: ProbeSettings): ProbeSettings {
-    if (probe.handler.port !== spec.port) {
-      throw new ManifestError(
-        `${name}: probes on port ${probe.handler.port} are not supported locally (app port ${spec.port})`,
-      );
-    }
-    return { ...probe, handler: { ...probe.handler, port } };
-  }
-
-  function startProbes() {
-    const readiness = spec.readinessProbe;
-    if (readiness) {
-      probers.push(
-        startProber({
-          settings: onPodPort(readiness),
-          onVerdict: (ok, detail) => setReady(ok, `readiness probe: ${detail}`),
-        }),
-      );
-    } else {
-      setReady(true, 'no readiness probe: ready once the container has started');
-    }
-    if (spec.livenessProbe) {
-      probers.push(
-        startProber({
-          settings: onPodPort(spec.livenessProbe),
-          onVerdict: (ok, detail) => {
-            if (!ok) void restartContainer(`liveness probe failed: ${detail}`);
-          },
-        }),
-      );
-    }
-  }
-
-  function stopProbes() {
-    for (const prober of probers) prober.stop();
-    probers = [];
-  }
-
-  async function runContainer() {
-    try {
-      // ConfigMap keys are read now, at each start of the container, and never again while it runs.
-      const env = containerEnv(spec, { name, namespace: template.namespace }, options.configMaps.get);
-      podEnv = Object.fromEntries(Object.entries(env).map(([key, value]) => [key, volumes.hostPath(value)]));
-    } catch (error) {
-      if (!(error instanceof ManifestError)) throw error;
-      // The kubelet does not start a container whose env names a missing key, and tries again later.
-      scheduleRestart(`CreateContainerConfigError: ${error.message}`);
-      return;
-    }
-    const env = { ...podEnv, PORT: String(port) };
-    const current = startContainer({ entry, env, logFile: path.join(logDir, `${name}.log`) });
-    container = current;
-    if (spec.startupProbe) {
-      const startup = startProber({
-        settings: onPodPort(spec.startupProbe),
-        onVerdict: (ok, detail) => {
-          startup.stop();
-          probers = probers.filter((p) => p !== startup);
-          if (ok) startProbes();
-          else void restartContainer(`startup probe failed: ${detail}`);
-        },
-      });
-      probers.push(startup);
-    } else {
-      startProbes();
-    }
-    const { code, signal } = await current.exited;
-    if (container !== current || terminating) return;
-    // A crash: the container exited on its own. restartPolicy Always brings it back, with back-off.
-    stopProbes();
-    setReady(false, `container exited (${signal ?? `code ${code}`})`);
-    scheduleRestart(`container exited (${signal ?? `code ${code}`})`);
-  }
-
-  function scheduleRestart(reason: string) {
-    const delay = restartDelayMs(restarts);
-    restarts++;
-    onEvent('restarted', `${reason}; restart ${restarts} in ${delay / 1000} s`);
-    restartTimer = setTimeout(() => {
-      if (!terminating) void runContainer();
-    }, delay);
-  }
-
-  async function restartContainer(reason: string) {
-    const current = container;
-    if (!current || terminating) return;
-    stopProbes();
-    setReady(false, reason);
-    container = null;
-    await terminateContainer({
-      container: current,
-      preStop: spec.preStop,
-      gracePeriodSeconds: template.terminationGracePeriodSeconds,
-      env: podEnv,
-    });
-    if (!terminating) scheduleRestart(reason);
-  }
-
+  const pod: PodContext = {
+    options,
+    spec,
+    now,
+    volumes,
+    port: 0,
+    container: null,
+    probers: [],
+    readySince: null,
+    terminating: false,
+    restarts: 0,
+    podEnv: {},
+  };
   return {
     name,
     revision,
-    version,
+    version: spec.env.APP_VERSION ?? 'unknown',
     createdAt,
     get port() {
-      return port;
+      return pod.port;
     },
     get readySince() {
-      return readySince;
+      return pod.readySince;
     },
     get terminating() {
-      return terminating;
+      return pod.terminating;
     },
     get restarts() {
-      return restarts;
+      return pod.restarts;
     },
     async start() {
-      port = await freePort();
-      onEvent('created', `port ${port}`);
-      void runContainer();
+      pod.port = await freePort();
+      options.onEvent('created', `port ${pod.port}`);
+      void runContainer(pod);
     },
-    terminate() {
-      if (exitedForGood) return exitedForGood;
-      terminating = true;
-      clearTimeout(restartTimer);
-      onEvent('terminating', `grace period ${template.terminationGracePeriodSeconds} s`);
-      // Endpoint removal and the kubelet's shutdown start at the same moment; the removal still has to
-      // propagate to the proxy (Endpoints' lag), which is why preStop and the app's drain exist.
-      endpoints.remove(name);
-      const current = container;
-      exitedForGood = (async () => {
-        if (current && !current.hasExited) {
-          const steps: string[] = [];
-          const result = await terminateContainer({
-            container: current,
-            preStop: spec.preStop,
-            gracePeriodSeconds: template.terminationGracePeriodSeconds,
-            env: podEnv,
-            onStep: (step) => steps.push(step),
-          });
-          stopProbes();
-          const how = result.killed
-            ? 'killed at the grace deadline'
-            : (result.signal ?? `code ${result.code}`);
-          onEvent('exited', `${how} (${steps.join(' → ') || 'no steps'})`);
-        } else {
-          stopProbes();
-          onEvent('exited', 'container was not running');
-        }
-        volumes.close();
-        readySince = null;
-      })();
-      return exitedForGood;
-    },
-    async kill() {
-      terminating = true;
-      clearTimeout(restartTimer);
-      endpoints.remove(name);
-      stopProbes();
-      const current = container;
-      if (current && !current.hasExited) {
-        current.signal('SIGKILL');
-        await current.exited;
-      }
-      volumes.close();
-    },
+    terminate: () => terminatePod(pod),
+    kill: () => killPod(pod),
   };
+}
+
+function setReady(pod: PodContext, ready: boolean, detail: string) {
+  if (ready === (pod.readySince !== null)) return;
+  const { name, endpoints, onEvent } = pod.options;
+  pod.readySince = ready ? pod.now() : null;
+  onEvent(ready ? 'ready' : 'not-ready', detail);
+  if (ready && !pod.terminating) endpoints.setReady(name, pod.port);
+  if (!ready) endpoints.remove(name);
+}
+
+/** Probes address the container's port; locally that is this pod's own port. */
+function onPodPort(pod: PodContext, probe: ProbeSettings): ProbeSettings {
+  if (probe.handler.port !== pod.spec.port) {
+    throw new ManifestError(
+      `${pod.options.name}: probes on port ${probe.handler.port} are not supported locally (app port ${pod.spec.port})`,
+    );
+  }
+  return { ...probe, handler: { ...probe.handler, port: pod.port } };
+}
+
+function startProbes(pod: PodContext) {
+  const { readinessProbe, livenessProbe } = pod.spec;
+  if (readinessProbe) {
+    pod.probers.push(
+      startProber({
+        settings: onPodPort(pod, readinessProbe),
+        onVerdict: (ok, detail) => setReady(pod, ok, `readiness probe: ${detail}`),
+      }),
+    );
+  } else {
+    setReady(pod, true, 'no readiness probe: ready once the container has started');
+  }
+  if (livenessProbe) {
+    pod.probers.push(
+      startProber({
+        settings: onPodPort(pod, livenessProbe),
+        onVerdict: (ok, detail) => {
+          if (!ok) void restartContainer(pod, `liveness probe failed: ${detail}`);
+        },
+      }),
+    );
+  }
+}
+
+/** The startup probe, if any, holds off the other probes until it passes; without one they start now. */
+function startStartupProbe(pod: PodContext) {
+  const { startupProbe } = pod.spec;
+  if (!startupProbe) {
+    startProbes(pod);
+    return;
+  }
+  const startup = startProber({
+    settings: onPodPort(pod, startupProbe),
+    onVerdict: (ok, detail) => {
+      startup.stop();
+      pod.probers = pod.probers.filter((p) => p !== startup);
+      if (ok) startProbes(pod);
+      else void restartContainer(pod, `startup probe failed: ${detail}`);
+    },
+  });
+  pod.probers.push(startup);
+}
+
+function stopProbes(pod: PodContext) {
+  for (const prober of pod.probers) prober.stop();
+  pod.probers = [];
+}
+
+/** Fills pod.podEnv for this start; false (and a restart scheduled) when the kubelet would refuse the start. */
+function preparePodEnv(pod: PodContext): boolean {
+  const { name, template, configMaps } = pod.options;
+  try {
+    // ConfigMap keys are read now, at each start of the container, and never again while it runs.
+    const env = containerEnv(pod.spec, { name, namespace: template.namespace }, configMaps.get);
+    pod.podEnv = Object.fromEntries(
+      Object.entries(env).map(([key, value]) => [key, pod.volumes.hostPath(value)]),
+    );
+    return true;
+  } catch (error) {
+    if (!(error instanceof ManifestError)) throw error;
+    // The kubelet does not start a container whose env names a missing key, and tries again later.
+    scheduleRestart(pod, `CreateContainerConfigError: ${error.message}`);
+    return false;
+  }
+}
+
+async function runContainer(pod: PodContext) {
+  if (!preparePodEnv(pod)) return;
+  const { name, entry, logDir } = pod.options;
+  const env = { ...pod.podEnv, PORT: String(pod.port) };
+  const current = startContainer({ entry, env, logFile: path.join(logDir, `${name}.log`) });
+  pod.container = current;
+  startStartupProbe(pod);
+  const { code, signal } = await current.exited;
+  if (pod.container !== current || pod.terminating) return;
+  // A crash: the container exited on its own. restartPolicy Always brings it back, with back-off.
+  stopProbes(pod);
+  setReady(pod, false, `container exited (${signal ?? `code ${code}`})`);
+  scheduleRestart(pod, `container exited (${signal ?? `code ${code}`})`);
+}
+
+function scheduleRestart(pod: PodContext, reason: string) {
+  const delay = restartDelayMs(pod.restarts);
+  pod.restarts++;
+  pod.options.onEvent('restarted', `${reason}; restart ${pod.restarts} in ${delay / 1000} s`);
+  pod.restartTimer = setTimeout(() => {
+    if (!pod.terminating) void runContainer(pod);
+  }, delay);
+}
+
+async function restartContainer(pod: PodContext, reason: string) {
+  const current = pod.container;
+  if (!current || pod.terminating) return;
+  stopProbes(pod);
+  setReady(pod, false, reason);
+  pod.container = null;
+  await terminateContainer({
+    container: current,
+    preStop: pod.spec.preStop,
+    gracePeriodSeconds: pod.options.template.terminationGracePeriodSeconds,
+    env: pod.podEnv,
+  });
+  if (!pod.terminating) scheduleRestart(pod, reason);
+}
+
+function terminatePod(pod: PodContext): Promise<void> {
+  if (pod.exitedForGood) return pod.exitedForGood;
+  const { name, template, endpoints, onEvent } = pod.options;
+  pod.terminating = true;
+  clearTimeout(pod.restartTimer);
+  onEvent('terminating', `grace period ${template.terminationGracePeriodSeconds} s`);
+  // Endpoint removal and the kubelet's shutdown start at the same moment; the removal still has to
+  // propagate to the proxy (Endpoints' lag), which is why preStop and the app's drain exist.
+  endpoints.remove(name);
+  const current = pod.container;
+  pod.exitedForGood = (async () => {
+    if (current && !current.hasExited) await stopContainerForGood(pod, current);
+    else {
+      stopProbes(pod);
+      onEvent('exited', 'container was not running');
+    }
+    pod.volumes.close();
+    pod.readySince = null;
+  })();
+  return pod.exitedForGood;
+}
+
+/** preStop → SIGTERM → SIGKILL at the grace deadline, then one 'exited' event naming the steps taken. */
+async function stopContainerForGood(pod: PodContext, current: ContainerProcess) {
+  const steps: string[] = [];
+  const result = await terminateContainer({
+    container: current,
+    preStop: pod.spec.preStop,
+    gracePeriodSeconds: pod.options.template.terminationGracePeriodSeconds,
+    env: pod.podEnv,
+    onStep: (step) => steps.push(step),
+  });
+  stopProbes(pod);
+  const how = result.killed ? 'killed at the grace deadline' : (result.signal ?? `code ${result.code}`);
+  pod.options.onEvent('exited', `${how} (${steps.join(' → ') || 'no steps'})`);
+}
+
+async function killPod(pod: PodContext) {
+  pod.terminating = true;
+  clearTimeout(pod.restartTimer);
+  pod.options.endpoints.remove(pod.options.name);
+  stopProbes(pod);
+  const current = pod.container;
+  if (current && !current.hasExited) {
+    current.signal('SIGKILL');
+    await current.exited;
+  }
+  pod.volumes.close();
 }

@@ -37,6 +37,26 @@ export const DEFAULT_SERVICE_ENTRY = path.resolve(
   '../../service/main.js',
 );
 
+/** What the target's functions share: the Service, the pods and the Deployment's controller. */
+interface LocalEngine {
+  readonly options: LocalTargetOptions;
+  readonly serviceEntry: string;
+  readonly emit: (event: RolloutEvent) => void;
+  readonly proxy: ReturnType<typeof createServiceProxy>;
+  readonly endpoints: ReturnType<typeof createEndpoints>;
+  readonly configMaps: ReturnType<typeof createConfigMaps>;
+  readonly pods: Map<string, LocalPod>;
+  /** Every pod ever made, in order: whose logs hold the orders processed. */
+  readonly podNames: string[];
+  readonly templates: Map<string, DeploymentSettings>;
+  controller: ReturnType<typeof createDeploymentController> | null;
+  podCounter: number;
+  lastRevision: string | null;
+  tornDown: boolean;
+  syncQueued: boolean;
+  outcomeWaiter: ((outcome: RolloutOutcome) => void) | null;
+}
+
 export function createLocalTarget(options: LocalTargetOptions): Target {
   const serviceEntry = options.serviceEntry ?? DEFAULT_SERVICE_ENTRY;
   if (!fs.existsSync(serviceEntry)) {
@@ -45,9 +65,54 @@ export function createLocalTarget(options: LocalTargetOptions): Target {
     );
   }
   fs.mkdirSync(options.logDir, { recursive: true });
-
   const listeners: Array<(event: RolloutEvent) => void> = [];
-  const emit = (event: RolloutEvent) => listeners.forEach((listener) => listener(event));
+  const engine = createEngine(options, serviceEntry, (event) =>
+    listeners.forEach((listener) => listener(event)),
+  );
+  const controller = startController(engine);
+  const syncTimer = setInterval(() => controller.sync(), SYNC_INTERVAL_MS);
+  const apply = (overlay: string) => applyOverlay(engine, overlay);
+  return {
+    name: 'local',
+    async up() {
+      const port = await engine.proxy.listen();
+      return `http://127.0.0.1:${port}`;
+    },
+    async deploy(overlay) {
+      const outcome = await apply(overlay);
+      if (outcome === 'complete') await untilServiceAnswers(engine);
+      return outcome;
+    },
+    rollOut: apply,
+    rollBack: apply,
+    killPod: (version) => killReadyPod(engine, version),
+    async settle() {
+      while (!engine.tornDown && [...engine.pods.values()].some((pod) => pod.terminating)) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    },
+    podCounts: () => countPods(engine.pods.values()),
+    onEvent(listener) {
+      listeners.push(listener);
+    },
+    processedOrders: async () => processedOrdersOf(engine),
+    async teardown() {
+      if (engine.tornDown) return;
+      engine.tornDown = true;
+      clearInterval(syncTimer);
+      engine.outcomeWaiter?.('interrupted');
+      await Promise.all([...engine.pods.values()].map((pod) => pod.kill()));
+      engine.endpoints.close();
+      await engine.proxy.close();
+    },
+  };
+}
+
+function createEngine(
+  options: LocalTargetOptions,
+  serviceEntry: string,
+  emit: (event: RolloutEvent) => void,
+): LocalEngine {
   // The Service's balancer runs as a process of its own (kube-proxy's place); it learns each endpoint change
   // once the change has propagated.
   const proxy = createServiceProxy({ port: options.lbPort, host: '127.0.0.1' });
@@ -55,51 +120,70 @@ export function createLocalTarget(options: LocalTargetOptions): Target {
     propagationLagMs: options.propagationLagMs,
     onChange: (current) => proxy.setEndpoints(current),
   });
-  const configMaps = createConfigMaps();
-  const pods = new Map<string, LocalPod>();
-  /** Every pod ever made, in order: whose logs hold the orders processed. */
-  const podNames: string[] = [];
-  const templates = new Map<string, DeploymentSettings>();
-  let podCounter = 0;
-  let lastRevision: string | null = null;
-  let tornDown = false;
-  let outcomeWaiter: ((outcome: RolloutOutcome) => void) | null = null;
-
-  // The controller reacts to pod changes, and pods change as it acts: run it from the event loop, never
-  // from inside a pod's callback, so one reconcile pass never sees a half-applied change.
-  let syncQueued = false;
-  const requestSync = () => {
-    if (syncQueued || tornDown) return;
-    syncQueued = true;
-    setImmediate(() => {
-      syncQueued = false;
-      if (!tornDown) controller.sync();
-    });
+  return {
+    options,
+    serviceEntry,
+    emit,
+    proxy,
+    endpoints,
+    configMaps: createConfigMaps(),
+    pods: new Map(),
+    podNames: [],
+    templates: new Map(),
+    controller: null,
+    podCounter: 0,
+    lastRevision: null,
+    tornDown: false,
+    syncQueued: false,
+    outcomeWaiter: null,
   };
+}
 
-  const podControl: PodControl = {
+/**
+ * The controller reacts to pod changes, and pods change as it acts: run it from the event loop, never
+ * from inside a pod's callback, so one reconcile pass never sees a half-applied change.
+ */
+function requestSync(engine: LocalEngine) {
+  if (engine.syncQueued || engine.tornDown) return;
+  engine.syncQueued = true;
+  setImmediate(() => {
+    engine.syncQueued = false;
+    if (!engine.tornDown) engine.controller?.sync();
+  });
+}
+
+function startController(engine: LocalEngine) {
+  const controller = createDeploymentController({
+    spec: { replicas: 0, minReadySeconds: 0, progressDeadlineSeconds: 600, maxSurge: 1, maxUnavailable: 0 },
+    pods: podControl(engine),
+    now: Date.now,
+    onEvent: (kind, detail) => {
+      engine.emit({ at: Date.now(), kind, detail });
+      if (kind === 'rollout-complete' || kind === 'rollout-stalled') {
+        engine.outcomeWaiter?.(kind === 'rollout-complete' ? 'complete' : 'stalled');
+        engine.outcomeWaiter = null;
+      }
+    },
+  });
+  engine.controller = controller;
+  return controller;
+}
+
+/** The orders every pod of the run logged as processed, terminated pods included (their logs stay). */
+function processedOrdersOf({ options, podNames }: LocalEngine): string[] {
+  const logs = podNames.map((name) => path.join(options.logDir, `${name}.log`));
+  return logs.flatMap((log) => (fs.existsSync(log) ? processedOrderIds(fs.readFileSync(log, 'utf8')) : []));
+}
+
+/** How the controller creates and terminates the engine's pods. */
+function podControl(engine: LocalEngine): PodControl {
+  const { pods } = engine;
+  return {
     list: () => [...pods.values()],
     create(revision) {
-      const template = templates.get(revision);
-      if (!template) throw new Error(`no template for ${revision}`);
-      const version = template.container.env.APP_VERSION ?? 'unknown';
-      const name = `${template.name}-v${version}-${++podCounter}`;
-      const pod = createLocalPod({
-        name,
-        revision,
-        template,
-        entry: serviceEntry,
-        logDir: options.logDir,
-        endpoints,
-        configMaps,
-        kubeletSyncMs: options.kubeletSyncMs,
-        onEvent: (kind, detail) => {
-          emit({ at: Date.now(), kind, pod: name, version, ...(detail ? { detail } : {}) });
-          requestSync();
-        },
-      });
-      pods.set(name, pod);
-      podNames.push(name);
+      const pod = createPod(engine, revision);
+      pods.set(pod.name, pod);
+      engine.podNames.push(pod.name);
       void pod.start();
     },
     terminate(name) {
@@ -107,124 +191,102 @@ export function createLocalTarget(options: LocalTargetOptions): Target {
       if (!pod) return;
       void pod.terminate().then(() => {
         pods.delete(name);
-        requestSync();
+        requestSync(engine);
       });
     },
   };
+}
 
-  const controller = createDeploymentController({
-    spec: { replicas: 0, minReadySeconds: 0, progressDeadlineSeconds: 600, maxSurge: 1, maxUnavailable: 0 },
-    pods: podControl,
-    now: Date.now,
+function createPod(engine: LocalEngine, revision: string): LocalPod {
+  const template = engine.templates.get(revision);
+  if (!template) throw new Error(`no template for ${revision}`);
+  const version = template.container.env.APP_VERSION ?? 'unknown';
+  const name = `${template.name}-v${version}-${++engine.podCounter}`;
+  return createLocalPod({
+    name,
+    revision,
+    template,
+    entry: engine.serviceEntry,
+    logDir: engine.options.logDir,
+    endpoints: engine.endpoints,
+    configMaps: engine.configMaps,
+    kubeletSyncMs: engine.options.kubeletSyncMs,
     onEvent: (kind, detail) => {
-      emit({ at: Date.now(), kind, detail });
-      if (kind === 'rollout-complete' || kind === 'rollout-stalled') {
-        outcomeWaiter?.(kind === 'rollout-complete' ? 'complete' : 'stalled');
-        outcomeWaiter = null;
-      }
+      engine.emit({ at: Date.now(), kind, pod: name, version, ...(detail ? { detail } : {}) });
+      requestSync(engine);
     },
   });
-  const syncTimer = setInterval(() => controller.sync(), SYNC_INTERVAL_MS);
+}
 
-  /**
-   * `kubectl apply -k overlay` and wait. Its ConfigMaps are stored (pods that mount a changed one see it at
-   * their next kubelet sync); its pod template becomes the Deployment's. A template seen before is the same
-   * revision, as a ReplicaSet is found by its pod-template-hash: re-applying it rolls nothing, and the
-   * rollout is complete at once.
-   */
-  function apply(overlay: string): Promise<RolloutOutcome> {
-    if (tornDown) return Promise.resolve('interrupted');
-    const objects = renderKustomization(overlay);
-    const settings = deploymentSettings(objects);
-    configMaps.apply(objects);
-    const revision = `${settings.name}-${settings.templateHash}`;
-    templates.set(revision, settings);
-    lastRevision = revision;
-    const outcome = new Promise<RolloutOutcome>((resolve) => (outcomeWaiter = resolve));
-    controller.rollTo(revision, {
-      replicas: settings.replicas,
-      maxSurge: settings.maxSurge,
-      maxUnavailable: settings.maxUnavailable,
-      minReadySeconds: settings.minReadySeconds,
-      progressDeadlineSeconds: settings.progressDeadlineSeconds,
-    });
-    return outcome;
+/**
+ * `kubectl apply -k overlay` and wait. Its ConfigMaps are stored (pods that mount a changed one see it at
+ * their next kubelet sync); its pod template becomes the Deployment's. A template seen before is the same
+ * revision, as a ReplicaSet is found by its pod-template-hash: re-applying it rolls nothing, and the
+ * rollout is complete at once.
+ */
+function applyOverlay(engine: LocalEngine, overlay: string): Promise<RolloutOutcome> {
+  if (engine.tornDown || !engine.controller) return Promise.resolve('interrupted');
+  const objects = renderKustomization(overlay);
+  const settings = deploymentSettings(objects);
+  engine.configMaps.apply(objects);
+  const revision = `${settings.name}-${settings.templateHash}`;
+  engine.templates.set(revision, settings);
+  engine.lastRevision = revision;
+  const outcome = new Promise<RolloutOutcome>((resolve) => (engine.outcomeWaiter = resolve));
+  engine.controller.rollTo(revision, {
+    replicas: settings.replicas,
+    maxSurge: settings.maxSurge,
+    maxUnavailable: settings.maxUnavailable,
+    minReadySeconds: settings.minReadySeconds,
+    progressDeadlineSeconds: settings.progressDeadlineSeconds,
+  });
+  return outcome;
+}
+
+/**
+ * "Ready" is not "reachable": the endpoints reach the balancer only after the propagation lag.
+ * Load must not start before the Service answers, or its first requests meet no endpoints.
+ */
+async function untilServiceAnswers(engine: LocalEngine) {
+  const replicas = engine.templates.get(engine.lastRevision ?? '')?.replicas ?? 1;
+  const deadline = Date.now() + engine.options.propagationLagMs + 10_000;
+  while (!engine.tornDown && engine.endpoints.current().length < replicas && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 20));
   }
+}
 
+async function killReadyPod(engine: LocalEngine, version: string) {
+  const victim = [...engine.pods.values()].find(
+    (pod) => pod.version === version && !pod.terminating && pod.readySince !== null,
+  );
+  if (!victim) throw new Error(`no ready pod of version ${version} to kill`);
+  // The pod is gone at once (no preStop, no grace), as when its node dies: the endpoints lose it after
+  // the usual lag and the controller creates a replacement.
+  const at = Date.now();
+  engine.emit({ at, kind: 'terminating', pod: victim.name, version, detail: 'chaos: SIGKILL, no grace' });
+  await victim.kill();
+  engine.emit({
+    at: Date.now(),
+    kind: 'exited',
+    pod: victim.name,
+    version,
+    detail: 'killed (chaos: kill-pod)',
+  });
+  engine.pods.delete(victim.name);
+  requestSync(engine);
   return {
-    name: 'local',
-    async up() {
-      const port = await proxy.listen();
-      return `http://127.0.0.1:${port}`;
-    },
-    async deploy(overlay) {
-      const outcome = await apply(overlay);
-      // "Ready" is not "reachable": the endpoints reach the balancer only after the propagation lag.
-      // Load must not start before the Service answers, or its first requests meet no endpoints.
-      const replicas = templates.get(lastRevision ?? '')?.replicas ?? 1;
-      const deadline = Date.now() + options.propagationLagMs + 10_000;
-      while (
-        outcome === 'complete' &&
-        !tornDown &&
-        endpoints.current().length < replicas &&
-        Date.now() < deadline
-      ) {
-        await new Promise((resolve) => setTimeout(resolve, 20));
-      }
-      return outcome;
-    },
-    rollOut: apply,
-    rollBack: apply,
-    async killPod(version) {
-      const victim = [...pods.values()].find(
-        (pod) => pod.version === version && !pod.terminating && pod.readySince !== null,
-      );
-      if (!victim) throw new Error(`no ready pod of version ${version} to kill`);
-      // The pod is gone at once (no preStop, no grace), as when its node dies: the endpoints lose it after
-      // the usual lag and the controller creates a replacement.
-      const at = Date.now();
-      emit({ at, kind: 'terminating', pod: victim.name, version, detail: 'chaos: SIGKILL, no grace' });
-      await victim.kill();
-      emit({ at: Date.now(), kind: 'exited', pod: victim.name, version, detail: 'killed (chaos: kill-pod)' });
-      pods.delete(victim.name);
-      requestSync();
-      return {
-        pod: victim.name,
-        at,
-        what: 'killed with SIGKILL, no grace; the Deployment replaces it (--chaos kill-pod)',
-      };
-    },
-    async settle() {
-      while (!tornDown && [...pods.values()].some((pod) => pod.terminating)) {
-        await new Promise((resolve) => setTimeout(resolve, 50));
-      }
-    },
-    podCounts() {
-      let ready = 0;
-      let terminating = 0;
-      for (const pod of pods.values()) {
-        if (pod.terminating) terminating++;
-        else if (pod.readySince !== null) ready++;
-      }
-      return { ready, terminating };
-    },
-    onEvent(listener) {
-      listeners.push(listener);
-    },
-    async processedOrders() {
-      const logs = podNames.map((name) => path.join(options.logDir, `${name}.log`));
-      return logs.flatMap((log) =>
-        fs.existsSync(log) ? processedOrderIds(fs.readFileSync(log, 'utf8')) : [],
-      );
-    },
-    async teardown() {
-      if (tornDown) return;
-      tornDown = true;
-      clearInterval(syncTimer);
-      outcomeWaiter?.('interrupted');
-      await Promise.all([...pods.values()].map((pod) => pod.kill()));
-      endpoints.close();
-      await proxy.close();
-    },
+    pod: victim.name,
+    at,
+    what: 'killed with SIGKILL, no grace; the Deployment replaces it (--chaos kill-pod)',
   };
+}
+
+function countPods(pods: Iterable<LocalPod>) {
+  let ready = 0;
+  let terminating = 0;
+  for (const pod of pods) {
+    if (pod.terminating) terminating++;
+    else if (pod.readySince !== null) ready++;
+  }
+  return { ready, terminating };
 }

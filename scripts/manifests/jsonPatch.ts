@@ -23,7 +23,9 @@ export function applyJsonPatch(doc: unknown, ops: readonly JsonPatchOp[], where:
       result = applyOne(result, op);
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
-      throw new ManifestError(`${where}: patch op ${index + 1} (${op.op} ${op.path}) failed: ${reason}`);
+      throw new ManifestError(`${where}: patch op ${index + 1} (${op.op} ${op.path}) failed: ${reason}`, {
+        cause: error,
+      });
     }
   });
   return result;

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { BenchResult } from '../../bench/benchResult.js';
+import type { BenchResult } from '../../bench/lib/benchResult.js';
 import { renderResults } from '../../bench/writeResults.js';
 
 const result: BenchResult = {

@@ -16,13 +16,13 @@ async function restrictedImports(filePath: string, code: string): Promise<string
 
 const cases: { file: string; forbidden: string; allowed: string }[] = [
   { file: 'service/layerProbe.ts', forbidden: '../scripts/model.js', allowed: './config.js' },
-  { file: 'service/layerProbe.ts', forbidden: '../bench/benchResult.js', allowed: './config.js' },
+  { file: 'service/layerProbe.ts', forbidden: '../bench/lib/benchResult.js', allowed: './config.js' },
   {
     file: 'loadtest/layerProbe.ts',
     forbidden: '../scripts/cli/progressOutput.js',
     allowed: './errorCode.js',
   },
-  { file: 'loadtest/layerProbe.ts', forbidden: '../bench/benchResult.js', allowed: './errorCode.js' },
+  { file: 'loadtest/layerProbe.ts', forbidden: '../bench/lib/benchResult.js', allowed: './errorCode.js' },
   { file: 'scripts/verdict/layerProbe.ts', forbidden: '../report/summarizeRun.js', allowed: './judgeRun.js' },
   { file: 'scripts/verdict/layerProbe.ts', forbidden: '../cli/progressOutput.js', allowed: './judgeRun.js' },
   { file: 'scripts/k8sLint/layerProbe.ts', forbidden: '../../service/config.js', allowed: './finding.js' },

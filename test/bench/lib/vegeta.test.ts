@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { judgeVegeta, type VegetaReport } from '../../bench/vegeta.js';
+import { judgeVegeta, type VegetaReport } from '../../../bench/lib/vegeta.js';
 
 const report = (over: Partial<VegetaReport>): VegetaReport => ({
   requests: 5000,

@@ -1,6 +1,6 @@
-import type { DeploymentSettings } from '../scripts/manifests/deploymentSettings.js';
-import type { ProbeSettings } from '../scripts/manifests/containerSettings.js';
-import { resolveRollingUpdate } from '../scripts/manifests/rollingUpdate.js';
+import type { DeploymentSettings } from '../../scripts/manifests/deploymentSettings.js';
+import type { ProbeSettings } from '../../scripts/manifests/containerSettings.js';
+import { resolveRollingUpdate } from '../../scripts/manifests/rollingUpdate.js';
 
 export interface RolloutMinimum {
   /** Surge steps on the critical path: ceil(replicas / maxSurge). */

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { benchRoot, round } from './benchResult.js';
 import type { GeneratorStep } from './generatorStep.js';
 import { processCpuMs } from './processCpu.js';
-import { projectCacheDir } from '../scripts/tools.js';
+import { projectCacheDir } from '../../scripts/tools.js';
 
 /**
  * vegeta (github.com/tsenart/vegeta, MIT): the open-model, constant-rate Go load tool, the generator

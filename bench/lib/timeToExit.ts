@@ -1,6 +1,6 @@
 import path from 'node:path';
-import { createOpenModelGenerator } from '../loadtest/openModelGenerator.js';
-import { isFailed } from '../scripts/model.js';
+import { createOpenModelGenerator } from '../../loadtest/openModelGenerator.js';
+import { isFailed } from '../../scripts/model.js';
 import { benchRoot, round } from './benchResult.js';
 import { spawnServer } from './spawnServer.js';
 

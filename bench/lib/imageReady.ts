@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
-import { quantile } from '../loadtest/quantile.js';
+import { quantile } from '../../loadtest/quantile.js';
 import { benchRoot } from './benchResult.js';
 
 export interface ImageReady {

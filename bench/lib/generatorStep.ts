@@ -2,9 +2,9 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { LoadFigures } from '../loadtest/loadSummary.js';
-import { quantile } from '../loadtest/quantile.js';
-import { isFailed, type RequestSample } from '../loadtest/requestSample.js';
+import type { LoadFigures } from '../../loadtest/loadSummary.js';
+import { quantile } from '../../loadtest/quantile.js';
+import { isFailed, type RequestSample } from '../../loadtest/requestSample.js';
 import { benchRoot, round } from './benchResult.js';
 import { processCpuMs } from './processCpu.js';
 

@@ -1,6 +1,7 @@
-import { isFailed } from '../scripts/model.js';
-import { createOpenModelGenerator } from '../loadtest/openModelGenerator.js';
-import { quantile } from '../loadtest/quantile.js';
+import { isFailed } from '../../scripts/model.js';
+import { createOpenModelGenerator } from '../../loadtest/openModelGenerator.js';
+import { quantile } from '../../loadtest/quantile.js';
+import type { RequestSample } from '../../loadtest/requestSample.js';
 import { processCpuMs } from './processCpu.js';
 
 export interface CapacityStep {
@@ -58,25 +59,7 @@ export async function runCapacityStep(
   const serverCpu1 = processCpuMs(serverPid);
   const ownCpu = process.cpuUsage(ownCpu0);
 
-  const byError: Record<string, number> = {};
-  let errors = 0;
-  const latencies = new Float64Array(result.samples.length);
-  let ok = 0;
-  let firstOk = Infinity;
-  let lastOk = -Infinity;
-  result.samples.forEach((s, i) => {
-    latencies[i] = s.latencyMs;
-    if (!isFailed(s)) {
-      ok++;
-      firstOk = Math.min(firstOk, s.endedAt);
-      lastOk = Math.max(lastOk, s.endedAt);
-    } else {
-      errors++;
-      const code = s.error ?? `http_${s.status}`;
-      byError[code] = (byError[code] ?? 0) + 1;
-    }
-  });
-  latencies.sort();
+  const { byError, errors, latencies, ok, firstOk, lastOk } = tallySamples(result.samples);
   const p99Ms = quantile(latencies, 0.99);
   // n answers spread over the span between the first and the last: (n - 1) intervals.
   const achievedRate = ok > 1 ? ((ok - 1) * 1000) / (lastOk - firstOk) : 0;
@@ -101,4 +84,28 @@ export async function runCapacityStep(
     sustained: reasons.length === 0,
     reason: reasons.length === 0 ? null : reasons.join(', '),
   };
+}
+
+/** The step's answers: errors by kind, latencies sorted, and when the first and last good answer came. */
+function tallySamples(samples: readonly RequestSample[]) {
+  const byError: Record<string, number> = {};
+  let errors = 0;
+  const latencies = new Float64Array(samples.length);
+  let ok = 0;
+  let firstOk = Infinity;
+  let lastOk = -Infinity;
+  samples.forEach((s, i) => {
+    latencies[i] = s.latencyMs;
+    if (!isFailed(s)) {
+      ok++;
+      firstOk = Math.min(firstOk, s.endedAt);
+      lastOk = Math.max(lastOk, s.endedAt);
+    } else {
+      errors++;
+      const code = s.error ?? `http_${s.status}`;
+      byError[code] = (byError[code] ?? 0) + 1;
+    }
+  });
+  latencies.sort();
+  return { byError, errors, latencies, ok, firstOk, lastOk };
 }

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { theoreticalRolloutMs } from '../../bench/theoreticalRolloutMs.js';
-import { deploymentSettings } from '../../scripts/manifests/deploymentSettings.js';
-import { overlayDir } from '../../scripts/manifests/overlays.js';
-import { renderKustomization } from '../../scripts/manifests/renderKustomization.js';
+import { theoreticalRolloutMs } from '../../../bench/lib/theoreticalRolloutMs.js';
+import { deploymentSettings } from '../../../scripts/manifests/deploymentSettings.js';
+import { overlayDir } from '../../../scripts/manifests/overlays.js';
+import { renderKustomization } from '../../../scripts/manifests/renderKustomization.js';
 
 const hardened = () => deploymentSettings(renderKustomization(overlayDir(2)));
 

@@ -42,7 +42,7 @@ export interface BenchResult {
   details: unknown;
 }
 
-export const benchRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export const benchRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 export const resultsDir = path.join(benchRoot, 'bench/results');
 
 export function machineInfo(): Machine {

@@ -1,9 +1,9 @@
 import { spawn } from 'node:child_process';
 import { createWriteStream, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { RunReport } from '../scripts/report/runReport.js';
+import type { RunReport } from '../../scripts/report/runReport.js';
 import { benchRoot } from './benchResult.js';
-import { summarizeProfile, type ProfileSummary } from './cpuProfileSummary.js';
+import { summarizeProfile, type ProfileSummary } from '../cpuProfileSummary.js';
 import { sampleTreeCpu } from './processTreeCpu.js';
 
 export interface CliRolloutOptions {
