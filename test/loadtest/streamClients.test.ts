@@ -27,23 +27,32 @@ test('the clients know the final event by the name the service gives it', () => 
   assert.equal(RECONNECT_EVENT, SERVICE_RECONNECT_EVENT);
 });
 
+/**
+ * Three clients on a service started with `env`: once each receives events, SIGTERM; resolves with the
+ * first `count` streams that ended, and the clients' counts.
+ */
+async function streamsThroughSigterm(env: Record<string, string>, count: number) {
+  const service = await startService({ APP_VERSION: '1', SHUTDOWN_DELAY_MS: '4000', ...env });
+  const ended: StreamSample[] = [];
+  const clients = clientsOf(service, 3, (stream) => ended.push(stream));
+  try {
+    clients.start();
+    await receiving(clients, 3);
+    service.child.kill('SIGTERM');
+    await until(`${count} streams ended`, () => ended.length >= count, 20_000);
+  } finally {
+    await clients.stop();
+    service.child.kill('SIGKILL');
+  }
+  return { ended: ended.slice(0, count), progress: clients.progress() };
+}
+
 test(
   "a SIGTERM's drain ends every open stream with the final event, and each client reconnects after its retry",
   BOUND,
   async () => {
-    const service = await startService({ APP_VERSION: '1', POD_NAME: 'pod-a', SHUTDOWN_DELAY_MS: '4000' });
-    const ended: StreamSample[] = [];
-    const clients = clientsOf(service, 3, (stream) => ended.push(stream));
-    try {
-      clients.start();
-      await receiving(clients, 3);
-      service.child.kill('SIGTERM');
-      // The second streams open during the drain and get the final event at once: each a reconnect gap.
-      await until('six streams ended', () => ended.length >= 6, 20_000);
-    } finally {
-      await clients.stop();
-      service.child.kill('SIGKILL');
-    }
+    // The second streams open during the drain and get the final event at once: each a reconnect gap.
+    const { ended } = await streamsThroughSigterm({ POD_NAME: 'pod-a' }, 6);
     const [first, second] = [ended.slice(0, 3), ended.slice(3, 6)];
     assert.deepEqual(
       first.map((s) => [s.end, s.version, s.pod, s.reconnectGapMs]),
@@ -65,27 +74,12 @@ test(
   'with the stream drain removed (FAULT=no-stream-drain), SIGTERM cuts every stream: each recorded as cut',
   BOUND,
   async () => {
-    const service = await startService({
-      APP_VERSION: '1',
-      FAULT: 'no-stream-drain',
-      SHUTDOWN_DELAY_MS: '4000',
-    });
-    const ended: StreamSample[] = [];
-    const clients = clientsOf(service, 3, (stream) => ended.push(stream));
-    try {
-      clients.start();
-      await receiving(clients, 3);
-      service.child.kill('SIGTERM');
-      await until('three streams ended', () => ended.length >= 3, 20_000);
-    } finally {
-      await clients.stop();
-      service.child.kill('SIGKILL');
-    }
+    const { ended, progress } = await streamsThroughSigterm({ FAULT: 'no-stream-drain' }, 3);
     assert.deepEqual(
-      ended.slice(0, 3).map((s) => [isCut(s), s.end]),
+      ended.map((s) => [isCut(s), s.end]),
       Array(3).fill([true, 'ECONNRESET']),
     );
-    assert.equal(clients.progress().cut >= 3, true);
+    assert.ok(progress.cut >= 3);
   },
 );
 
