@@ -9,7 +9,6 @@ import { UsageError } from './errors.js';
 import { planRollout } from './rollout/planRollout.js';
 import { describeChange } from './rollout/rolloutChange.js';
 import { runRollout } from './rollout/runRollout.js';
-import type { Target } from './target.js';
 import { createTarget } from './targets/createTarget.js';
 import { pickTarget } from './targets/pickTarget.js';
 
@@ -32,13 +31,11 @@ async function main(argv: string[]): Promise<number> {
     const print = (line: string) => process.stdout.write(`${line}\n`);
     print(`# target: ${choice.target} (${choice.reason}); load: ${load}`);
     const { target, from, to } = createTarget(choice.target, options, outDir, print);
-    requireOrderJoin(options, target);
     await planRollout({ ...steps, target, from, to, print });
     return 0;
   }
   output.step(`target: ${choice.target} (${choice.reason}); load: ${load}`);
   const { target, from, to } = createTarget(choice.target, options, outDir, (line) => output.step(line));
-  requireOrderJoin(options, target);
   const change = describeChange(options.change, from, to);
   const interrupted = interruptOnSignals((line) => output.note(`\n${line}`));
 
@@ -57,14 +54,6 @@ async function main(argv: string[]): Promise<number> {
   output.note(`report: ${reports.html}\n        ${reports.md}\n        ${reports.json}`);
   for (const reason of reports.report.reasons) output.note(`  - ${reason}`);
   return exitCode;
-}
-
-/** POSTs are judged against the pods' logs: a target that cannot read them cannot judge them. */
-function requireOrderJoin(options: RolloutOptions, target: Target): void {
-  if (options.mix.post > 0 && !target.processedOrders)
-    throw new UsageError(
-      `--mix with POSTs needs a target that reads its pods' logs to join the orders (local does); --target ${target.name} does not yet.`,
-    );
 }
 
 function settingsOf(

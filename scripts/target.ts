@@ -41,15 +41,22 @@ export interface Target {
   /** For the live status line. */
   podCounts(): { ready: number; terminating: number };
   /**
-   * The order ids the pods logged as processed (POST /orders), an id once per processing, from every pod
-   * the run made, terminated ones included. Read after teardown. Absent where the target cannot read them.
+   * Keeps the order ids the pods log as processed (POST /orders), from every pod the run makes, terminated
+   * ones included. Called before up(), by a run that sends POSTs. Absent where the target cannot read its
+   * pods' logs.
    */
-  processedOrders?(): Promise<string[]>;
+  recordOrders?(): OrderRecord;
   /** Subscribes to rollout events as they happen. */
   onEvent(listener: (event: RolloutEvent) => void): void;
   /** Stops everything it started. Safe to call twice, and at any point. */
   teardown(): Promise<void>;
 }
+/** The pods' record of the orders they processed (Target.recordOrders). */
+export interface OrderRecord {
+  /** After teardown: the ids, an id once per processing (an id processed twice appears twice). */
+  processed(): Promise<string[]>;
+}
+
 /** What a target is made from: the run's flags that concern where it runs (the CLI's options are a superset). */
 export interface TargetOptions {
   /** A name from scripts/scenarios/scenarios.ts. */

@@ -37,9 +37,13 @@ async function rollout(name: string, flags: string[]) {
   return { code, report: JSON.parse(fs.readFileSync(file, 'utf8')), output };
 }
 
+/** Long-lived streams and a fifth of the requests POSTs, on every hardened and naive run (issue 23). */
+const STREAMS_AND_ORDERS = ['--streams', '50', '--mix', 'get:80,post:20'];
+
 for (const keepAlive of ['on', 'off']) {
   test(
-    `the hardened rollout drops nothing of at least 2,000 requests at 100 rps, keep-alive ${keepAlive}`,
+    `the hardened rollout drops nothing of at least 2,000 requests at 100 rps, keep-alive ${keepAlive}, ` +
+      'cuts no stream, and every order is processed once and answered',
     { timeout: RUN_TIMEOUT_MS },
     async () => {
       const { code, report, output } = await rollout(`hardened-${keepAlive}`, [
@@ -52,6 +56,7 @@ for (const keepAlive of ['on', 'off']) {
         '10',
         '--cooldown',
         '10',
+        ...STREAMS_AND_ORDERS,
       ]);
       assert.equal(code, 0, output);
       assert.equal(report.verdict, 'pass');
@@ -60,6 +65,16 @@ for (const keepAlive of ['on', 'off']) {
       assert.ok(report.requests.total >= 2000, `only ${report.requests.total} requests`);
       assert.deepEqual(Object.keys(report.requests.byVersion).sort(), ['1', '2']);
       assert.equal(report.rollout.complete, true);
+      assert.equal(report.streams.cut, 0, JSON.stringify(report.streams));
+      // Every v1 pod left during the run: the streams open on them were told to reconnect, and did.
+      assert.ok(report.streams.endedCleanly >= 1, JSON.stringify(report.streams));
+      assert.ok(report.orders.sent >= 400, `${report.orders.sent} orders`);
+      // The join read the orders of the three v1 pods, which were gone by the end, from their followed logs.
+      const { confirmed, lost, ambiguous, duplicated, unrecorded } = report.orders;
+      assert.deepEqual(
+        [confirmed, lost.count, ambiguous.count, duplicated.count, unrecorded.count],
+        [report.orders.sent, 0, 0, 0, 0],
+      );
     },
   );
 }
@@ -78,13 +93,25 @@ test("the API server reaches the kubelet: kubectl logs shows the service's own l
   assert.match(logs, /"msg":"ready"/);
 });
 
-test('the naive manifests drop requests on the real cluster', { timeout: RUN_TIMEOUT_MS }, async () => {
-  const { code, report, output } = await rollout('naive', ['--scenario', 'naive', '--warmup', '5']);
-  assert.equal(code, 1, output);
-  assert.equal(report.verdict, 'fail');
-  assert.ok(report.requests.failed > 0, 'naive dropped nothing');
-  assert.equal(report.rollout.complete, true, 'the drops come from the pods, not from a stalled rollout');
-});
+test(
+  'the naive manifests drop requests, cut streams and lose orders on the real cluster',
+  { timeout: RUN_TIMEOUT_MS },
+  async () => {
+    const { code, report, output } = await rollout('naive', [
+      '--scenario',
+      'naive',
+      '--warmup',
+      '5',
+      ...STREAMS_AND_ORDERS,
+    ]);
+    assert.equal(code, 1, output);
+    assert.equal(report.verdict, 'fail');
+    assert.ok(report.requests.failed > 0, 'naive dropped nothing');
+    assert.ok(report.streams.cut > 0, JSON.stringify(report.streams));
+    assert.ok(report.orders.lost.count + report.orders.ambiguous.count > 0, JSON.stringify(report.orders));
+    assert.equal(report.rollout.complete, true, 'the drops come from the pods, not from a stalled rollout');
+  },
+);
 
 test(
   'a v2 that never becomes ready stalls the rollout, drops nothing, and --on-fail rollback brings v1 back',

@@ -6,6 +6,7 @@ import type { Target } from '../target.js';
 import type { CommandRunner } from './commandRunner.js';
 import { createKubectl, type Kubectl } from './kubectl.js';
 import { forceDeletePod, type PodKillRecord } from './podKills.js';
+import { followPodOrderLogs, type PodOrderLogs } from './podOrderLogs.js';
 import type { PodWatch } from './podWatch.js';
 import { preflight, type PreflightFacts } from './preflight.js';
 import { saveDiagnostics } from './saveDiagnostics.js';
@@ -62,9 +63,12 @@ export function createClusterTarget(options: ClusterTargetOptions): Target {
     }),
     emit: (event) => {
       podStates.record(event);
+      cluster.orders?.onEvent(event);
       listeners.forEach((listener) => listener(event));
     },
     pods: null,
+    orders: null,
+    processedOrders: [],
     tornDown: false,
     diagnosticsPlanned: false,
   };
@@ -72,13 +76,7 @@ export function createClusterTarget(options: ClusterTargetOptions): Target {
   return {
     name: options.name,
     ...(options.errorKindsNote ? { errorKindsNote: options.errorKindsNote } : {}),
-    async up() {
-      const facts = await preflight(options.run, options.requiredTools);
-      await options.prepare?.(facts);
-      cluster.pods = options.observer.watchPods(options.context, cluster.emit, options.log);
-      await cluster.pods.start();
-      return options.serviceUrl;
-    },
+    up: () => bringUp(cluster),
     async deploy(overlay) {
       // Every run starts from fresh pods of its first version, as on the local target. Pods an earlier run
       // left behind may serve another configuration than their manifests say (a ConfigMap edited in place
@@ -102,12 +100,12 @@ export function createClusterTarget(options: ClusterTargetOptions): Target {
     onEvent(listener) {
       listeners.push(listener);
     },
+    recordOrders() {
+      cluster.orders ??= followPodOrderLogs(cluster.kubectl, options.log);
+      return { processed: async () => cluster.processedOrders };
+    },
     teardown() {
-      if (!finished) {
-        cluster.tornDown = true;
-        cluster.pods?.stop();
-        finished = options.finish?.() ?? Promise.resolve();
-      }
+      finished ??= tearDown(cluster);
       return finished;
     },
   };
@@ -119,8 +117,34 @@ interface ClusterState {
   readonly kubectl: Kubectl;
   readonly emit: (event: RolloutEvent) => void;
   pods: PodWatch | null;
+  /** The pods' order logs, once a run that sends POSTs asked for them (recordOrders). */
+  orders: PodOrderLogs | null;
+  /** What the pods' order logs held at teardown. */
+  processedOrders: string[];
   tornDown: boolean;
   diagnosticsPlanned: boolean;
+}
+
+async function bringUp(cluster: ClusterState): Promise<string> {
+  const { options } = cluster;
+  const facts = await preflight(options.run, options.requiredTools);
+  await options.prepare?.(facts);
+  if (cluster.orders && options.run.dryRun)
+    options.log("each pod's log is followed from its first ready (kubectl logs -f POD) to join the orders");
+  cluster.pods = options.observer.watchPods(options.context, cluster.emit, options.log);
+  await cluster.pods.start();
+  return options.serviceUrl;
+}
+
+async function tearDown(cluster: ClusterState): Promise<void> {
+  cluster.tornDown = true;
+  cluster.pods?.stop();
+  try {
+    // Before finish: kind's deletes the cluster, and the pods' logs with it.
+    cluster.processedOrders = (await cluster.orders?.collect()) ?? [];
+  } finally {
+    await cluster.options.finish?.();
+  }
 }
 
 async function apply(

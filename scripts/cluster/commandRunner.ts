@@ -6,7 +6,10 @@ import { execFile } from 'node:child_process';
  * in order and runs nothing, answering with a plausible canned result so the plan can go on.
  */
 export interface CommandResult {
-  /** Exit code; 127 when the executable was not found, 124 when it ran past its timeout. */
+  /**
+   * Exit code; 127 when the executable was not found, 124 when it ran past its timeout, 130 when the caller
+   * stopped it (`signal`).
+   */
   code: number;
   stdout: string;
   stderr: string;
@@ -25,6 +28,8 @@ export interface CommandOptions {
    * of silence. The result still holds the whole output.
    */
   onLine?: (line: string) => void;
+  /** Aborting it stops the command (SIGTERM); the result holds what it printed until then (a followed log). */
+  signal?: AbortSignal;
 }
 
 export interface CommandRunner {
@@ -54,10 +59,12 @@ export function createCommandRunner(options: { cwd: string }): CommandRunner {
             timeout: runOptions.timeoutMs ?? DEFAULT_TIMEOUT_MS,
             maxBuffer: MAX_BUFFER,
             encoding: 'utf8',
+            ...(runOptions.signal ? { signal: runOptions.signal } : {}),
           },
           (error, stdout, stderr) => {
             if (!error) return resolve({ code: 0, stdout, stderr });
             const failure = error as NodeJS.ErrnoException & { code?: number | string; killed?: boolean };
+            if (failure.name === 'AbortError') return resolve({ code: 130, stdout, stderr });
             if (failure.code === 'ENOENT') {
               return resolve({ code: 127, stdout, stderr: `${command}: not found on PATH` });
             }

@@ -10,6 +10,8 @@ import { firstLine, lastLine } from './textLines.js';
 export const DEPLOYMENT = 'hello';
 export const NAMESPACE = 'default';
 export const POD_SELECTOR = 'app=hello';
+/** The longest a pod's log is followed: longer than any run, and still a bound. */
+const FOLLOW_MS = 60 * 60_000;
 
 export interface Kubectl {
   /** `kubectl apply -k overlay`; with another image repository, the overlay rendered with it. */
@@ -33,6 +35,13 @@ export interface Kubectl {
   podContainer(name: string): Promise<{ node: string; containerId: string }>;
   /** The names of the Deployment's pods (`pod/hello-...`), as `kubectl get -o name` prints them. */
   podNames(): Promise<string[]>;
+  /**
+   * `kubectl logs -f POD`: the running container's log from its start until the container exits (the
+   * stream ends with it) or `signal` stops the follow; `ok` false with `error` when kubectl failed.
+   */
+  followLog(pod: string, signal: AbortSignal): Promise<{ text: string; ok: boolean; error: string }>;
+  /** `kubectl logs POD`: the current container's log so far. */
+  podLog(pod: string): Promise<string>;
   /** Runs a read-only kubectl command (for diagnostics) and returns what it printed. */
   read(args: readonly string[]): Promise<string>;
 }
@@ -93,6 +102,8 @@ export function createKubectl(
         .map((line) => line.trim())
         .filter(Boolean);
     },
+    followLog: (pod, signal) => followLog(run, base, pod, signal),
+    podLog: (pod) => kubectl(`kubectl logs ${pod}`, ['logs', pod], { timeoutMs: 60_000 }),
     async read(args) {
       const result = await run.run('kubectl', [...base, ...args], { timeoutMs: 60_000 });
       return result.code === 0 ? result.stdout : `${result.stdout}${result.stderr}(exit ${result.code})\n`;
@@ -116,6 +127,17 @@ async function rolloutStatus(
   const message =
     result.code === 0 ? lastLine(result.stdout) : firstLine(result.stderr) || `exit ${result.code}`;
   return { ok: result.code === 0, message, interrupted: false };
+}
+
+async function followLog(
+  run: CommandRunner,
+  base: readonly string[],
+  pod: string,
+  signal: AbortSignal,
+): ReturnType<Kubectl['followLog']> {
+  const result = await run.run('kubectl', [...base, 'logs', '-f', pod], { signal, timeoutMs: FOLLOW_MS });
+  const ok = result.code === 0 || signal.aborted;
+  return { text: result.stdout, ok, error: ok ? '' : firstLine(result.stderr) || `exit ${result.code}` };
 }
 
 async function podContainer(

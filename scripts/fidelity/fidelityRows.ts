@@ -1,4 +1,4 @@
-import { failingOf, keepAliveModesOf, SCENARIOS, type Scenario } from '../scenarios/scenarios.js';
+import { failingOf, keepAliveModesOf, SCENARIOS } from '../scenarios/scenarios.js';
 import type { CheckId } from '../verdict/checks.js';
 
 /**
@@ -28,12 +28,11 @@ export interface FidelityRow {
 /**
  * Every scenario that removes a protection and the hardened manifests, with keep-alive on and off; each
  * broken v2 release with its outcome; and a pod killed under load. Derived from the scenario registry, so a
- * new scenario gets its rows here without a second list. A scenario judged by its POSTs waits until the
- * cluster targets read their pods' logs (only the local one does): it has no row here yet.
+ * new scenario gets its rows here without a second list.
  */
 export function fidelityRows(rate = 100): FidelityRow[] {
   const rows: FidelityRow[] = [];
-  for (const scenario of SCENARIOS.filter((s) => !judgedByOrders(s))) {
+  for (const scenario of SCENARIOS) {
     if (scenario.protection === 'fault') {
       rows.push({
         id: scenario.name,
@@ -96,9 +95,4 @@ export function describeExpectation(expected: FidelityExpectation): string {
   }
   if (expected.kind === 'stalled-rollback') return 'stalls, rolls back, 0 dropped';
   return 'failures only around the killed pod';
-}
-
-/** Whether a scenario's damage shows only in its POSTs, which need the pods' logs joined. */
-export function judgedByOrders(scenario: Pick<Scenario, 'load'>): boolean {
-  return (scenario.load?.mix?.post ?? 0) > 0;
 }

@@ -95,7 +95,8 @@ export function createLocalTarget(options: LocalTargetOptions): Target {
     onEvent(listener) {
       listeners.push(listener);
     },
-    processedOrders: async () => processedOrdersOf(engine),
+    // Every pod's log stays in its file (terminated pods' too), so there is nothing to start.
+    recordOrders: () => ({ processed: async () => processedOrdersOf(engine) }),
     async teardown() {
       if (engine.tornDown) return;
       engine.tornDown = true;

@@ -2,6 +2,7 @@ import type { RunRecord } from '../model.js';
 import type { Target } from '../target.js';
 import type { ProgressOutput } from './rolloutProgress.js';
 import { recordRollout } from './rolloutRecorder.js';
+import type { RouteNeeds } from './routeCheck.js';
 import { planStepLine } from './rolloutStepLines.js';
 import { walkRollout } from './rolloutSteps.js';
 
@@ -17,6 +18,8 @@ export interface RolloutPlanSpec {
   cooldownMs: number;
   onFail: 'stop' | 'rollback';
   chaos: 'none' | 'kill-pod';
+  /** The routes the load's streams and POSTs need; a run that sends POSTs keeps its pods' order logs. */
+  routes?: RouteNeeds;
   outDir: string;
   print: (line: string) => void;
 }
@@ -30,6 +33,7 @@ export async function planRollout(spec: RolloutPlanSpec): Promise<void> {
   const { target, print } = spec;
   const quiet: ProgressOutput = { step: () => {}, status: () => {}, note: () => {} };
   print(`# plan for the ${target.name} target (dry run: nothing below is executed)`);
+  if (spec.routes?.orders) target.recordOrders?.();
   try {
     await walkRollout({
       ...spec,

@@ -52,6 +52,7 @@ export interface RolloutResult {
 export async function runRollout(spec: RolloutSpec): Promise<RolloutResult> {
   const { target, output } = spec;
   const recorder = recordRollout(target, output);
+  const orders = spec.routes?.orders ? target.recordOrders?.() : undefined;
   const load = createLoadSession({
     generator: spec.loadName,
     createLoad: spec.createLoad,
@@ -97,8 +98,7 @@ export async function runRollout(spec: RolloutSpec): Promise<RolloutResult> {
     recorder,
     settings: spec.settings,
   });
-  if (run.samples.some((s) => s.kind === 'post') && target.processedOrders)
-    run.processedOrders = await target.processedOrders();
+  if (orders && run.samples.some((s) => s.kind === 'post')) run.processedOrders = await orders.processed();
   const reports = await writeReports(spec.outDir, run);
   return { reports, exitCode: exitCodeFor(reports.verdict, interrupted) };
 }

@@ -256,3 +256,35 @@ test('teardown stops the pod watch and finishes once; an apply after it does not
   assert.equal(await target.rollOut(V2), 'interrupted');
   assert.deepEqual(lines, []);
 });
+
+test("a run that sends POSTs follows each ready pod's log, and reads the orders before finish deletes the cluster", async () => {
+  const orderLine = (id: string): CommandResult => ({
+    code: 0,
+    stdout: `${JSON.stringify({ msg: 'order processed', orderId: id })}\n`,
+    stderr: '',
+  });
+  const { runner, lines } = fakeRunner((line) =>
+    line === 'kubectl logs -f hello-v1-a'
+      ? orderLine('o-1')
+      : line === 'kubectl logs hello-v2-a'
+        ? orderLine('o-2')
+        : undefined,
+  );
+  const fake = fakeObserver();
+  let seenAtFinish: string[] = [];
+  const { target } = fakeClusterTarget(runner, fake.observer, {
+    finish: async () => void (seenAtFinish = [...lines]),
+  });
+  const orders = target.recordOrders!();
+  await target.up();
+  fake.emit({ at: 1, kind: 'ready', pod: 'hello-v1-a', version: '1' });
+  fake.emit({ at: 2, kind: 'ready', pod: 'hello-v2-a', version: '2' });
+  fake.emit({ at: 3, kind: 'terminating', pod: 'hello-v1-a', version: '1' });
+  await target.teardown();
+  assert.deepEqual((await orders.processed()).sort(), ['o-1', 'o-2']);
+  assert.deepEqual(seenAtFinish, [
+    'kubectl logs -f hello-v1-a',
+    'kubectl logs -f hello-v2-a',
+    'kubectl logs hello-v2-a',
+  ]);
+});

@@ -77,3 +77,15 @@ test('hands each line to onLine as the command prints it, while the command stil
   );
   assert.equal(result.stdout, 'one\nthree', 'the result still holds the whole output');
 });
+
+test('a command its caller stops (a followed log) answers 130 with what it printed until then', async () => {
+  const stop = new AbortController();
+  const script = 'process.stdout.write("order 1\\n");setInterval(()=>{},1000)';
+  const result = await createCommandRunner({ cwd: process.cwd() }).run(process.execPath, ['-e', script], {
+    timeoutMs: 20_000,
+    signal: stop.signal,
+    onLine: (line) => line === 'order 1' && stop.abort(),
+  });
+  assert.equal(result.code, 130);
+  assert.equal(result.stdout, 'order 1\n');
+});

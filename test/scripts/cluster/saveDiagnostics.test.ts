@@ -31,6 +31,8 @@ function stalledCluster(): { kubectl: Kubectl; asked: string[][] } {
     deleteDeployment: async () => undefined,
     podContainer: async () => ({ node: 'n', containerId: 'c' }),
     podNames: async () => ['pod/hello-v2-4', 'pod/hello-v2-5', 'pod/hello-v1-1'],
+    followLog: async () => assert.fail('diagnostics follow no log'),
+    podLog: async () => assert.fail('diagnostics read logs through read()'),
     async read(args) {
       asked.push([...args]);
       return logs[args.join(' ')] ?? `${args.join(' ')}: answered\n`;

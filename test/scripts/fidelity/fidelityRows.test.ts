@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { fidelityRows, judgedByOrders } from '../../../scripts/fidelity/fidelityRows.js';
+import { fidelityRows } from '../../../scripts/fidelity/fidelityRows.js';
 import { SCENARIOS } from '../../../scripts/scenarios/scenarios.js';
 
 test('every scenario that removes a protection has a row with keep-alive on and one with it off; a configuration change, or a scenario that names its settings, only those', () => {
   const rows = fidelityRows();
-  for (const scenario of SCENARIOS.filter((s) => s.protection !== 'fault' && !judgedByOrders(s))) {
+  for (const scenario of SCENARIOS.filter((s) => s.protection !== 'fault')) {
     const mine = rows.filter(
       (row) =>
         row.scenario === scenario.name &&
@@ -19,18 +19,18 @@ test('every scenario that removes a protection has a row with keep-alive on and 
   }
 });
 
-test('a scenario judged by its POSTs has no row until the cluster targets read their pods’ logs', () => {
-  assert.deepEqual(
-    SCENARIOS.filter(judgedByOrders).map((s) => s.name),
-    ['orders-cut-in-drain'],
-  );
-  assert.ok(!fidelityRows().some((row) => row.scenario === 'orders-cut-in-drain'));
-  assert.deepEqual(
+test('the stream and order controls expect their own failure kind, with no request dropped by the streams', () => {
+  const expectedOf = (scenario: string) =>
     fidelityRows()
-      .filter((row) => row.scenario === 'no-stream-drain')
-      .map((row) => row.expected),
-    Array(2).fill({ kind: 'drops', drops: 'none', failing: ['streams-ended-cleanly'] }),
-  );
+      .filter((row) => row.scenario === scenario)
+      .map((row) => [row.keepAlive, row.expected]);
+  assert.deepEqual(expectedOf('orders-cut-in-drain'), [
+    [true, { kind: 'drops', drops: 'some', failing: ['orders-none-ambiguous'] }],
+  ]);
+  assert.deepEqual(expectedOf('no-stream-drain'), [
+    [true, { kind: 'drops', drops: 'none', failing: ['streams-ended-cleanly'] }],
+    [false, { kind: 'drops', drops: 'none', failing: ['streams-ended-cleanly'] }],
+  ]);
 });
 
 test('the configuration rows expect what their scenario says of the configuration', () => {
