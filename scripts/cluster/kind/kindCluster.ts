@@ -31,6 +31,8 @@ export interface KindClusterSpec {
   configText: string | null;
   /** `--image IMG`: every node's image in place of the config's (kind's createcluster.go); null: the config's. */
   nodeImage: string | null;
+  /** The image `npm run kind:node-image` builds, for the hint when the node image cannot be pulled. */
+  offlineImage: string;
   log: (line: string) => void;
 }
 
@@ -124,7 +126,9 @@ export async function createKindCluster(
     const reason = kindFailureReason(created.stderr) || `exit ${created.code}`;
     const hint = hostPortTaken(reason)
       ? `: host port ${spec.hostPort} is taken; free it, or pick another with --lb-port`
-      : '';
+      : /failed to pull image/.test(reason)
+        ? pullHint(spec)
+        : '';
     throw new MissingPrerequisite(`kind create cluster failed: ${reason}${hint}`);
   }
   onCreated();
@@ -135,6 +139,15 @@ export async function createKindCluster(
         `describe nodes\`; delete it with \`kind delete cluster --name ${name}\` and try again`,
     );
   }
+}
+
+/** What to do when no registry gives the node image: build ours offline (cluster/kind-node/README.md). */
+function pullHint(spec: KindClusterSpec): string {
+  if (spec.nodeImage !== null) return `; build it offline with \`npm run kind:node-image\``;
+  return (
+    '; with no registry to pull it from, build a node image offline (`npm run kind:node-image`) and pass ' +
+    `it: --kind-node-image ${spec.offlineImage}`
+  );
 }
 
 export async function deleteKindCluster(run: CommandRunner, clusterName: string): Promise<void> {

@@ -30,6 +30,16 @@ export function readKindClusterConfig(repoRoot: string): KindClusterConfig {
 }
 
 /**
+ * The node image `npm run kind:node-image` builds offline (cluster/kind-node/build.sh), for machines
+ * that cannot pull the pinned kindest/node: tagged with the Kubernetes version of cluster/versions.env.
+ */
+export function offlineNodeImage(repoRoot: string): string {
+  const versions = fs.readFileSync(path.join(repoRoot, 'cluster', 'versions.env'), 'utf8');
+  const version = /^KUBERNETES_VERSION=(\S+)$/m.exec(versions)?.[1] ?? '<its Kubernetes version>';
+  return `zero-downtime.local/kind-node:${version}`;
+}
+
+/**
  * The same config with the NodePort mapped to another host port (`--lb-port` on kind), comments kept.
  * kind reads it from stdin with `--config -` (pkg/cmd/kind/create/cluster/createcluster.go).
  */

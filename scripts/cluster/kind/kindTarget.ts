@@ -11,7 +11,7 @@ import {
   kindContext,
   type KindClusterSpec,
 } from './kindCluster.js';
-import { withHostPort, type KindClusterConfig } from './kindClusterConfig.js';
+import { offlineNodeImage, withHostPort, type KindClusterConfig } from './kindClusterConfig.js';
 import { buildAndLoadImages } from './kindImages.js';
 import { checkKindVersion } from './kindVersion.js';
 import { killContainerInNode } from '../podKills.js';
@@ -61,6 +61,7 @@ export function createKindTarget(options: KindTargetOptions): Target {
     configPath: options.clusterConfig.path,
     configText: ownPort ? withHostPort(options.clusterConfig, options.hostPort) : null,
     nodeImage: options.kindNodeImage,
+    offlineImage: offlineNodeImage(options.repoRoot),
     log: options.log,
   };
   return createClusterTarget({

@@ -130,15 +130,28 @@ test('without --lb-port kind creates the cluster from k8s/kind/cluster.yaml itse
   );
 });
 
-test("exits 2 with kind's reason in one line when the node image cannot be pulled, and leaves nothing", async () => {
+test("exits 2 with kind's reason and how to build the node image offline, in one line, when it cannot be pulled, and leaves nothing", async () => {
   const result = await runKindCli(['--target', 'kind'], { env: { STANDIN_KIND_CREATE: 'no-image' } });
   assert.equal(result.code, 2, result.stdout + result.stderr);
   assert.match(
     result.stderr,
-    /^demo:rollout: kind create cluster failed: failed to create cluster: failed to pull image "kindest\/node:v1\.36\.1@sha256:[0-9a-f]{64}": `docker pull` exited 1: Error response from daemon: Get "https:\/\/registry-1\.docker\.io\/v2\/": .*no such host\n$/,
+    /^demo:rollout: kind create cluster failed: failed to create cluster: failed to pull image "kindest\/node:v1\.36\.1@sha256:[0-9a-f]{64}": `docker pull` exited 1: Error response from daemon: Get "https:\/\/registry-1\.docker\.io\/v2\/": .*no such host; with no registry to pull it from, build a node image offline \(`npm run kind:node-image`\) and pass it: --kind-node-image zero-downtime\.local\/kind-node:v1\.36\.5\n$/,
   );
   assert.ok(!commandLines(result.calls).some((line) => line.startsWith('docker build')));
   assert.doesNotMatch(result.stdout, /kept cluster|delete it with/, 'kind removed what it had made');
+});
+
+test('a --kind-node-image that is not here and cannot be pulled: one line that says to build it, exit 2', async () => {
+  const image = 'zero-downtime.local/kind-node:v1.36.5';
+  const result = await runKindCli(['--target', 'kind', '--kind-node-image', image], {
+    env: { STANDIN_KIND_CREATE: 'no-image' },
+  });
+  assert.equal(result.code, 2, result.stdout + result.stderr);
+  assert.equal(result.stderr.split('\n').filter(Boolean).length, 1, result.stderr);
+  assert.match(
+    result.stderr,
+    /failed to pull image "zero-downtime\.local\/kind-node:v1\.36\.5".*; build it offline with `npm run kind:node-image`\n$/,
+  );
 });
 
 test("shows Docker's whole error when the host port is taken, and says what to do", async () => {
