@@ -6,6 +6,7 @@ import { readK6Thresholds } from './k6Summary.js';
 import type { LoadGenerator, LoadProgress, LoadResult } from './loadGenerator.js';
 import { deferred, startLoadProcess, type LoadProcess, type LoadProcessExit } from './loadProcess.js';
 import { NdjsonTail } from './ndjsonTail.js';
+import type { RequestMix } from './requestMix.js';
 
 export interface K6Options {
   /** Where k6 sends GET / (http://127.0.0.1:PORT). */
@@ -17,6 +18,8 @@ export interface K6Options {
   timeoutMs: number;
   /** Upper bound of the run (k6's DURATION); the harness normally ends it earlier with stop(). */
   maxDurationMs: number;
+  /** The share of POST /orders among the requests (the script's POST_PERCENT); default GETs only. */
+  mix?: RequestMix;
   /** The versions whose answers the script's thresholds require (default 1 and 2; a configuration-only change: 1). */
   versions?: readonly string[];
   /** Folder for k6's JSON output, summary, dashboard export and log. */
@@ -74,6 +77,7 @@ export function k6Invocation(o: K6Options): {
     TIMEOUT: `${Math.ceil(o.timeoutMs)}ms`,
     KEEP_ALIVE: o.keepAlive ? 'on' : 'off',
     VERSIONS: (o.versions ?? ['1', '2']).join(','),
+    ...(o.mix && o.mix.post > 0 ? { POST_PERCENT: String(o.mix.post) } : {}),
     SUMMARY_PATH: files.summary,
   };
   return {

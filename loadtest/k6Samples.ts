@@ -1,6 +1,6 @@
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
-import type { RequestSample } from './requestSample.js';
+import { expectedStatus, isFailed, type RequestSample } from './requestSample.js';
 
 /**
  * Turns k6's JSON output (`k6 run --out json=FILE`, one JSON object a line, documented at
@@ -40,13 +40,18 @@ export const k6ErrorCodeMeaning: Readonly<Record<string, string>> = {
   dropped: 'k6 had no free VU at the scheduled start and never sent the request (dropped_iterations)',
 };
 
-/** Our error code for a k6 request, or null when it was a plain 200. */
-export function k6ErrorCode(status: number, code: number | null, message: string | null): string | null {
+/** Our error code for a k6 request, or null when it came back with the status its kind expects. */
+export function k6ErrorCode(
+  status: number,
+  code: number | null,
+  message: string | null,
+  expected = 200,
+): string | null {
   // k6 sets error_code = 1000 + status for 4xx/5xx answers: then the status says it better. Any
   // other code is a network error, even after a status arrived (a body cut short).
   const networkError = code !== null && !(status >= 400 && code === 1000 + status);
   if (!networkError) {
-    if (status > 0) return status === 200 ? null : `http_${status}`;
+    if (status > 0) return status === expected ? null : `http_${status}`;
     return 'error';
   }
   const mapped = k6Codes[code];
@@ -74,6 +79,8 @@ interface PointData {
   time?: unknown;
   value?: unknown;
   tags?: Record<string, unknown> | null;
+  /** k6 writes a sample's metadata here (output/json/wrapper.go): the script puts each order's id in it. */
+  metadata?: Record<string, unknown> | null;
 }
 
 function tag(tags: Record<string, unknown> | null | undefined, name: string): string | null {
@@ -90,16 +97,25 @@ export function sampleFromPoint(data: PointData): RequestSample | null {
   const codeTag = tag(data.tags, 'error_code');
   const code = codeTag === null ? null : Number(codeTag);
   const startedAt = endedAt - latencyMs;
+  const post = tag(data.tags, 'kind') === 'post';
+  const orderId = post ? tag(data.metadata, 'orderId') : null;
   return {
     scheduledAt: startedAt,
     startedAt,
     endedAt,
     latencyMs,
     status: status > 0 ? status : null,
-    error: k6ErrorCode(status, code !== null && Number.isFinite(code) ? code : null, tag(data.tags, 'error')),
+    error: k6ErrorCode(
+      status,
+      code !== null && Number.isFinite(code) ? code : null,
+      tag(data.tags, 'error'),
+      expectedStatus(post ? { kind: 'post' } : {}),
+    ),
     version: tag(data.tags, 'version'),
     pod: tag(data.tags, 'pod'),
     configHash: tag(data.tags, 'config'),
+    ...(post ? { kind: 'post' as const } : {}),
+    ...(orderId !== null ? { orderId } : {}),
   };
 }
 
@@ -157,7 +173,7 @@ export class K6SampleCollector {
     }
     this.samples.push(sample);
     this.completed++;
-    if (sample.error !== null || sample.status !== 200) this.failed++;
+    if (isFailed(sample)) this.failed++;
     if (sample.status !== null) {
       const v = sample.version ?? 'unknown';
       this.byVersion[v] = (this.byVersion[v] ?? 0) + 1;

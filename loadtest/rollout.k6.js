@@ -18,8 +18,13 @@
 //   SUMMARY_PATH       where handleSummary writes the summary JSON (default: not written)
 //   VERSIONS           versions that must answer, comma-separated (default 1,2; a configuration-only
 //                      change keeps version 1: VERSIONS=1)
+//   POST_PERCENT       share of the requests that are POST /orders, 0-100 (default 0: GETs only); they
+//                      are spread evenly, as the built-in generator's --mix (loadtest/requestMix.ts)
+//   ORDER_ID_PREFIX    each order's id is PREFIX-<iteration>, so the pods' logs tell which were processed
+//                      (default: k6 and the start time)
 
 import http from 'k6/http';
+import exec from 'k6/execution';
 import { check } from 'k6';
 import { Counter, Trend } from 'k6/metrics';
 
@@ -32,6 +37,8 @@ const preAllocatedVUs = positiveInt('PRE_ALLOCATED_VUS', rate * 3);
 const maxVUs = Math.max(preAllocatedVUs, positiveInt('MAX_VUS', Math.ceil(rate * (timeoutSeconds + 1))));
 const keepAlive = (__ENV.KEEP_ALIVE || 'on') !== 'off';
 const versions = (__ENV.VERSIONS || '1,2').split(',').filter((v) => v !== '');
+const postPercent = percent('POST_PERCENT', 0);
+const orderIdPrefix = __ENV.ORDER_ID_PREFIX || `k6${Date.now().toString(36)}`;
 
 /** Answers counted by the X-App-Version that gave them: thresholds below need every version in VERSIONS. */
 const responses = new Counter('responses');
@@ -86,8 +93,19 @@ function versionThresholds(list) {
 }
 
 export default function () {
+  // The iteration's number across the whole test decides its kind: the same spread on every run.
+  const index = exec.scenario.iterationInTest;
+  const orderId = isPost(index) ? `${orderIdPrefix}-${index}` : null;
   const started = Date.now();
-  const res = http.get(`${baseUrl}/`, { timeout });
+  const res =
+    orderId === null
+      ? http.get(`${baseUrl}/`, { timeout })
+      : http.post(`${baseUrl}/orders`, JSON.stringify({ id: orderId }), {
+          timeout,
+          headers: { 'Content-Type': 'application/json' },
+          // A 201 is this request's success; k6 counts only 200-399 as expected by default anyway.
+          tags: { name: 'POST /orders' },
+        });
   const elapsed = Date.now() - started;
 
   // Header names arrive in Go's canonical form ("X-App-Version"), see the Response docs:
@@ -97,11 +115,12 @@ export default function () {
   const config = header(res, 'X-Config-Hash');
 
   check(res, {
-    'status is 200': (r) => r.status === 200,
+    'status is 200 (201 for an order)': (r) => r.status === (orderId === null ? 200 : 201),
     'X-App-Version present': () => version !== null,
   });
 
   const tags = { status: String(res.status) };
+  if (orderId !== null) tags.kind = 'post';
   if (version !== null) tags.version = version;
   if (pod !== null) tags.pod = pod;
   if (config !== null) tags.config = config;
@@ -109,8 +128,17 @@ export default function () {
   // 1220 reset, 1050 timeout, 1000 + HTTP status for 4xx/5xx answers, ...).
   if (res.error_code) tags.error_code = String(res.error_code);
   if (res.error) tags.error = res.error;
+  // An id per request would make a time series per request as a tag; metadata is made for that
+  // (https://grafana.com/docs/k6/latest/javascript-api/k6-execution/#vu, metrics.metadata).
+  if (orderId !== null) exec.vu.metrics.metadata.orderId = orderId;
   requestTime.add(elapsed, tags);
+  delete exec.vu.metrics.metadata.orderId;
   if (version !== null) responses.add(1, { version });
+}
+
+/** Whether iteration `index` is a POST: integer arithmetic, as loadtest/requestMix.ts isPost. */
+function isPost(index) {
+  return Math.floor(((index + 1) * postPercent) / 100) > Math.floor((index * postPercent) / 100);
 }
 
 /**
@@ -155,6 +183,15 @@ function positiveInt(name, fallback) {
   const value = Number(raw);
   if (!Number.isInteger(value) || value < 1)
     throw new Error(`${name} must be a whole number >= 1, got "${raw}"`);
+  return value;
+}
+
+function percent(name, fallback) {
+  const raw = __ENV[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 0 || value > 100)
+    throw new Error(`${name} must be a whole number from 0 to 100, got "${raw}"`);
   return value;
 }
 

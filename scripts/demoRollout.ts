@@ -20,7 +20,7 @@ async function main(argv: string[]): Promise<number> {
   }
   const output = createProgressOutput();
   const outDir = options.out ?? path.join('reports', new Date().toISOString().replace(/[:.]/g, '-'));
-  const load = pickLoad(options.load, undefined, options.mix.post > 0 || options.streams > 0);
+  const load = pickLoad(options.load, undefined, options.streams > 0);
   const choice =
     options.target === 'auto'
       ? await pickTarget()

@@ -10,7 +10,7 @@ export type LoadName = 'builtin' | 'k6' | 'none';
 
 /**
  * --load auto: k6 when it is on PATH (on every target), else the built-in generator; the built-in one
- * whenever the load mixes in POSTs or streams, which the k6 script does not send.
+ * whenever the load holds streams, which the k6 script does not open (k6 has no EventSource client).
  */
 export function pickLoad(
   requested: RolloutOptions['load'],
@@ -45,7 +45,7 @@ export function createLoad(
     if (name === 'none') return null;
     // k6's thresholds require an answer from each version: a configuration-only change keeps version 1.
     const versions = options.change === 'config' ? ['1'] : ['1', '2'];
-    if (name === 'k6') return createK6Generator({ ...common, baseUrl, outDir, versions });
+    if (name === 'k6') return createK6Generator({ ...common, baseUrl, outDir, versions, mix: options.mix });
     // The built-in generator runs as a process of its own (npm run load), read through its NDJSON like k6.
     return createProcessLoadGenerator({
       ...common,

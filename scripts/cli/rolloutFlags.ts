@@ -64,7 +64,7 @@ ${scenarioLines()}
   --keep-alive on|off             reuse connections (default on)
   --mix get:P,post:Q              the share of POST /orders among the requests, judged against the orders the
                                   pods logged: lost, ambiguous, duplicated (default get:100, orders-cut-in-drain:
-                                  get:80,post:20; builtin load)
+                                  get:80,post:20; builtin or k6 load)
   --streams N                     Server-Sent Event streams (GET /stream) held open through the rollout, each
                                   reconnecting when its stream ends; judged: none cut (default 0, no-stream-drain:
                                   50; builtin load)
@@ -216,10 +216,12 @@ export function parseRolloutFlags(argv: readonly string[]): RolloutOptions {
     help: values.help === true,
   };
   checkTargetFlags(options.target, values);
-  if ((options.mix.post > 0 || options.streams > 0) && (options.load === 'k6' || options.load === 'none'))
+  if (options.streams > 0 && (options.load === 'k6' || options.load === 'none'))
     throw new UsageError(
-      `--mix and --streams need the builtin load (the k6 script sends GETs only), not --load ${options.load}.`,
+      `--streams needs the builtin load (k6 has no EventSource client), not --load ${options.load}.`,
     );
+  if (options.mix.post > 0 && options.load === 'none')
+    throw new UsageError('--mix needs a load of ours (builtin or k6) to send the orders, not --load none.');
   return options;
 }
 

@@ -307,6 +307,46 @@ test('sends to a real server and records the version and pod from its headers', 
   assert.equal(result.thresholdsPassed, true);
 });
 
+test(
+  'with a mix, sends a fifth of the requests as POST /orders, each id read back from the output',
+  BOUND,
+  async (t) => {
+    const bodies: string[] = [];
+    const server = http.createServer((req, res) => {
+      let body = '';
+      req.on('data', (chunk) => (body += chunk));
+      req.on('end', () => {
+        if (req.method === 'POST') bodies.push(`${req.url} ${body}`);
+        res.writeHead(req.method === 'POST' ? 201 : 200, { 'X-App-Version': '1', 'X-Pod-Name': 'p' });
+        res.end('{}');
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    t.after(() => new Promise<void>((resolve) => server.close(() => resolve())));
+    const { port } = server.address() as AddressInfo;
+    const { gen, calls } = setup(
+      t,
+      {},
+      {
+        baseUrl: `http://127.0.0.1:${port}`,
+        mix: { get: 80, post: 20 },
+        versions: ['1'],
+      },
+    );
+    gen.start();
+    const result = await stopWhenSent(gen, 20);
+    assert.ok(calls()[0]!.argv.includes('POST_PERCENT=20'), calls()[0]!.argv.join(' '));
+    const orders = result.samples.filter((s) => s.kind === 'post');
+    assert.ok(orders.length >= 4, `${orders.length} orders of ${result.samples.length}`);
+    assert.ok(orders.every((s) => s.status === 201 && s.error === null && /^k6\w+-\d+$/.test(s.orderId!)));
+    assert.deepEqual(
+      orders.map((s) => `/orders {"id":"${s.orderId}"}`).sort(),
+      bodies.slice(0, orders.length).sort(),
+    );
+    assert.equal(result.thresholdsPassed, true, 'a 201 passes the check an order has');
+  },
+);
+
 test('records a refused connection with its k6 error code as ECONNREFUSED', BOUND, async (t) => {
   const closed = http.createServer();
   await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));

@@ -102,6 +102,29 @@ test('names a non-200 answer http_<status> and keeps who sent it', () => {
   assert.deepEqual(c.byVersion, { '1': 1, '2': 1 });
 });
 
+test('reads an order as a POST with the id from its metadata: a 201 succeeds, a 200 fails as it would from the builtin generator', () => {
+  const order = (id: string, status: string) =>
+    JSON.stringify({
+      type: 'Point',
+      data: {
+        time: '2026-05-09T12:00:01Z',
+        value: 1000,
+        tags: { scenario: 'rollout', status, kind: 'post', version: '1', pod: 'p' },
+        metadata: { orderId: id },
+      },
+      metric: 'rollout_request',
+    });
+  const c = collect([order('run1-4', '201'), order('run1-9', '200')]);
+  assert.deepEqual(
+    c.samples.map((s) => [s.kind, s.orderId, s.status, s.error]),
+    [
+      ['post', 'run1-4', 201, null],
+      ['post', 'run1-9', 200, 'http_200'],
+    ],
+  );
+  assert.equal(c.failed, 1);
+});
+
 test('treats an error after a status (a body cut short) as the network error it is', () => {
   assert.equal(k6ErrorCode(200, 1220, 'read: connection reset by peer'), 'ECONNRESET');
   assert.equal(k6ErrorCode(200, null, null), null);

@@ -24,8 +24,9 @@ interface FakeResponse {
 
 interface Calls {
   gets: { url: string; params: Record<string, unknown> }[];
+  posts: { url: string; body: string; params: Record<string, unknown> }[];
   checks: Record<string, boolean>[];
-  metrics: { name: string; value: number; tags: Record<string, string> }[];
+  metrics: { name: string; value: number; tags: Record<string, string>; metadata: Record<string, string> }[];
 }
 
 interface ScriptModule {
@@ -40,9 +41,15 @@ interface ScriptModule {
 }
 
 const stubs = {
-  'k6-http.mjs': `export default { get(url, params) { globalThis.k6calls.gets.push({ url, params }); return globalThis.k6next(); } };`,
+  'k6-http.mjs': `export default {
+  get(url, params) { globalThis.k6calls.gets.push({ url, params }); return globalThis.k6next(); },
+  post(url, body, params) { globalThis.k6calls.posts.push({ url, body, params }); return globalThis.k6next(); },
+};`,
+  // k6/execution: each call of the default function is the next iteration of the test.
+  'k6-execution.mjs': `export default { scenario: { get iterationInTest() { return globalThis.k6iteration; } }, vu: { metrics: { metadata: {} } } };`,
   'k6.mjs': `export function check(res, sets) { const r = {}; for (const [k, f] of Object.entries(sets)) r[k] = f(res); globalThis.k6calls.checks.push(r); return Object.values(r).every(Boolean); }`,
-  'k6-metrics.mjs': `class Metric { constructor(name) { this.name = name; } add(value, tags) { globalThis.k6calls.metrics.push({ name: this.name, value, tags: { ...tags } }); } }
+  'k6-metrics.mjs': `import exec from './k6-execution.mjs';
+class Metric { constructor(name) { this.name = name; } add(value, tags) { globalThis.k6calls.metrics.push({ name: this.name, value, tags: { ...tags }, metadata: { ...exec.vu.metrics.metadata } }); } }
 export class Counter extends Metric {}
 export class Trend extends Metric {}`,
 };
@@ -55,23 +62,27 @@ async function load(t: { after: (fn: () => void) => void }, env: Record<string, 
   for (const [name, text] of Object.entries(stubs)) writeFileSync(join(dir, name), text);
   const rewritten = source
     .replace(`from 'k6/http'`, `from './k6-http.mjs'`)
+    .replace(`from 'k6/execution'`, `from './k6-execution.mjs'`)
     .replace(`from 'k6/metrics'`, `from './k6-metrics.mjs'`)
     .replace(`from 'k6'`, `from './k6.mjs'`);
   const file = join(dir, `rollout${loads++}.mjs`);
   writeFileSync(file, rewritten);
-  const calls: Calls = { gets: [], checks: [], metrics: [] };
+  const calls: Calls = { gets: [], posts: [], checks: [], metrics: [] };
   const g = globalThis as Record<string, unknown>;
   g.__ENV = env;
   g.k6calls = calls;
+  g.k6iteration = 0;
   t.after(() => {
     delete g.__ENV;
     delete g.k6calls;
     delete g.k6next;
+    delete g.k6iteration;
   });
   const mod = (await import(pathToFileURL(file).href)) as ScriptModule;
   const answer = (res: FakeResponse) => {
     g.k6next = () => res;
     mod.default();
+    g.k6iteration = (g.k6iteration as number) + 1;
   };
   return { mod, calls, answer };
 }
@@ -130,7 +141,9 @@ test('tags every request with its status, who answered and from which configurat
     headers: { 'X-App-Version': '2', 'X-Pod-Name': 'hello-v2-x', 'X-Config-Hash': '0eefdf99' },
   });
   assert.deepEqual(calls.gets, [{ url: 'http://127.0.0.1:8080/', params: { timeout: '3s' } }]);
-  assert.deepEqual(calls.checks, [{ 'status is 200': true, 'X-App-Version present': true }]);
+  assert.deepEqual(calls.checks, [
+    { 'status is 200 (201 for an order)': true, 'X-App-Version present': true },
+  ]);
   assert.equal(calls.metrics.length, 2);
   assert.equal(calls.metrics[0]!.name, 'rollout_request');
   assert.deepEqual(calls.metrics[0]!.tags, {
@@ -139,20 +152,54 @@ test('tags every request with its status, who answered and from which configurat
     pod: 'hello-v2-x',
     config: '0eefdf99',
   });
-  assert.deepEqual(calls.metrics[1], { name: 'responses', value: 1, tags: { version: '2' } });
+  assert.deepEqual(calls.metrics[1], { name: 'responses', value: 1, tags: { version: '2' }, metadata: {} });
 });
 
 test('records a refused connection with k6 error code and message, and fails both checks', async (t) => {
   const { calls, answer } = await load(t, {});
   answer({ status: 0, headers: {}, error: 'dial: connection refused', error_code: 1212 });
-  assert.deepEqual(calls.checks, [{ 'status is 200': false, 'X-App-Version present': false }]);
+  assert.deepEqual(calls.checks, [
+    { 'status is 200 (201 for an order)': false, 'X-App-Version present': false },
+  ]);
   assert.deepEqual(calls.metrics, [
     {
       name: 'rollout_request',
       value: calls.metrics[0]!.value,
       tags: { status: '0', error_code: '1212', error: 'dial: connection refused' },
+      metadata: {},
     },
   ]);
+});
+
+test('with POST_PERCENT=20 every fifth iteration is a POST /orders with an id of its own, in the metadata, not a tag', async (t) => {
+  const { calls, answer } = await load(t, { POST_PERCENT: '20', ORDER_ID_PREFIX: 'run1' });
+  const answered = { 'X-App-Version': '1', 'X-Pod-Name': 'hello-v1-x' };
+  for (let i = 0; i < 10; i++) answer({ status: calls.gets.length === 4 ? 201 : 200, headers: answered });
+  assert.equal(calls.gets.length, 8);
+  assert.deepEqual(
+    calls.posts.map((post) => [post.url, JSON.parse(post.body)]),
+    [
+      ['http://127.0.0.1:8080/orders', { id: 'run1-4' }],
+      ['http://127.0.0.1:8080/orders', { id: 'run1-9' }],
+    ],
+  );
+  const orders = calls.metrics.filter((m) => m.name === 'rollout_request' && m.tags.kind === 'post');
+  assert.deepEqual(
+    orders.map((m) => m.metadata),
+    [{ orderId: 'run1-4' }, { orderId: 'run1-9' }],
+  );
+  assert.ok(calls.metrics.every((m) => !('orderId' in m.tags)));
+  // Metadata set for one request is gone before the next: only the orders carry an id.
+  assert.equal(calls.metrics.filter((m) => 'orderId' in m.metadata).length, 2);
+  // The 5th iteration's order came back 201, the 10th's 200: only the first is what an order expects.
+  assert.deepEqual(
+    calls.checks.filter((_, i) => i === 4 || i === 9).map((c) => c['status is 200 (201 for an order)']),
+    [true, false],
+  );
+});
+
+test('rejects a POST_PERCENT that is not a share', async (t) => {
+  await assert.rejects(load(t, { POST_PERCENT: '120' }), /POST_PERCENT must be a whole number from 0 to 100/);
 });
 
 test('writes the summary data to SUMMARY_PATH and the threshold outcome to stdout', async (t) => {

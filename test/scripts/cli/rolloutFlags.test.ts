@@ -90,4 +90,13 @@ test('--mix and --streams are one plain line when bad, and refused with a load t
       (error: Error) => error instanceof UsageError && error.message.includes(`not --load ${load}`),
     );
   assert.equal(parseRolloutFlags(['--mix', 'get:100', '--load', 'k6']).load, 'k6', 'GETs only: k6 is fine');
+  assert.equal(
+    parseRolloutFlags(['--mix', 'get:80,post:20', '--load', 'k6']).load,
+    'k6',
+    'k6 sends orders too',
+  );
+  assert.throws(
+    () => parseRolloutFlags(['--mix', 'get:80,post:20', '--load', 'none']),
+    /^UsageError: --mix needs a load of ours \(builtin or k6\) to send the orders, not --load none\.$/,
+  );
 });
