@@ -2,14 +2,15 @@
 // (and per stream) → summary.
 import { createWriteStream, writeFileSync } from 'node:fs';
 import { once } from 'node:events';
-import { LOAD_USAGE, LoadUsageError, parseLoadFlags, STARTED_LINE } from './loadFlags.js';
+import { UsageError } from './flags/usageError.js';
+import { LOAD_USAGE, parseLoadFlags, STARTED_LINE } from './loadFlags.js';
 import { formatLoadSummary, loadFigures } from './loadSummary.js';
 import { createOpenModelGenerator } from './openModelGenerator.js';
 import { createStreamClients, type StreamClients } from './streamClients.js';
 
 async function main(argv: string[]): Promise<number> {
   const flags = parseLoadFlags(argv);
-  if (flags.help) {
+  if (flags === null) {
     process.stdout.write(`${LOAD_USAGE}\n`);
     return 0;
   }
@@ -64,6 +65,6 @@ main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error: unknown) => {
     process.stderr.write(`load: ${error instanceof Error ? error.message : String(error)}\n`);
-    process.exit(error instanceof LoadUsageError ? 2 : 1);
+    process.exit(error instanceof UsageError ? 2 : 1);
   },
 );

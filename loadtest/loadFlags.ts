@@ -1,6 +1,9 @@
-import { parseArgs } from 'node:util';
-import { numberFlag, RATE_FLAG, STREAMS_FLAG } from './flags/numberFlag.js';
-import { GET_ONLY, parseMix, type RequestMix } from './requestMix.js';
+import { numberFlag, textFlag } from './flags/flag.js';
+import { flagHelp, usageLine } from './flags/flagHelp.js';
+import { parseFlags } from './flags/parseFlags.js';
+import { KEEP_ALIVE, mixFlag, RATE, STREAMS_RANGE, TIMEOUT } from './flags/sharedFlags.js';
+import { UsageError } from './flags/usageError.js';
+import { GET_ONLY, type RequestMix } from './requestMix.js';
 
 /** What `npm run load -- ...` was asked to do, validated. */
 export interface LoadFlags {
@@ -19,11 +22,45 @@ export interface LoadFlags {
   streams: number;
   /** One NDJSON line per stream (a StreamSample), written as each ends; required with --streams. */
   streamsOut: string | null;
-  help: boolean;
 }
 
-export const LOAD_USAGE = `Usage: npm run load -- --url URL --rate N --duration S [--keep-alive on|off] [--timeout MS] --out FILE [--summary FILE]
-                      [--mix get:P,post:Q] [--streams N --streams-out FILE]
+function httpUrl(given: string): string {
+  const valid = URL.canParse(given) && new URL(given).protocol === 'http:';
+  if (!valid) throw new UsageError(`Invalid --url "${given}": expected an http:// URL.`);
+  return given;
+}
+
+/** Every flag `npm run load` takes: parsing and --help read this. */
+const LOAD_FLAGS = {
+  url: textFlag({
+    value: 'URL',
+    required: 'e.g. http://127.0.0.1:8080/',
+    parse: httpUrl,
+    help: 'where to send',
+  }),
+  rate: numberFlag({ ...RATE, required: 'requests per second', help: 'requests per second' }),
+  duration: numberFlag({
+    min: 0.1,
+    max: 86_400,
+    unit: 'seconds',
+    value: 'S',
+    required: 'seconds of load',
+    help: 'seconds of load',
+  }),
+  'keep-alive': KEEP_ALIVE,
+  timeout: TIMEOUT,
+  out: textFlag({
+    value: 'FILE',
+    required: 'one NDJSON line per request',
+    help: 'one NDJSON line per request',
+  }),
+  summary: textFlag({ value: 'FILE', help: "the run's figures as JSON, written at the end" }),
+  mix: mixFlag('the share of POST /orders among the requests'),
+  streams: numberFlag({ ...STREAMS_RANGE, default: 0, help: 'Server-Sent Event streams held open' }),
+  'streams-out': textFlag({ value: 'FILE', help: 'one NDJSON line per stream (needed with --streams)' }),
+};
+
+export const LOAD_USAGE = `${usageLine('load', LOAD_FLAGS)}
 
 Sends open-model load (N requests a second, whatever the server does) to URL for S seconds and writes one
 NDJSON line per request to FILE: scheduled/started/ended times, latency, status or error, and the version and
@@ -33,105 +70,30 @@ finish (bounded by --timeout) and are written. Then a one-screen summary.
 --mix get:80,post:20 makes one request in five a POST /orders with an id of its own (in its line, orderId),
 expected to answer 201. --streams N holds N Server-Sent Event streams (GET /stream) open beside the requests,
 each reconnecting as EventSource does when its stream ends; one NDJSON line per stream to --streams-out.
+
+${flagHelp(LOAD_FLAGS)}
+
 Exit status: 0 done, 2 bad usage.`;
 
 /** What the tool prints once its signal handlers are in place and the schedule has begun. */
 export const STARTED_LINE = 'load: started';
 
-/** A bad flag: one plain line, exit 2. */
-export class LoadUsageError extends Error {
-  override name = 'LoadUsageError';
-}
-
-const usageError = (message: string) => new LoadUsageError(message);
-
-/** A number flag within [min, max]; `fallback` null makes it required. */
-function number(flag: string, raw: string | undefined, fallback: number | null, min: number, max: number) {
-  return numberFlag({ name: flag, min, max, unit: 'a number', fallback }, raw, usageError);
-}
-
-/** Every flag `load` takes (parseArgs' table: what each one means is in LOAD_USAGE). */
-const LOAD_ARGS = {
-  url: { type: 'string' },
-  rate: { type: 'string' },
-  duration: { type: 'string' },
-  'keep-alive': { type: 'string' },
-  timeout: { type: 'string' },
-  out: { type: 'string' },
-  summary: { type: 'string' },
-  mix: { type: 'string' },
-  streams: { type: 'string' },
-  'streams-out': { type: 'string' },
-  help: { type: 'boolean', short: 'h' },
-} as const;
-
-function readLoadArgs(argv: readonly string[]): Record<string, string | boolean | undefined> {
-  try {
-    return parseArgs({ args: [...argv], strict: true, allowPositionals: false, options: LOAD_ARGS }).values;
-  } catch (error) {
-    throw new LoadUsageError(`${String((error as Error).message).split('. ')[0]}. See --help.`, {
-      cause: error,
-    });
-  }
-}
-
-export function parseLoadFlags(argv: readonly string[]): LoadFlags {
-  const values = readLoadArgs(argv);
-  const text = (name: string) => values[name] as string | undefined;
-  if (values.help === true) {
-    return {
-      url: '',
-      rate: 0,
-      durationMs: 0,
-      keepAlive: true,
-      timeoutMs: 0,
-      out: '',
-      summary: null,
-      mix: GET_ONLY,
-      streams: 0,
-      streamsOut: null,
-      help: true,
-    };
-  }
-  const url = text('url');
-  if (!url) throw new LoadUsageError('--url is required (e.g. http://127.0.0.1:8080/). See --help.');
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    throw new LoadUsageError(`Invalid --url "${url}": expected an http:// URL.`);
-  }
-  if (parsed.protocol !== 'http:')
-    throw new LoadUsageError(`Invalid --url "${url}": expected an http:// URL.`);
-  const keepAlive = text('keep-alive') ?? 'on';
-  if (keepAlive !== 'on' && keepAlive !== 'off')
-    throw new LoadUsageError(`Invalid --keep-alive "${keepAlive}": expected on, off.`);
-  const out = text('out');
-  if (!out) throw new LoadUsageError('--out FILE is required (one NDJSON line per request). See --help.');
-  const streams = numberFlag(STREAMS_FLAG, text('streams'), usageError);
-  const streamsOut = text('streams-out') ?? null;
-  if (streams > 0 && !streamsOut)
-    throw new LoadUsageError('--streams needs --streams-out FILE (one NDJSON line per stream). See --help.');
+/** The flags, or null when --help asks for the usage instead. */
+export function parseLoadFlags(argv: readonly string[]): LoadFlags | null {
+  const flags = parseFlags(LOAD_FLAGS, argv);
+  if (flags.help) return null;
+  if (flags.streams > 0 && !flags['streams-out'])
+    throw new UsageError('--streams needs --streams-out FILE (one NDJSON line per stream). See --help.');
   return {
-    url,
-    rate: numberFlag({ ...RATE_FLAG, fallback: null }, text('rate'), usageError),
-    durationMs: number('duration', text('duration'), null, 0.1, 86_400) * 1000,
-    keepAlive: keepAlive === 'on',
-    timeoutMs: number('timeout', text('timeout'), 10_000, 1, 600_000),
-    out,
-    summary: text('summary') ?? null,
-    mix: mixFlag(text('mix')),
-    streams,
-    streamsOut,
-    help: false,
+    url: flags.url,
+    rate: flags.rate,
+    durationMs: flags.duration * 1000,
+    keepAlive: flags['keep-alive'],
+    timeoutMs: flags.timeout * 1000,
+    out: flags.out,
+    summary: flags.summary,
+    mix: flags.mix ?? GET_ONLY,
+    streams: flags.streams,
+    streamsOut: flags['streams-out'],
   };
-}
-
-function mixFlag(raw: string | undefined): RequestMix {
-  if (raw === undefined) return GET_ONLY;
-  try {
-    return parseMix(raw);
-  } catch (error) {
-    throw new LoadUsageError((error as Error).message, { cause: error });
-  }
 }

@@ -100,7 +100,7 @@ function startLoadTool(options: ProcessLoadOptions, files: ToolFiles, tail: Ndjs
     LOAD_CLI,
     ...['--url', options.baseUrl, '--rate', String(options.rate)],
     ...['--duration', String(options.maxDurationMs / 1000), '--keep-alive', options.keepAlive ? 'on' : 'off'],
-    ...['--timeout', String(options.timeoutMs), '--out', files.samples, '--summary', files.summary],
+    ...['--timeout', String(options.timeoutMs / 1000), '--out', files.samples, '--summary', files.summary],
     ...(options.mix === undefined ? [] : ['--mix', formatMix(options.mix)]),
     ...(options.streams ? ['--streams', String(options.streams), '--streams-out', files.streams] : []),
   ];

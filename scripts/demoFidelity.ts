@@ -4,10 +4,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
 import { UsageError } from './errors.js';
-import { wholeNumberFlag } from './cli/wholeNumberFlag.js';
-import { fidelityRows } from './fidelity/fidelityRows.js';
+import { FIDELITY_USAGE, parseFidelityFlags, type FidelityOptions } from './cli/fidelityFlags.js';
 import { measureCluster, type ClusterTimings } from './fidelity/measureCluster.js';
 import {
   fidelityHtml,
@@ -21,56 +19,6 @@ import { DEFAULT_PROPAGATION_LAG_S } from './local/measuredDefaults.js';
 import { scenarioOverlays } from './scenarios/scenarioOverlays.js';
 import { findScenario } from './scenarios/scenarios.js';
 import { NODE_PORT } from './targets/kubeTargetEntry.js';
-
-const USAGE = `Usage: npm run demo:fidelity -- --context NAME [--repeat N] [--only ID,ID] [--measure on|off] [--warmup S] [--cooldown S] [--out DIR]
-
-Runs every scenario row on the local target and on the real cluster of context NAME (the kube target with
---node-port on: npm run cluster:up makes one), with the same flags, and shows side by side whether they agree.
-First it measures the cluster's own timings (endpoint propagation, SIGTERM, SIGKILL) beside the engine's.
-Exit status: 0 every row as expected on both targets, 1 some row was not, 2 bad usage or no cluster.`;
-
-function parseFlags(argv: string[]) {
-  const { values } = parseArgs({
-    args: argv,
-    strict: true,
-    options: {
-      context: { type: 'string' },
-      repeat: { type: 'string' },
-      only: { type: 'string' },
-      measure: { type: 'string' },
-      warmup: { type: 'string' },
-      cooldown: { type: 'string' },
-      out: { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
-    },
-  });
-  if (values.help) return null;
-  if (!values.context)
-    throw new UsageError('--context NAME is required (the real cluster, e.g. zero-downtime-local)');
-  const rows = fidelityRows();
-  const only = values.only?.split(',').filter(Boolean);
-  const unknown = only?.filter((id) => !rows.some((row) => row.id === id));
-  if (unknown?.length)
-    throw new UsageError(`Unknown row "${unknown[0]}": expected one of ${rows.map((r) => r.id).join(', ')}.`);
-  if (values.measure !== undefined && !['on', 'off'].includes(values.measure))
-    throw new UsageError(`Invalid --measure "${values.measure}": expected on, off.`);
-  return {
-    context: values.context,
-    repeat: wholeNumberFlag('repeat', values.repeat, 1, 100),
-    rows: only ? rows.filter((row) => only.includes(row.id)) : rows,
-    measure: values.measure !== 'off',
-    // The expectations hold for the built-in generator (k6 retries some failures silently: README).
-    sharedFlags: [
-      '--load',
-      'builtin',
-      '--warmup',
-      String(wholeNumberFlag('warmup', values.warmup, 5, 600)),
-      '--cooldown',
-      String(wholeNumberFlag('cooldown', values.cooldown, 3, 600)),
-    ],
-    outDir: values.out ?? path.join('reports', `fidelity-${new Date().toISOString().replace(/[:.]/g, '-')}`),
-  };
-}
 
 /** Server version and container runtime of the cluster; a cluster that does not answer is exit 2. */
 function clusterVersions(context: string): { kubernetes: string; containerd: string } {
@@ -101,7 +49,7 @@ function clusterVersions(context: string): { kubernetes: string; containerd: str
 
 /** The cluster's own timings beside the engine's, printed as they come. */
 async function measureTimings(
-  flags: NonNullable<ReturnType<typeof parseFlags>>,
+  flags: FidelityOptions,
   repoRoot: string,
   print: (line: string) => void,
 ): Promise<ClusterTimings> {
@@ -121,9 +69,9 @@ async function measureTimings(
 }
 
 async function main(argv: string[]): Promise<number> {
-  const flags = parseFlags(argv);
+  const flags = parseFidelityFlags(argv);
   if (!flags) {
-    process.stdout.write(`${USAGE}\n`);
+    process.stdout.write(`${FIDELITY_USAGE}\n`);
     return 0;
   }
   const versions = clusterVersions(flags.context);
@@ -181,9 +129,7 @@ async function main(argv: string[]): Promise<number> {
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error: unknown) => {
-    const usage =
-      error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
     process.stderr.write(`demo:fidelity: ${error instanceof Error ? error.message : String(error)}\n`);
-    process.exit(usage ? 2 : 1);
+    process.exit(error instanceof UsageError ? 2 : 1);
   },
 );

@@ -1,9 +1,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { parseRolloutFlags } from '../../../scripts/cli/rolloutFlags.js';
+import { ROLLOUT_FLAGS } from '../../../scripts/cli/rolloutFlagTable.js';
+import { parseRolloutFlags, USAGE } from '../../../scripts/cli/rolloutFlags.js';
 import { DEFAULT_PROPAGATION_LAG_S } from '../../../scripts/local/measuredDefaults.js';
 import { UsageError } from '../../../scripts/errors.js';
-import { TARGET_NAMES } from '../../../scripts/targets/targets.js';
+import { SCENARIO_NAMES } from '../../../scripts/scenarios/scenarios.js';
+import { TARGET_NAMES, TARGETS } from '../../../scripts/targets/targets.js';
 
 test("the local Service's propagation lag defaults to kube-proxy's usual one as measured on the real cluster, 0.1 s", () => {
   // docs/fidelity.md: median 0.04 s, worst 0.06 s of 5 deletions on Kubernetes v1.36.5 (kube-proxy, iptables mode).
@@ -98,5 +100,51 @@ test('--mix and --streams are one plain line when bad, and refused with a load t
   assert.throws(
     () => parseRolloutFlags(['--mix', 'get:80,post:20', '--load', 'none']),
     /^UsageError: --mix needs a load of ours \(builtin or k6\) to send the orders, not --load none\.$/,
+  );
+});
+
+test('--help lists every target and every scenario from their registries', () => {
+  const targetLine = USAGE.split('\n').find((line) => line.startsWith('  --target '));
+  assert.equal(targetLine?.split(/\s+/)[2], ['auto', ...TARGET_NAMES].join('|'));
+  const flat = USAGE.replace(/\s+/g, ' ');
+  for (const target of TARGETS) assert.ok(flat.includes(`${target.name}: ${target.summary}`), target.name);
+  for (const name of SCENARIO_NAMES)
+    assert.ok(flat.includes(` ${name},`) || flat.includes(` ${name} `), name);
+});
+
+test('every flag a target owns is in the table, marked with that target, and its help says so', () => {
+  for (const target of TARGETS)
+    for (const own of target.ownFlags) {
+      const flag = ROLLOUT_FLAGS[own.name as keyof typeof ROLLOUT_FLAGS];
+      assert.ok(flag, `--${own.name} is in the table`);
+      assert.ok(flag.targets?.names.includes(target.name), `--${own.name} goes with ${target.name}`);
+      assert.match(USAGE, new RegExp(`--${own.name}\\b.*${target.name} target:`));
+    }
+});
+
+test('a flag for a target --target auto cannot pick is refused; one auto may pick passes', () => {
+  assert.throws(
+    () => parseRolloutFlags(['--node-port', 'on']),
+    /^UsageError: --node-port goes with --target kube/,
+  );
+  assert.equal(parseRolloutFlags(['--recreate-cluster']).recreateCluster, true, 'auto may pick kind');
+  assert.throws(
+    () => parseRolloutFlags(['--target', 'local', '--recreate-cluster']),
+    /^UsageError: --recreate-cluster goes with --target kind \(the only target that makes its cluster\)\.$/,
+  );
+});
+
+test('an unknown flag, a missing value and a bad port are each one plain line', () => {
+  assert.throws(
+    () => parseRolloutFlags(['--rat', '5']),
+    /^UsageError: Unknown option '--rat'\. See --help\.$/,
+  );
+  assert.throws(
+    () => parseRolloutFlags(['--rate']),
+    /^UsageError: Option '--rate <value>' argument missing\./,
+  );
+  assert.throws(
+    () => parseRolloutFlags(['--lb-port', '80.5']),
+    /^UsageError: Invalid --lb-port "80\.5": expected a port number from 0 to 65535\.$/,
   );
 });
