@@ -2,15 +2,13 @@
  * `npm run bench:peers`: what the benchmarks measure against, ready before they run (CI runs this on a
  * fresh machine): vegeta built into the bench's cache if missing, and HAProxy found. No options.
  */
+import { parseBenchFlags } from './lib/benchFlags.js';
 import { failBench } from './lib/benchResult.js';
 import { haproxyVersion } from './lib/haproxy.js';
 import { ensureVegeta } from './lib/vegeta.js';
 
 function main(): void {
-  if (process.argv.length > 2) {
-    console.error(`bench:peers: unknown option ${process.argv[2]} (it takes none)`);
-    process.exit(2);
-  }
+  parseBenchFlags('bench:peers', {}, process.argv.slice(2));
   console.log(`bench:peers: vegeta ${ensureVegeta()}`);
   const haproxy = haproxyVersion();
   if (haproxy === null) throw new Error('haproxy not found: apt-get install -y haproxy');

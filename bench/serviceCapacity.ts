@@ -5,12 +5,15 @@
  *
  *   --quick               two short steps and 5 spawns, written to service.quick.json: keeps the code working in CI
  *   --rates 250,500,...   rates to climb (requests/s)
- *   --step-seconds N      length of each step (default 8)
+ *   --step-seconds S      length of each step (default 8)
  */
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { listFlag, numberFlag, numberIn } from '../loadtest/flags/flag.js';
+import { RATE } from '../loadtest/flags/sharedFlags.js';
+import { parseBenchFlags, QUICK } from './lib/benchFlags.js';
 import { judged, startBench, type Figure } from './lib/benchResult.js';
 import { runCapacityStep } from './lib/capacityStep.js';
 import type { CapacityStep } from './lib/capacityStep.js';
@@ -32,26 +35,37 @@ const servers = [
   { name: 'bare', script: path.join(here, 'lib/bareServer.js') },
 ];
 
+const SERVICE_FLAGS = {
+  quick: QUICK,
+  rates: listFlag({
+    value: 'N,N',
+    item: numberIn(RATE),
+    shownDefault: '500 to 10000; with --quick 100,200',
+    help: 'rates to climb, requests/s',
+  }),
+  'step-seconds': numberFlag({
+    min: 0.1,
+    max: 3600,
+    unit: 'seconds',
+    value: 'S',
+    shownDefault: '8; with --quick 2',
+    help: 'length of each step',
+  }),
+};
+
+/** --quick is two short steps and 5 spawns; --rates and --step-seconds, when given, win over it. */
 function parseArgs(argv: string[]) {
-  const o = {
-    quick: false,
-    // Up to where the bare server fails (it sustained 4,000 here), so the ratio is not capped by the climb.
-    rates: [500, 1000, 1500, 2000, 2500, 3000, 3500, 4000, 4500, 5000, 6000, 7000, 8000, 9000, 10_000],
-    stepSeconds: 8,
-    spawns: 20,
-  };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    const value = () => argv[++i] ?? '';
-    if (a === '--quick') Object.assign(o, { quick: true, rates: [100, 200], stepSeconds: 2, spawns: 5 });
-    else if (a === '--rates') o.rates = value().split(',').map(Number);
-    else if (a === '--step-seconds') o.stepSeconds = Number(value());
-    else throw new Error(`unknown option ${a} (accepted: --quick, --rates 250,500, --step-seconds N)`);
-  }
-  if (!o.rates.length || !o.rates.every((r) => r > 0))
-    throw new Error('--rates takes positive numbers, comma-separated');
-  if (!(o.stepSeconds > 0)) throw new Error('--step-seconds takes a positive number');
-  return o;
+  const flags = parseBenchFlags('bench:service', SERVICE_FLAGS, argv);
+  const o = flags.quick
+    ? { quick: true, rates: [100, 200], stepSeconds: 2, spawns: 5 }
+    : {
+        quick: false,
+        // Up to where the bare server fails (it sustained 4,000 here), so the ratio is not capped by the climb.
+        rates: [500, 1000, 1500, 2000, 2500, 3000, 3500, 4000, 4500, 5000, 6000, 7000, 8000, 9000, 10_000],
+        stepSeconds: 8,
+        spawns: 20,
+      };
+  return { ...o, rates: flags.rates ?? o.rates, stepSeconds: flags['step-seconds'] ?? o.stepSeconds };
 }
 
 /** The service under --cpu-prof at `rate` for `seconds`: where its CPU goes, by module (self time). */
@@ -275,5 +289,5 @@ async function main(): Promise<void> {
 
 main().catch((err: unknown) => {
   console.error(`bench:service: ${err instanceof Error ? err.message : String(err)}`);
-  process.exit(err instanceof Error && err.message.startsWith('unknown option') ? 2 : 1);
+  process.exit(1);
 });

@@ -2,6 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseBenchFlags, QUICK } from './benchFlags.js';
 
 /**
  * What every benchmark writes to bench/results/<name>.json, and what bench/writeResults.ts turns into
@@ -97,14 +98,9 @@ export function startBench(name: string, title: string, quick: boolean) {
   };
 }
 
-/** `--quick` and nothing else: the usage error is one plain line and exit 2. */
+/** `--quick` and nothing else (--help aside): bad usage is one plain line and exit 2. */
 export function quickFlag(argv: string[], bench: string): boolean {
-  const unknown = argv.filter((a) => a !== '--quick');
-  if (unknown.length > 0) {
-    console.error(`${bench}: unknown option ${unknown[0]} (accepted: --quick)`);
-    process.exit(2);
-  }
-  return argv.includes('--quick');
+  return parseBenchFlags(bench, { quick: QUICK }, argv).quick;
 }
 
 export const round = (n: number, digits = 1): number => {

@@ -10,8 +10,8 @@ export interface Flag<T> {
   readonly value: string;
   /** What it does, for --help; a newline starts a line of its own. */
   readonly help: string;
-  /** The default as --help shows it ("100, from 1 to 20000"); null: none to show. */
-  readonly shownDefault: string | null;
+  /** What --help adds in parentheses after the text ("default 100, from 1 to 20000"); null: nothing. */
+  readonly helpNote: string | null;
   /** When set, leaving the flag out is bad usage; the text says what to give ("one NDJSON line per request"). */
   readonly required?: string;
   /** Only these targets take it; with any other its `why` ends the error. */
@@ -28,6 +28,8 @@ interface Described {
   shownDefault?: string | null;
   targets?: Flag<unknown>['targets'];
 }
+
+const defaultNote = (shown: string | null) => (shown === null ? null : `default ${shown}`);
 
 const invalid = (name: string, given: string, expected: string) =>
   new UsageError(`Invalid --${name} "${given}": expected ${expected}.`);
@@ -54,12 +56,12 @@ export function numberFlag(
   return {
     value: options.value ?? 'N',
     help: options.help,
-    shownDefault:
+    helpNote:
       options.shownDefault !== undefined
-        ? options.shownDefault
+        ? defaultNote(options.shownDefault)
         : options.default === undefined
           ? range
-          : `${options.default}, ${range}`,
+          : `default ${options.default}, ${range}`,
     ...(options.required === undefined ? {} : { required: options.required }),
     ...(options.targets ? { targets: options.targets } : {}),
     read(given, name) {
@@ -88,7 +90,9 @@ export function choiceFlag<C extends string>(
   return {
     value: options.value ?? options.choices.join('|'),
     help: options.help,
-    shownDefault: options.shownDefault !== undefined ? options.shownDefault : (options.default ?? null),
+    helpNote: defaultNote(
+      options.shownDefault !== undefined ? options.shownDefault : (options.default ?? null),
+    ),
     ...(options.targets ? { targets: options.targets } : {}),
     read(given, name) {
       if (given === undefined) return options.default;
@@ -109,7 +113,7 @@ export function switchFlag(options: Described): Flag<boolean> {
   return {
     value: '',
     help: options.help,
-    shownDefault: null,
+    helpNote: null,
     isSwitch: true,
     ...(options.targets ? { targets: options.targets } : {}),
     read: (given) => given !== undefined,
@@ -130,7 +134,7 @@ export function textFlag<T>(options: TextOptions<T> & { default?: T; required?: 
   return {
     value: options.value,
     help: options.help,
-    shownDefault: options.shownDefault ?? null,
+    helpNote: defaultNote(options.shownDefault ?? null),
     ...(options.required === undefined ? {} : { required: options.required }),
     ...(options.targets ? { targets: options.targets } : {}),
     read(given, name) {
@@ -152,11 +156,11 @@ export function listFlag<T>(
 ): Flag<T[] | null> {
   return textFlag({
     ...options,
-    parse: (given, name) =>
-      given
-        .split(',')
-        .filter((item) => item !== '')
-        .map((item) => options.item(item, name)),
+    parse: (given, name) => {
+      const items = given.split(',').filter((item) => item !== '');
+      if (items.length === 0) throw invalid(name, given, `a comma-separated list (${options.value})`);
+      return items.map((item) => options.item(item, name));
+    },
   });
 }
 

@@ -27,9 +27,8 @@ export function flagHelp(table: FlagTable): string {
     const head = `  ${[`--${name}`, flag.value].join(' ').trim()}`;
     const [first = '', ...more] = flag.help.split('\n');
     const forTargets = flag.targets ? `${flag.targets.names.join('/')} target: ` : '';
-    const shown =
-      flag.required !== undefined ? 'required' : flag.shownDefault && `default ${flag.shownDefault}`;
-    const lines = [`${forTargets}${first}${shown ? ` (${shown})` : ''}`, ...more];
+    const note = flag.required !== undefined ? 'required' : flag.helpNote;
+    const lines = [`${forTargets}${first}${note ? ` (${note})` : ''}`, ...more];
     return entry(head, lines);
   });
   return [...entries, entry('  -h, --help', ['show this help'])].join('\n');
