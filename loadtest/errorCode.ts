@@ -1,20 +1,9 @@
 /**
  * Turns whatever a request failed with into one short, stable code for samples and reports:
  * OS errno codes pass through ('ECONNREFUSED', 'ECONNRESET', 'EPIPE', ...), undici's own errors
- * are folded into a few words.
+ * are folded into a few words. What each code means is the sample format's (requestSample.ts), so a report
+ * can explain a failure without knowing the generator that recorded it.
  */
-
-/** What each code means, for reports that name the kinds of failure. */
-export const errorCodeMeaning: Readonly<Record<string, string>> = {
-  ECONNREFUSED: 'connection refused: nothing listening (no ready endpoint, or the process is gone)',
-  ECONNRESET: 'connection reset by the peer (RST) before the answer was complete',
-  EPIPE: 'wrote to a connection the peer had already closed',
-  socket_closed: 'the server closed the connection (FIN) without answering the request in full',
-  timeout: 'no complete answer within the per-request timeout',
-  aborted: 'the load generator gave up on the request when it stopped',
-  bad_response: 'the answer was not valid HTTP',
-  error: 'an error with no recognisable code',
-};
 
 /** Carries our own reason through undici's abort(), so the sample says why. */
 export class LoadAbort extends Error {

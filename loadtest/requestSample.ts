@@ -26,6 +26,21 @@ export interface RequestSample {
   orderId?: string;
 }
 
+/**
+ * What each error code a sample may carry means, for reports that name the kinds of failure. Every generator
+ * writes these: the built-in one (errorCode.ts) and k6 (k6Samples.ts) map what they saw onto them.
+ */
+export const ERROR_MEANINGS: Readonly<Record<string, string>> = {
+  ECONNREFUSED: 'connection refused: nothing listening (no ready endpoint, or the process is gone)',
+  ECONNRESET: 'connection reset by the peer (RST) before the answer was complete',
+  EPIPE: 'wrote to a connection the peer had already closed',
+  socket_closed: 'the server closed the connection (FIN) without answering the request in full',
+  timeout: 'no complete answer within the per-request timeout',
+  aborted: 'the load generator gave up on the request when it stopped',
+  bad_response: 'the answer was not valid HTTP',
+  error: 'an error with no recognisable code',
+};
+
 /** The answer a request of this kind succeeds with: 201 Created for an order, 200 for a GET. */
 export function expectedStatus(sample: Pick<RequestSample, 'kind'>): number {
   return sample.kind === 'post' ? 201 : 200;

@@ -1,4 +1,4 @@
-import { errorCodeMeaning } from '../../loadtest/errorCode.js';
+import { ERROR_MEANINGS } from '../model.js';
 import type { RunReport } from './runReport.js';
 
 /** Each kind of failure in a run, how many, and what it means: the report's failure table. */
@@ -11,5 +11,5 @@ export function failureKinds(report: RunReport): Array<{ kind: string; count: nu
 function meaningOf(kind: string): string {
   const http = /^http_(\d+)$/.exec(kind);
   if (http) return `the pod answered HTTP ${http[1]} instead of 200`;
-  return errorCodeMeaning[kind] ?? 'an error with no recognisable code';
+  return ERROR_MEANINGS[kind] ?? 'an error with no recognisable code';
 }
