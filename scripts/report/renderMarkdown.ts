@@ -1,3 +1,4 @@
+import { escapeHtml } from './escapeHtml.js';
 import { failureKinds } from './failureKinds.js';
 import { summaryRows } from './summaryRows.js';
 import type { RunReport } from './runReport.js';
@@ -16,7 +17,7 @@ export function renderMarkdown(report: RunReport): string {
   lines.push(`Target \`${cell(report.target)}\`, scenario \`${cell(report.scenario)}\`.`, '');
   if (report.reasons.length > 0) {
     lines.push(report.verdict === 'fail' ? '## What failed' : '## Why not a pass', '');
-    for (const reason of report.reasons) lines.push(`- ${text(reason)}`);
+    for (const reason of report.reasons) lines.push(`- ${escapeHtml(reason)}`);
     lines.push('');
   }
 
@@ -79,9 +80,5 @@ export function renderMarkdown(report: RunReport): string {
 
 /** Table cells: a pipe or a newline would break the row; markup characters would render. */
 function cell(value: string): string {
-  return text(value).replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
-}
-
-function text(value: string): string {
-  return value.replace(/[<>&]/g, (ch) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;' })[ch] ?? ch);
+  return escapeHtml(value).replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
 }

@@ -38,7 +38,7 @@ test('keeps table rows intact when a value holds a pipe or markup', () => {
   const run = buildRunRecord();
   run.settings = { 'odd|key': 'a <b>|c' };
   const md = renderMarkdown(summarizeRun(run));
-  assert.match(md, /\| odd\\\|key \| a &lt;b&gt;\\\|c \|/);
+  assert.match(md, /\| odd\\\|key \| a &#60;b&#62;\\\|c \|/);
 });
 
 test('names each kind of failure with how many requests it took and what it means', () => {
