@@ -5,6 +5,8 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { numberFlag } from '../loadtest/flags/flag.js';
+import { parseBenchFlags } from './lib/benchFlags.js';
 
 interface ProfileNode {
   id: number;
@@ -78,13 +80,28 @@ export function summarizeProfileIn(dir: string, top = 15): ProfileSummary | null
     : null;
 }
 
+const USAGE = 'usage: node dist/bench/cpuProfileSummary.js FILE.cpuprofile [--top N]';
+const PROFILE_FLAGS = {
+  top: numberFlag({
+    min: 1,
+    max: 1000,
+    unit: 'a whole number',
+    whole: true,
+    default: 15,
+    help: 'rows of each table',
+  }),
+};
+
 if (process.argv[1]?.endsWith('cpuProfileSummary.js')) {
-  const [file, flag, n] = process.argv.slice(2);
-  if (!file || (flag !== undefined && flag !== '--top')) {
-    console.error('usage: node dist/bench/cpuProfileSummary.js FILE.cpuprofile [--top N]');
+  // The profile comes first, bare; the flags after it are read by the parser every command shares.
+  const argv = process.argv.slice(2);
+  const file = argv[0]?.startsWith('-') ? undefined : argv[0];
+  const { top } = parseBenchFlags('cpuProfileSummary', PROFILE_FLAGS, file ? argv.slice(1) : argv, USAGE);
+  if (!file) {
+    console.error(USAGE);
     process.exit(2);
   }
-  const s = summarizeProfile(JSON.parse(readFileSync(file, 'utf8')) as Profile, Number(n ?? 15));
+  const s = summarizeProfile(JSON.parse(readFileSync(file, 'utf8')) as Profile, top);
   console.log(`${s.totalMs} ms sampled, idle ${s.idlePct}%`);
   console.log('by module (self time):');
   for (const r of s.byModule) console.log(`  ${String(r.pct).padStart(5)}%  ${r.name}`);

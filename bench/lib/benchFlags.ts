@@ -16,12 +16,13 @@ export function parseBenchFlags<T extends FlagTable>(
   bench: string,
   table: T,
   argv: readonly string[],
-  about = '',
+  /** The usage line, where `npm run <bench>` is not how it is run. */
+  usage = usageLine(bench, table),
 ): FlagValues<T> {
   try {
     const flags = parseFlags(table, argv) as FlagValues<T> & { help: boolean };
     if (!flags.help) return flags;
-    console.log([usageLine(bench, table), about, flagHelp(table)].filter(Boolean).join('\n\n'));
+    console.log(`${usage}\n\n${flagHelp(table)}`);
     process.exit(0);
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
