@@ -65,7 +65,7 @@ export async function runGeneratorStep(
         '--keep-alive',
         'on',
         '--timeout',
-        '5000',
+        '5',
         '--out',
         out,
         '--summary',
