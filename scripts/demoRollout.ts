@@ -6,9 +6,11 @@ import { interruptOnSignals } from './cli/interruptOnSignals.js';
 import { createProgressOutput, formatSummary } from './cli/progressOutput.js';
 import { parseRolloutFlags, USAGE, type RolloutOptions } from './cli/rolloutFlags.js';
 import { UsageError } from './errors.js';
+import type { RunSettings } from './model.js';
 import { planRollout } from './rollout/planRollout.js';
 import { describeChange } from './rollout/rolloutChange.js';
 import { runRollout } from './rollout/runRollout.js';
+import type { Target } from './target.js';
 import { createTarget } from './targets/createTarget.js';
 import { pickTarget } from './targets/pickTarget.js';
 
@@ -46,7 +48,7 @@ async function main(argv: string[]): Promise<number> {
     to,
     change,
     createLoad: createLoad(load, options, outDir),
-    settings: settingsOf(options, from, to),
+    settings: settingsOf(options, target, from, to),
     output,
     signal: interrupted,
   });
@@ -56,19 +58,14 @@ async function main(argv: string[]): Promise<number> {
   return exitCode;
 }
 
-function settingsOf(
-  options: RolloutOptions,
-  from: string,
-  to: string,
-): Record<string, string | number | boolean> {
+function settingsOf(options: RolloutOptions, target: Target, from: string, to: string): RunSettings {
   return {
+    ...target.settings,
     rate: options.rate,
     keepAlive: options.keepAlive,
     ...(options.mix.post > 0 ? { mix: formatMix(options.mix) } : {}),
     ...(options.streams > 0 ? { streams: options.streams } : {}),
     change: options.change,
-    propagationLagMs: options.propagationLagMs,
-    kubeletSyncMs: options.kubeletSyncMs,
     warmupMs: options.warmupMs,
     cooldownMs: options.cooldownMs,
     requestTimeoutMs: options.requestTimeoutMs,

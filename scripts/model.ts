@@ -111,6 +111,17 @@ export interface RunRecord {
   incidents?: Array<{ at: number; pod: string; what: string }>;
   /** How the target's dropped requests reach the client, where that hides ECONNREFUSED (kind). */
   errorKindsNote?: string;
-  /** Settings shown in the report as they were (flags, manifest values). */
-  settings: Record<string, string | number | boolean>;
+  settings: RunSettings;
+}
+
+/**
+ * Settings shown in the report as they were: the load's and the rollout's flags, and the target's own
+ * (Target.settings), its endpoint propagation lag among them, which the first failures' hints read.
+ */
+export interface RunSettings {
+  rate: number;
+  keepAlive: boolean;
+  propagationLagMs: number;
+  /** Every other setting by name: a flag, a target's own (local: kubeletSyncMs), a benchmark's. */
+  [setting: string]: string | number | boolean;
 }

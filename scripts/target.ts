@@ -20,6 +20,8 @@ export interface Target {
    * kube-proxy directly (which refuses connections with no endpoint: ECONNREFUSED). For the report.
    */
   readonly errorKindsNote?: string;
+  /** What this target runs by, for the report's settings (TargetSettings). */
+  readonly settings: TargetSettings;
   /** Brings up the cluster and its Service; resolves with the URL load goes to (always 127.0.0.1). */
   up(): Promise<string>;
   /** Applies an overlay and waits until it is fully rolled out (the starting version). */
@@ -51,6 +53,18 @@ export interface Target {
   /** Stops everything it started. Safe to call twice, and at any point. */
   teardown(): Promise<void>;
 }
+/** What a target runs by, as report.json's settings show it. */
+export interface TargetSettings {
+  /**
+   * How long after a pod leaves or joins the Service's endpoints new connections still follow the old set,
+   * as this target has it (local: its engine's --propagation-lag; kind and kube: kube-proxy's). The report's
+   * hints on first failures ("maybe not in endpoints yet") use it.
+   */
+  propagationLagMs: number;
+  /** Settings only this target has (local: kubeletSyncMs). */
+  [own: string]: number | string | boolean;
+}
+
 /** The pods' record of the orders they processed (Target.recordOrders). */
 export interface OrderRecord {
   /** After teardown: the ids, an id once per processing (an id processed twice appears twice). */

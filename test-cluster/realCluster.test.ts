@@ -65,6 +65,9 @@ for (const keepAlive of ['on', 'off']) {
       assert.ok(report.requests.total >= 2000, `only ${report.requests.total} requests`);
       assert.deepEqual(Object.keys(report.requests.byVersion).sort(), ['1', '2']);
       assert.equal(report.rollout.complete, true);
+      // The hints on failures read kube-proxy's lag, not the local engine's, and no local-only setting shows.
+      assert.equal(report.settings.propagationLagMs, 1000);
+      assert.ok(!('kubeletSyncMs' in report.settings), JSON.stringify(report.settings));
       assert.equal(report.streams.cut, 0, JSON.stringify(report.streams));
       // Every v1 pod left during the run: the streams open on them were told to reconnect, and did.
       assert.ok(report.streams.endedCleanly >= 1, JSON.stringify(report.streams));

@@ -60,7 +60,7 @@ export async function runLocalRollout(o: RolloutRunOptions): Promise<{ report: R
     onFail: 'stop',
     chaos: 'none',
     outDir: o.outDir,
-    settings: { rate: o.rate, from: o.from, to: o.to, bench: 'rollout' },
+    settings: { ...target.settings, rate: o.rate, keepAlive: true, from: o.from, to: o.to, bench: 'rollout' },
     output: quiet,
     signal: new AbortController().signal,
   });

@@ -11,6 +11,14 @@ import type { PodWatch } from './podWatch.js';
 import { preflight, type PreflightFacts } from './preflight.js';
 import { saveDiagnostics } from './saveDiagnostics.js';
 
+/**
+ * How long kube-proxy (iptables mode) may take to apply an endpoint change: at once when its last sync is
+ * older than minSyncPeriod (1 s), else when that second is out; 0.04 s median as measured on the real cluster
+ * (docs/fidelity.md). The report's hints take the bound.
+ * https://kubernetes.io/docs/reference/config-api/kube-proxy-config.v1alpha1/#kubeproxy-config-k8s-io-v1alpha1-KubeProxyIPTablesConfiguration
+ */
+export const KUBE_PROXY_LAG_MS = 1000;
+
 /** How the target sees the cluster besides commands: a pod watch and the Service's answers. */
 export interface ClusterObserver {
   watchPods(context: string, onEvent: (event: RolloutEvent) => void, log: (line: string) => void): PodWatch;
@@ -75,6 +83,7 @@ export function createClusterTarget(options: ClusterTargetOptions): Target {
   let finished: Promise<void> | null = null;
   return {
     name: options.name,
+    settings: { propagationLagMs: KUBE_PROXY_LAG_MS },
     ...(options.errorKindsNote ? { errorKindsNote: options.errorKindsNote } : {}),
     up: () => bringUp(cluster),
     async deploy(overlay) {

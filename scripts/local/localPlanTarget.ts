@@ -32,6 +32,7 @@ export function createLocalPlanTarget(options: LocalPlanOptions): Target {
   let tornDown = false;
   return {
     name: 'local',
+    settings: { propagationLagMs: options.propagationLagMs, kubeletSyncMs: options.kubeletSyncMs },
     async up() {
       const port = options.lbPort || '<a free port>';
       print(`# start the Service's balancer (a process of its own, as kube-proxy is) on 127.0.0.1:${port}`);

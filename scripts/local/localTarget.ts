@@ -74,6 +74,7 @@ export function createLocalTarget(options: LocalTargetOptions): Target {
   const apply = (overlay: string) => applyOverlay(engine, overlay);
   return {
     name: 'local',
+    settings: { propagationLagMs: options.propagationLagMs, kubeletSyncMs: options.kubeletSyncMs },
     async up() {
       const port = await engine.proxy.listen();
       return `http://127.0.0.1:${port}`;

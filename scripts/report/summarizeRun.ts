@@ -11,8 +11,6 @@ import { ordersOf, streamsOf } from './streamsAndOrders.js';
 
 /** How many failures the report details, earliest first. */
 export const FIRST_FAILURES = 20;
-/** For a run whose settings do not say (kube-proxy syncs at most once a second). */
-const DEFAULT_PROPAGATION_LAG_MS = 1000;
 
 function changeOf(run: RunRecord, { ok, config: consistency }: RunMeasures): RunReport['change'] {
   if (!run.change) return null;
@@ -152,7 +150,7 @@ function firstFailuresOf(
   { failed }: RunMeasures,
   offset: Offset,
 ): RunReport['firstFailures'] {
-  const propagationLagMs = Number(run.settings.propagationLagMs ?? DEFAULT_PROPAGATION_LAG_MS);
+  const { propagationLagMs } = run.settings;
   return [...failed]
     .sort((a, b) => a.scheduledAt - b.scheduledAt)
     .slice(0, FIRST_FAILURES)

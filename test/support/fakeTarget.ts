@@ -59,6 +59,7 @@ export function createFakeTarget(script: FakeTargetScript = {}, log: string[] = 
   }
   const target: FakeTarget = {
     name: 'kind',
+    settings: { propagationLagMs: 1000 },
     log,
     versionAt(at) {
       return switches.filter((change) => change.at <= at).at(-1)?.version ?? '0';

@@ -36,7 +36,7 @@ test('has a summary table with coverage and a row per pod', () => {
 
 test('keeps table rows intact when a value holds a pipe or markup', () => {
   const run = buildRunRecord();
-  run.settings = { 'odd|key': 'a <b>|c' };
+  run.settings = { ...run.settings, 'odd|key': 'a <b>|c' };
   const md = renderMarkdown(summarizeRun(run));
   assert.match(md, /\| odd\\\|key \| a &#60;b&#62;\\\|c \|/);
 });

@@ -47,7 +47,7 @@ function setUp(
       onFail: 'stop',
       chaos: 'none',
       outDir,
-      settings: {},
+      settings: { rate: 50, keepAlive: true, propagationLagMs: 0 },
       output: { step: (line) => steps.push(line), status: () => {}, note: (line) => steps.push(line) },
       signal: controller.signal,
       ...spec,
