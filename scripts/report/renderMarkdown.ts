@@ -1,4 +1,4 @@
-import { escapeHtml } from './escapeHtml.js';
+import { escapeHtmlText } from './escapeHtml.js';
 import { failureKinds } from './failureKinds.js';
 import { summaryRows } from './summaryRows.js';
 import type { RunReport } from './runReport.js';
@@ -17,7 +17,7 @@ export function renderMarkdown(report: RunReport): string {
   lines.push(`Target \`${cell(report.target)}\`, scenario \`${cell(report.scenario)}\`.`, '');
   if (report.reasons.length > 0) {
     lines.push(report.verdict === 'fail' ? '## What failed' : '## Why not a pass', '');
-    for (const reason of report.reasons) lines.push(`- ${escapeHtml(reason)}`);
+    for (const reason of report.reasons) lines.push(`- ${escapeHtmlText(reason)}`);
     lines.push('');
   }
 
@@ -80,5 +80,5 @@ export function renderMarkdown(report: RunReport): string {
 
 /** Table cells: a pipe or a newline would break the row; markup characters would render. */
 function cell(value: string): string {
-  return escapeHtml(value).replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+  return escapeHtmlText(value).replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
 }
