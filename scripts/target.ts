@@ -11,7 +11,7 @@ export interface PodKill {
 /**
  * Where a rollout runs: the embedded local engine, a kind cluster, or any cluster (kube). The harness
  * drives every target through this, and sees only rollout events come back. The targets live in their own
- * folders (local/, kind/) and are listed in targets/targets.ts; this contract sits below them all.
+ * folders (targets/<name>/) and are listed in targets/targets.ts; this contract sits below them all.
  */
 export interface Target {
   readonly name: TargetName;

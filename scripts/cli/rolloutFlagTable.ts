@@ -8,7 +8,7 @@ import {
   TIMEOUT,
 } from '../../loadtest/flags/sharedFlags.js';
 import { formatMix } from '../../loadtest/requestMix.js';
-import { DEFAULT_KUBELET_SYNC_S, DEFAULT_PROPAGATION_LAG_S } from '../local/measuredDefaults.js';
+import { DEFAULT_KUBELET_SYNC_S, DEFAULT_PROPAGATION_LAG_S } from '../targets/local/measuredDefaults.js';
 import { CHANGES, SCENARIO_NAMES, SCENARIOS, type Scenario } from '../scenarios/scenarios.js';
 import { TARGET_NAMES, TARGETS } from '../targets/targets.js';
 

@@ -1,6 +1,6 @@
-import { kindTargetEntry } from './kindTargetEntry.js';
-import { kubeTargetEntry } from './kubeTargetEntry.js';
-import { localTargetEntry } from './localTargetEntry.js';
+import { kindTargetEntry } from './kind/kindTargetEntry.js';
+import { kubeTargetEntry } from './kube/kubeTargetEntry.js';
+import { localTargetEntry } from './local/localTargetEntry.js';
 import type { TargetEntry } from './targetEntry.js';
 import type { TargetName } from '../target.js';
 

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { ROLLOUT_FLAGS } from '../../../scripts/cli/rolloutFlagTable.js';
 import { parseRolloutFlags, USAGE } from '../../../scripts/cli/rolloutFlags.js';
-import { DEFAULT_PROPAGATION_LAG_S } from '../../../scripts/local/measuredDefaults.js';
+import { DEFAULT_PROPAGATION_LAG_S } from '../../../scripts/targets/local/measuredDefaults.js';
 import { UsageError } from '../../../scripts/errors.js';
 import { SCENARIO_NAMES } from '../../../scripts/scenarios/scenarios.js';
 import { TARGET_NAMES, TARGETS } from '../../../scripts/targets/targets.js';

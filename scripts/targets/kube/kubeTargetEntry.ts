@@ -1,0 +1,37 @@
+import { UsageError } from '../../errors.js';
+import { createKubeTarget } from './kubeTarget.js';
+import { clusterPlumbing } from '../../cluster/clusterPlumbing.js';
+import { TARGET_COMPONENT_SETS } from '../targetComponents.js';
+import type { TargetEntry } from '../targetEntry.js';
+
+/** kube target without --lb-port or --node-port: where a Service exposed by hand usually answers. */
+export const KUBE_DEFAULT_PORT = 8080;
+/** k8s/components/node-port: the kube target's Service with --node-port on. */
+export const NODE_PORT = 30080;
+
+/** Any cluster the user already has (--context), or the real one `npm run cluster:up` makes. */
+export const kubeTargetEntry: TargetEntry = {
+  name: 'kube',
+  summary: 'a cluster you already have (--context NAME; npm run cluster:up makes a real one here)',
+  tools: ['kubectl'],
+  components: (options) => (options.nodePort ? ['node-port'] : []),
+  componentSets: TARGET_COMPONENT_SETS.kube,
+  ownFlags: [{ name: 'node-port', why: 'kind publishes its own NodePort' }],
+  // Never picked by --target auto: which cluster to use is the user's to say.
+  detect: null,
+  create(options, outDir, print) {
+    if (!options.context) {
+      throw new UsageError('--target kube needs --context NAME (one of `kubectl config get-contexts`)');
+    }
+    const common = clusterPlumbing(options, outDir, print);
+    return {
+      target: createKubeTarget({
+        ...common,
+        context: options.context,
+        // Where the Service answers on this machine: --lb-port, else the NodePort with --node-port on.
+        serviceUrl: `http://127.0.0.1:${options.lbPort || (options.nodePort ? NODE_PORT : KUBE_DEFAULT_PORT)}`,
+      }),
+      runner: common.run,
+    };
+  },
+};
