@@ -71,7 +71,11 @@ export interface OrderRecord {
   processed(): Promise<string[]>;
 }
 
-/** What a target is made from: the run's flags that concern where it runs (the CLI's options are a superset). */
+/**
+ * What every target is made from: the run's flags that concern where it runs and that every target takes.
+ * A target's own flags and options (local: the engine's lag; kind: its cluster; kube: the context) live in
+ * its folder (targets/<name>/), which reads them from the parsed flags; this contract knows none of them.
+ */
 export interface TargetOptions {
   /** A name from scripts/scenarios/scenarios.ts. */
   scenario: string;
@@ -79,21 +83,8 @@ export interface TargetOptions {
   change: Change;
   /** The Service's port on 127.0.0.1; 0: the target's default. */
   lbPort: number;
-  propagationLagMs: number;
-  /** local: how often the kubelet syncs a pod, and so rewrites its ConfigMap volumes (syncFrequency). */
-  kubeletSyncMs: number;
-  /** Print every command instead of running it (kind and kube). */
+  /** Print every command instead of running it (kind and kube); local says what it would start. */
   dryRun: boolean;
-  /** kube: the kubectl context. */
-  context: string | null;
-  /** kind/kube: image repository (`hello` by default). */
-  image: string | null;
-  keepCluster: boolean;
-  recreateCluster: boolean;
-  /** kind: the node image for `kind create cluster --image` (--kind-node-image, KIND_NODE_IMAGE); null: the config's. */
-  kindNodeImage: string | null;
-  /** kube: publish the Service on NodePort 30080 and load 127.0.0.1 there. */
-  nodePort: boolean;
 }
 
 export type TargetName = 'local' | 'kind' | 'kube';

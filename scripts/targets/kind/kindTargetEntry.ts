@@ -4,22 +4,21 @@ import { dockerDaemonAnswers, findOnPath } from '../../tools.js';
 import { clusterPlumbing } from '../../cluster/clusterPlumbing.js';
 import { TARGET_COMPONENT_SETS } from '../targetComponents.js';
 import type { TargetEntry } from '../targetEntry.js';
+import { KIND_FLAGS, readKindOptions, type KindOwnOptions } from './kindFlags.js';
 
 export const KIND_CLUSTER_NAME = 'zero-downtime';
 const TOOLS = ['docker', 'kind', 'kubectl'] as const;
 
 /** A kind cluster made (or reused) by the run: k8s/kind/cluster.yaml, images built and loaded. */
-export const kindTargetEntry: TargetEntry = {
+export const kindTargetEntry: TargetEntry<KindOwnOptions> = {
   name: 'kind',
   summary: 'a kind cluster it creates or reuses (Docker, kind, kubectl)',
   tools: TOOLS,
   // k8s/components/kind: NodePort 30080 (mapped to the host by k8s/kind/cluster.yaml), loaded images only.
   components: () => ['kind'],
+  flags: KIND_FLAGS,
+  readOptions: readKindOptions,
   componentSets: TARGET_COMPONENT_SETS.kind,
-  ownFlags: [
-    { name: 'recreate-cluster', why: 'the only target that makes its cluster' },
-    { name: 'kind-node-image', why: 'the only target that makes its cluster' },
-  ],
   async detect() {
     const missing = TOOLS.filter((tool) => findOnPath(tool) === null);
     if (missing.length > 0) return { usable: false, reason: `${missing.join(', ')} not found on PATH` };
@@ -30,16 +29,16 @@ export const kindTargetEntry: TargetEntry = {
       };
     return { usable: true, reason: 'docker, kind and kubectl are installed and the Docker daemon answers' };
   },
-  create(options, outDir, print) {
-    const common = clusterPlumbing(options, outDir, print);
+  create(options, own, outDir, print) {
+    const common = clusterPlumbing({ dryRun: options.dryRun, image: own.image }, outDir, print);
     const clusterConfig = readKindClusterConfig(common.repoRoot);
     return {
       target: createKindTarget({
         ...common,
         clusterName: KIND_CLUSTER_NAME,
-        keepCluster: options.keepCluster,
-        recreateCluster: options.recreateCluster,
-        kindNodeImage: options.kindNodeImage || process.env.KIND_NODE_IMAGE || null,
+        keepCluster: own.keepCluster,
+        recreateCluster: own.recreateCluster,
+        kindNodeImage: own.kindNodeImage || process.env.KIND_NODE_IMAGE || null,
         nodeImage: process.env.NODE_IMAGE || null,
         clusterConfig,
         // --lb-port on kind changes the cluster's port mapping (k8s/kind/cluster.yaml's by default).

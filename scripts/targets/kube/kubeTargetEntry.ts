@@ -3,6 +3,7 @@ import { createKubeTarget } from './kubeTarget.js';
 import { clusterPlumbing } from '../../cluster/clusterPlumbing.js';
 import { TARGET_COMPONENT_SETS } from '../targetComponents.js';
 import type { TargetEntry } from '../targetEntry.js';
+import { KUBE_FLAGS, readKubeOptions, type KubeOwnOptions } from './kubeFlags.js';
 
 /** kube target without --lb-port or --node-port: where a Service exposed by hand usually answers. */
 export const KUBE_DEFAULT_PORT = 8080;
@@ -10,26 +11,27 @@ export const KUBE_DEFAULT_PORT = 8080;
 export const NODE_PORT = 30080;
 
 /** Any cluster the user already has (--context), or the real one `npm run cluster:up` makes. */
-export const kubeTargetEntry: TargetEntry = {
+export const kubeTargetEntry: TargetEntry<KubeOwnOptions> = {
   name: 'kube',
   summary: 'a cluster you already have (--context NAME; npm run cluster:up makes a real one here)',
   tools: ['kubectl'],
-  components: (options) => (options.nodePort ? ['node-port'] : []),
+  flags: KUBE_FLAGS,
+  readOptions: readKubeOptions,
+  components: (own) => (own.nodePort ? ['node-port'] : []),
   componentSets: TARGET_COMPONENT_SETS.kube,
-  ownFlags: [{ name: 'node-port', why: 'kind publishes its own NodePort' }],
   // Never picked by --target auto: which cluster to use is the user's to say.
   detect: null,
-  create(options, outDir, print) {
-    if (!options.context) {
+  create(options, own, outDir, print) {
+    if (!own.context) {
       throw new UsageError('--target kube needs --context NAME (one of `kubectl config get-contexts`)');
     }
-    const common = clusterPlumbing(options, outDir, print);
+    const common = clusterPlumbing({ dryRun: options.dryRun, image: own.image }, outDir, print);
     return {
       target: createKubeTarget({
         ...common,
-        context: options.context,
+        context: own.context,
         // Where the Service answers on this machine: --lb-port, else the NodePort with --node-port on.
-        serviceUrl: `http://127.0.0.1:${options.lbPort || (options.nodePort ? NODE_PORT : KUBE_DEFAULT_PORT)}`,
+        serviceUrl: `http://127.0.0.1:${options.lbPort || (own.nodePort ? NODE_PORT : KUBE_DEFAULT_PORT)}`,
       }),
       runner: common.run,
     };
