@@ -21,17 +21,17 @@ export interface TargetSetup {
  * with `dryRun` no target acts: kind and kube print each command instead of running it, local says what it
  * would start (the plan).
  */
-export function createTarget(
+export async function createTarget(
   which: TargetName,
   options: TargetOptions & { targetFlags: Readonly<Record<string, unknown>> },
   outDir: string,
   print: (line: string) => void,
-): TargetSetup {
+): Promise<TargetSetup> {
   const scenario = findScenario(options.scenario);
   if (!scenario) throw new UsageError(`unknown scenario "${options.scenario}"`);
   const entry = findTarget(which);
   // The target reads its own options from its own flags; the contract (TargetOptions) knows none of them.
   const own = entry.readOptions(options.targetFlags);
-  const { target, runner } = entry.create(options, own, outDir, print);
+  const { target, runner } = await entry.create(options, own, outDir, print);
   return { target, runner, ...scenarioOverlays(scenario, options.change, entry.components(own), outDir) };
 }

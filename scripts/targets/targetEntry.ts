@@ -26,11 +26,14 @@ export interface TargetEntry<Own extends object = object> {
   componentSets: readonly (readonly string[])[];
   /** For --target auto: can it run here, and why (not). null: auto never picks it. */
   detect: (() => Promise<{ usable: boolean; reason: string }>) | null;
-  /** The target, and the command runner it uses (null: it runs no commands). */
+  /**
+   * The target, and the command runner it uses (null: it runs no commands). It loads its implementation
+   * here, so the registry stays light: the lint reads every entry's Components and loads no target.
+   */
   create(
     options: TargetOptions,
     own: Own,
     outDir: string,
     print: (line: string) => void,
-  ): { target: Target; runner: CommandRunner | null };
+  ): Promise<{ target: Target; runner: CommandRunner | null }>;
 }

@@ -6,8 +6,9 @@ import type { TargetName } from '../target.js';
 
 /**
  * Every target, in the order --target auto tries them (the first whose detect says it can run here). The
- * CLI's --target choices, --help, auto and the lint's compositions all come from this list: a new target is
- * one entry module, one line here, and its Component under k8s/components/.
+ * CLI's --target choices, --help, its flags and cross-checks, auto and the lint's compositions all come from
+ * this list: a new target is one folder (targets/<name>/: its entry, implementation, flag rows and the
+ * Components it adds), one line here, and its Component under k8s/components/ if it adds one.
  */
 export const TARGETS: readonly TargetEntry[] = [kindTargetEntry, localTargetEntry, kubeTargetEntry];
 

@@ -1,8 +1,4 @@
-import { readKindClusterConfig } from './kindClusterConfig.js';
-import { createKindTarget } from './kindTarget.js';
 import { dockerDaemonAnswers, findOnPath } from '../../tools.js';
-import { clusterPlumbing } from '../../cluster/clusterPlumbing.js';
-import { TARGET_COMPONENT_SETS } from '../targetComponents.js';
 import type { TargetEntry } from '../targetEntry.js';
 import { KIND_FLAGS, readKindOptions, type KindOwnOptions } from './kindFlags.js';
 
@@ -18,7 +14,7 @@ export const kindTargetEntry: TargetEntry<KindOwnOptions> = {
   components: () => ['kind'],
   flags: KIND_FLAGS,
   readOptions: readKindOptions,
-  componentSets: TARGET_COMPONENT_SETS.kind,
+  componentSets: [['kind']],
   async detect() {
     const missing = TOOLS.filter((tool) => findOnPath(tool) === null);
     if (missing.length > 0) return { usable: false, reason: `${missing.join(', ')} not found on PATH` };
@@ -29,7 +25,11 @@ export const kindTargetEntry: TargetEntry<KindOwnOptions> = {
       };
     return { usable: true, reason: 'docker, kind and kubectl are installed and the Docker daemon answers' };
   },
-  create(options, own, outDir, print) {
+  async create(options, own, outDir, print) {
+    // Loaded when made, so reading the registry (the lint, --help) loads no cluster client.
+    const { clusterPlumbing } = await import('../../cluster/clusterPlumbing.js');
+    const { readKindClusterConfig } = await import('./kindClusterConfig.js');
+    const { createKindTarget } = await import('./kindTarget.js');
     const common = clusterPlumbing({ dryRun: options.dryRun, image: own.image }, outDir, print);
     const clusterConfig = readKindClusterConfig(common.repoRoot);
     return {

@@ -1,7 +1,4 @@
 import { UsageError } from '../../errors.js';
-import { createKubeTarget } from './kubeTarget.js';
-import { clusterPlumbing } from '../../cluster/clusterPlumbing.js';
-import { TARGET_COMPONENT_SETS } from '../targetComponents.js';
 import type { TargetEntry } from '../targetEntry.js';
 import { KUBE_FLAGS, readKubeOptions, type KubeOwnOptions } from './kubeFlags.js';
 
@@ -18,13 +15,17 @@ export const kubeTargetEntry: TargetEntry<KubeOwnOptions> = {
   flags: KUBE_FLAGS,
   readOptions: readKubeOptions,
   components: (own) => (own.nodePort ? ['node-port'] : []),
-  componentSets: TARGET_COMPONENT_SETS.kube,
+  // With --node-port on: NodePort 30080 on a cluster whose kube-proxy serves it on 127.0.0.1.
+  componentSets: [[], ['node-port']],
   // Never picked by --target auto: which cluster to use is the user's to say.
   detect: null,
-  create(options, own, outDir, print) {
+  async create(options, own, outDir, print) {
     if (!own.context) {
       throw new UsageError('--target kube needs --context NAME (one of `kubectl config get-contexts`)');
     }
+    // Loaded when made, so reading the registry (the lint, --help) loads no cluster client.
+    const { clusterPlumbing } = await import('../../cluster/clusterPlumbing.js');
+    const { createKubeTarget } = await import('./kubeTarget.js');
     const common = clusterPlumbing({ dryRun: options.dryRun, image: own.image }, outDir, print);
     return {
       target: createKubeTarget({

@@ -1,7 +1,4 @@
 import path from 'node:path';
-import { createLocalPlanTarget } from './localPlanTarget.js';
-import { createLocalTarget, DEFAULT_SERVICE_ENTRY } from './localTarget.js';
-import { TARGET_COMPONENT_SETS } from '../targetComponents.js';
 import type { TargetEntry } from '../targetEntry.js';
 import { LOCAL_FLAGS, readLocalOptions, type LocalOwnOptions } from './localFlags.js';
 
@@ -13,9 +10,12 @@ export const localTargetEntry: TargetEntry<LocalOwnOptions> = {
   flags: LOCAL_FLAGS,
   readOptions: readLocalOptions,
   components: () => [],
-  componentSets: TARGET_COMPONENT_SETS.local,
+  componentSets: [[]],
   detect: async () => ({ usable: true, reason: 'needs nothing but Node.js' }),
-  create(options, own, outDir, print) {
+  async create(options, own, outDir, print) {
+    // Loaded when made, so reading the registry (the lint, --help) loads no engine.
+    const { createLocalTarget, DEFAULT_SERVICE_ENTRY } = await import('./localTarget.js');
+    const { createLocalPlanTarget } = await import('./localPlanTarget.js');
     const local = {
       lbPort: options.lbPort,
       propagationLagMs: own.propagationLagMs,
