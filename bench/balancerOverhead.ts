@@ -39,7 +39,7 @@ const backendScript = `
 `;
 
 const balancerScript = (backendPort: number): string => `
-  const { createBalancer } = await import(${JSON.stringify(fileURLToPath(new URL('../scripts/local/balancer.js', import.meta.url)))});
+  const { createBalancer } = await import(${JSON.stringify(fileURLToPath(new URL('../scripts/targets/local/balancer.js', import.meta.url)))});
   const balancer = createBalancer({ endpoints: { current: () => [{ pod: 'backend', port: ${backendPort} }] } });
   console.log(await balancer.listen());
   // A clean exit, so that under --cpu-prof the profile is written.

@@ -111,7 +111,7 @@ async function main(): Promise<void> {
         'from container start, so a process listening after L ms passes at ceil(L / 1 s) s. The ratio uses the ' +
         `measured median spawn → listen of v2 (${listen} ms, idle machine); the strict bound uses 0.`,
       'Drain is not on the critical path: rollout-complete counts non-terminating pods only ' +
-        '(scripts/local/deploymentController.ts), so old pods drain after it.',
+        '(scripts/targets/local/deploymentController.ts), so old pods drain after it.',
       `Load during the rollout: ${cfg.rate} requests/s, keep-alive on; newPods lists each v2 pod's created → ready ` +
         'times (ms after rollout-started).',
     ];

@@ -15,10 +15,10 @@ import {
 } from './fidelity/renderFidelity.js';
 import { runFidelity } from './fidelity/runFidelity.js';
 import { createCommandRunner } from './cluster/commandRunner.js';
-import { DEFAULT_PROPAGATION_LAG_S } from './local/measuredDefaults.js';
+import { DEFAULT_PROPAGATION_LAG_S } from './targets/local/measuredDefaults.js';
 import { scenarioOverlays } from './scenarios/scenarioOverlays.js';
 import { findScenario } from './scenarios/scenarios.js';
-import { NODE_PORT } from './targets/kubeTargetEntry.js';
+import { NODE_PORT } from './targets/kube/kubeTargetEntry.js';
 
 /** Server version and container runtime of the cluster; a cluster that does not answer is exit 2. */
 function clusterVersions(context: string): { kubernetes: string; containerd: string } {

@@ -32,12 +32,14 @@ async function main(argv: string[]): Promise<number> {
   if (options.dryRun) {
     const print = (line: string) => process.stdout.write(`${line}\n`);
     print(`# target: ${choice.target} (${choice.reason}); load: ${load}`);
-    const { target, from, to } = createTarget(choice.target, options, outDir, print);
+    const { target, from, to } = await createTarget(choice.target, options, outDir, print);
     await planRollout({ ...steps, target, from, to, print });
     return 0;
   }
   output.step(`target: ${choice.target} (${choice.reason}); load: ${load}`);
-  const { target, from, to } = createTarget(choice.target, options, outDir, (line) => output.step(line));
+  const { target, from, to } = await createTarget(choice.target, options, outDir, (line) =>
+    output.step(line),
+  );
   const change = describeChange(options.change, from, to);
   const interrupted = interruptOnSignals((line) => output.note(`\n${line}`));
 

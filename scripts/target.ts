@@ -11,7 +11,7 @@ export interface PodKill {
 /**
  * Where a rollout runs: the embedded local engine, a kind cluster, or any cluster (kube). The harness
  * drives every target through this, and sees only rollout events come back. The targets live in their own
- * folders (local/, kind/) and are listed in targets/targets.ts; this contract sits below them all.
+ * folders (targets/<name>/) and are listed in targets/targets.ts; this contract sits below them all.
  */
 export interface Target {
   readonly name: TargetName;
@@ -71,7 +71,11 @@ export interface OrderRecord {
   processed(): Promise<string[]>;
 }
 
-/** What a target is made from: the run's flags that concern where it runs (the CLI's options are a superset). */
+/**
+ * What every target is made from: the run's flags that concern where it runs and that every target takes.
+ * A target's own flags and options (local: the engine's lag; kind: its cluster; kube: the context) live in
+ * its folder (targets/<name>/), which reads them from the parsed flags; this contract knows none of them.
+ */
 export interface TargetOptions {
   /** A name from scripts/scenarios/scenarios.ts. */
   scenario: string;
@@ -79,21 +83,9 @@ export interface TargetOptions {
   change: Change;
   /** The Service's port on 127.0.0.1; 0: the target's default. */
   lbPort: number;
-  propagationLagMs: number;
-  /** local: how often the kubelet syncs a pod, and so rewrites its ConfigMap volumes (syncFrequency). */
-  kubeletSyncMs: number;
-  /** Print every command instead of running it (kind and kube). */
+  /** Print every command instead of running it (kind and kube); local says what it would start. */
   dryRun: boolean;
-  /** kube: the kubectl context. */
-  context: string | null;
-  /** kind/kube: image repository (`hello` by default). */
-  image: string | null;
-  keepCluster: boolean;
-  recreateCluster: boolean;
-  /** kind: the node image for `kind create cluster --image` (--kind-node-image, KIND_NODE_IMAGE); null: the config's. */
-  kindNodeImage: string | null;
-  /** kube: publish the Service on NodePort 30080 and load 127.0.0.1 there. */
-  nodePort: boolean;
 }
 
-export type TargetName = 'local' | 'kind' | 'kube';
+/** A name from the target registry (targets/targets.ts), which --target checks; the contract lists none. */
+export type TargetName = string;

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { after, test } from 'node:test';
 import { promisify } from 'node:util';
 import { errorCode } from '../loadtest/errorCode.js';
-import { kindFailureReason } from '../scripts/cluster/kind/kindFailure.js';
+import { kindFailureReason } from '../scripts/targets/kind/kindFailure.js';
 import { runKindCli } from '../test/support/kindCliRun.js';
 import { noGo, realKindDir } from '../test/support/realKind.js';
 import { tempDir } from '../test/support/runCli.js';

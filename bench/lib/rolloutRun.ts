@@ -3,7 +3,7 @@ import { createOpenModelGenerator } from '../../loadtest/openModelGenerator.js';
 import type { ProgressOutput } from '../../scripts/rollout/rolloutProgress.js';
 import { describeChange } from '../../scripts/rollout/rolloutChange.js';
 import { runRollout } from '../../scripts/rollout/runRollout.js';
-import { createLocalTarget } from '../../scripts/local/localTarget.js';
+import { createLocalTarget } from '../../scripts/targets/local/localTarget.js';
 import type { RunReport } from '../../scripts/report/runReport.js';
 
 export interface RolloutRunOptions {

@@ -41,7 +41,7 @@ function probePassesAtMs(probe: ProbeSettings | null, listenMs: number): number 
  * strict lower bound (then the first startup check at t = 0 passes).
  *
  * Drain is NOT on the critical path: rollout-complete counts only non-terminating pods
- * (scripts/local/deploymentController.ts: `active` filters out terminating pods, and `complete` is
+ * (scripts/targets/local/deploymentController.ts: `active` filters out terminating pods, and `complete` is
  * fresh === active === replicas, all available), as Kubernetes' rollout status does, so the last old
  * pods' preStop, drain and exit happen after the rollout is complete. Neither are the controller's
  * own reaction times (its 100 ms resync, process spawn bookkeeping): that is the overhead measured.

@@ -77,3 +77,14 @@ export function refuseFlagsOfOtherTargets(
     );
   }
 }
+
+/**
+ * The values of `table`'s own rows out of a larger table's parse (a target's rows out of demo:rollout's), typed
+ * by its rows: what a part of a command reads of its own flags.
+ */
+export function valuesOf<T extends FlagTable>(
+  table: T,
+  values: Readonly<Record<string, unknown>>,
+): FlagValues<T> {
+  return Object.fromEntries(Object.keys(table).map((name) => [name, values[name]])) as FlagValues<T>;
+}

@@ -1,4 +1,4 @@
-import { choiceFlag, numberFlag, onOffFlag, switchFlag, textFlag } from '../../loadtest/flags/flag.js';
+import { choiceFlag, numberFlag, switchFlag, textFlag } from '../../loadtest/flags/flag.js';
 import {
   KEEP_ALIVE,
   mixFlag,
@@ -8,8 +8,8 @@ import {
   TIMEOUT,
 } from '../../loadtest/flags/sharedFlags.js';
 import { formatMix } from '../../loadtest/requestMix.js';
-import { DEFAULT_KUBELET_SYNC_S, DEFAULT_PROPAGATION_LAG_S } from '../local/measuredDefaults.js';
 import { CHANGES, SCENARIO_NAMES, SCENARIOS, type Scenario } from '../scenarios/scenarios.js';
+import { TARGET_FLAGS } from '../targets/targetFlags.js';
 import { TARGET_NAMES, TARGETS } from '../targets/targets.js';
 
 /** "5, config-in-place-volume: 100": a default, then each scenario that has its own. */
@@ -21,16 +21,12 @@ function defaultsByScenario(fallback: string, own: (scenario: Scenario) => strin
   return [fallback, ...special].join(', ');
 }
 
-/** Which targets own a flag: the targets registry's entries say (their ownFlags), not this table. */
-function ownedBy(flag: string): { names: string[]; why: string } {
-  const owners = TARGETS.filter((t) => t.ownFlags.some((own) => own.name === flag));
-  const why = owners.map((t) => t.ownFlags.find((own) => own.name === flag)?.why).join('; ');
-  return { names: owners.map((t) => t.name), why };
-}
-
 const AUTO_PICKS = TARGETS.filter((t) => t.detect).map((t) => t.name);
 
-/** Every flag `npm run demo:rollout` takes: parsing, --help and the target cross-check all read this. */
+/**
+ * Every flag `npm run demo:rollout` takes: parsing, --help and the target cross-check all read this. The
+ * targets' own rows come from their folders, through the registry.
+ */
 export const ROLLOUT_FLAGS = {
   target: choiceFlag({
     choices: ['auto', ...TARGET_NAMES],
@@ -94,24 +90,6 @@ export const ROLLOUT_FLAGS = {
       'kube: where you exposed it, default 8080',
     ].join('\n'),
   }),
-  'propagation-lag': numberFlag({
-    min: 0,
-    max: 60,
-    unit: 'seconds',
-    default: DEFAULT_PROPAGATION_LAG_S,
-    value: 'S',
-    help: 'local target: seconds for an endpoint change to reach the balancer, as measured on a cluster',
-  }),
-  'kubelet-sync': numberFlag({
-    min: 0.1,
-    max: 600,
-    unit: 'seconds',
-    default: DEFAULT_KUBELET_SYNC_S,
-    value: 'S',
-    help:
-      "local target: seconds between the kubelet's syncs of a pod, when a mounted ConfigMap's change " +
-      'reaches it, as measured on a cluster',
-  }),
   warmup: numberFlag({
     ...SECONDS_OF_LOAD,
     default: 5,
@@ -126,29 +104,9 @@ export const ROLLOUT_FLAGS = {
   }),
   timeout: TIMEOUT,
   out: textFlag({ value: 'DIR', shownDefault: 'reports/<timestamp>', help: 'report folder' }),
-  context: textFlag({ value: 'NAME', help: 'kube target: kubectl context' }),
-  image: textFlag({ value: 'NAME', shownDefault: 'hello', help: 'kind/kube targets: image repository' }),
-  'keep-cluster': onOffFlag({ default: true, help: 'kind target: keep the cluster afterwards' }),
-  'recreate-cluster': switchFlag({
-    targets: ownedBy('recreate-cluster'),
-    help:
-      'delete an existing cluster zero-downtime and create it afresh (for a stopped or half-made one, or ' +
-      'one with another --lb-port)',
-  }),
-  'kind-node-image': textFlag({
-    value: 'IMG',
-    targets: ownedBy('kind-node-image'),
-    shownDefault: "KIND_NODE_IMAGE, else k8s/kind/cluster.yaml's pinned kindest/node",
-    help: 'the node image of a cluster it creates; offline, build one with npm run kind:node-image',
-  }),
-  'node-port': onOffFlag({
-    default: false,
-    targets: ownedBy('node-port'),
-    shownDefault: 'off: expose it yourself, then --lb-port',
-    help:
-      'publish the Service on NodePort 30080 and send load to 127.0.0.1:30080, for a cluster whose ' +
-      'kube-proxy serves NodePorts on loopback, as npm run cluster:up makes',
-  }),
+  // Each target's own rows (targets/<name>/<name>Flags.ts), from the registry: --image, --keep-cluster,
+  // --context, --propagation-lag, ...; a row marked with its targets is refused with any other.
+  ...TARGET_FLAGS,
   'dry-run': switchFlag({
     help:
       "print the run's steps and run nothing (kind, kube: every command; local: what it would start), " +

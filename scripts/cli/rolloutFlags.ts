@@ -7,9 +7,13 @@ import type { TargetName, TargetOptions } from '../target.js';
 import { TARGETS } from '../targets/targets.js';
 import { ROLLOUT_FLAGS } from './rolloutFlagTable.js';
 
-/** What `npm run demo:rollout -- ...` was asked to do, validated (the target's part is TargetOptions). */
+/**
+ * What `npm run demo:rollout -- ...` was asked to do, validated. The part every target takes is TargetOptions;
+ * `targetFlags` holds the parsed values of every flag, from which the chosen target reads its own options.
+ */
 export interface RolloutOptions extends TargetOptions {
   target: 'auto' | TargetName;
+  targetFlags: Readonly<Record<string, unknown>>;
   /** Requests per second of the built-in load. */
   rate: number;
   keepAlive: boolean;
@@ -44,6 +48,7 @@ export function parseRolloutFlags(argv: readonly string[]): RolloutOptions {
   const scenario = findScenario(flags.scenario)!;
   const options: RolloutOptions = {
     target: flags.target,
+    targetFlags: flags,
     scenario: scenario.name,
     change: flags.change ?? scenario.change,
     rate: flags.rate,
@@ -52,19 +57,11 @@ export function parseRolloutFlags(argv: readonly string[]): RolloutOptions {
     streams: flags.streams ?? scenario.load?.streams ?? 0,
     load: flags.load,
     lbPort: flags['lb-port'],
-    propagationLagMs: flags['propagation-lag'] * 1000,
-    kubeletSyncMs: flags['kubelet-sync'] * 1000,
     warmupMs: flags.warmup * 1000,
     cooldownMs: (flags.cooldown ?? scenario.cooldownS ?? 5) * 1000,
     requestTimeoutMs: flags.timeout * 1000,
     out: flags.out,
     dryRun: flags['dry-run'],
-    context: flags.context,
-    image: flags.image,
-    keepCluster: flags['keep-cluster'],
-    recreateCluster: flags['recreate-cluster'],
-    kindNodeImage: flags['kind-node-image'],
-    nodePort: flags['node-port'],
     onFail: flags['on-fail'],
     chaos: flags.chaos,
     help: flags.help,

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { scenarioOverlays } from '../scenarios/scenarioOverlays.js';
 import { keepsEveryProtection, SCENARIOS } from '../scenarios/scenarios.js';
-import { TARGET_COMPONENT_SETS } from '../targets/targetComponents.js';
+import { TARGETS } from '../targets/targets.js';
 import { formatFinding } from './finding.js';
 import { lintOverlay, type OverlayResult } from './lintOverlay.js';
 
@@ -29,7 +29,7 @@ interface Composition {
 /** Every scenario × every set of target Components × both versions, generated under a temporary folder. */
 function compositions(workDir: string): Composition[] {
   const sets = new Map<string, readonly string[]>();
-  for (const list of Object.values(TARGET_COMPONENT_SETS))
+  for (const list of TARGETS.map((target) => target.componentSets))
     for (const set of list) sets.set(set.join('+'), set);
   const found: Composition[] = [];
   for (const scenario of SCENARIOS) {

@@ -16,19 +16,22 @@ export interface TargetSetup {
 }
 
 /**
- * Makes the target a run asked for, from the registry (targets.ts). `print` receives its progress lines;
+ * Makes the target a run asked for, from the registry (targets.ts), with its own options read from
+ * `options.targetFlags` (the parsed values of every flag). `print` receives its progress lines;
  * with `dryRun` no target acts: kind and kube print each command instead of running it, local says what it
  * would start (the plan).
  */
-export function createTarget(
+export async function createTarget(
   which: TargetName,
-  options: TargetOptions,
+  options: TargetOptions & { targetFlags: Readonly<Record<string, unknown>> },
   outDir: string,
   print: (line: string) => void,
-): TargetSetup {
+): Promise<TargetSetup> {
   const scenario = findScenario(options.scenario);
   if (!scenario) throw new UsageError(`unknown scenario "${options.scenario}"`);
   const entry = findTarget(which);
-  const { target, runner } = entry.create(options, outDir, print);
-  return { target, runner, ...scenarioOverlays(scenario, options.change, entry.components(options), outDir) };
+  // The target reads its own options from its own flags; the contract (TargetOptions) knows none of them.
+  const own = entry.readOptions(options.targetFlags);
+  const { target, runner } = await entry.create(options, own, outDir, print);
+  return { target, runner, ...scenarioOverlays(scenario, options.change, entry.components(own), outDir) };
 }

@@ -7,7 +7,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { pino } from 'pino';
 import { ConfigError } from '../../service/config.js';
 import { configHash, openGreetingSource, type GreetingSource } from '../../service/greetingSource.js';
-import { writeConfigMapVolume } from '../../scripts/local/configMapVolume.js';
+import { writeConfigMapVolume } from '../../scripts/targets/local/configMapVolume.js';
 import { runServiceToExit } from '../support/serviceProcess.js';
 
 const logger = pino({ level: 'silent' });

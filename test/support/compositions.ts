@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { scenarioOverlays } from '../../scripts/scenarios/scenarioOverlays.js';
 import { findScenario, SCENARIOS } from '../../scripts/scenarios/scenarios.js';
-import { TARGET_COMPONENT_SETS } from '../../scripts/targets/targetComponents.js';
+import { TARGETS } from '../../scripts/targets/targets.js';
 
 // What the runs apply, for tests: k8s/overlays/vN + a scenario's Components + a target's, generated once
 // per test process under a temporary folder (as a run generates them under its report folder).
@@ -26,7 +26,7 @@ export function composedOverlay(
 /** The distinct sets of Components the registered targets add (two targets may share one, e.g. none). */
 export function distinctComponentSets(): Array<readonly string[]> {
   const sets = new Map<string, readonly string[]>();
-  for (const list of Object.values(TARGET_COMPONENT_SETS))
+  for (const list of TARGETS.map((target) => target.componentSets))
     for (const set of list) sets.set(set.join('+'), set);
   return [...sets.values()];
 }

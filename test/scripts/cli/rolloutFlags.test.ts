@@ -2,17 +2,23 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { ROLLOUT_FLAGS } from '../../../scripts/cli/rolloutFlagTable.js';
 import { parseRolloutFlags, USAGE } from '../../../scripts/cli/rolloutFlags.js';
-import { DEFAULT_PROPAGATION_LAG_S } from '../../../scripts/local/measuredDefaults.js';
+import { DEFAULT_PROPAGATION_LAG_S } from '../../../scripts/targets/local/measuredDefaults.js';
 import { UsageError } from '../../../scripts/errors.js';
 import { SCENARIO_NAMES } from '../../../scripts/scenarios/scenarios.js';
+import { readKindOptions } from '../../../scripts/targets/kind/kindFlags.js';
+import { readKubeOptions } from '../../../scripts/targets/kube/kubeFlags.js';
+import { readLocalOptions } from '../../../scripts/targets/local/localFlags.js';
 import { TARGET_NAMES, TARGETS } from '../../../scripts/targets/targets.js';
+
+/** The local target's own options, as it reads them from demo:rollout's parsed flags. */
+const local = (argv: string[]) => readLocalOptions(parseRolloutFlags(argv).targetFlags);
 
 test("the local Service's propagation lag defaults to kube-proxy's usual one as measured on the real cluster, 0.1 s", () => {
   // docs/fidelity.md: median 0.04 s, worst 0.06 s of 5 deletions on Kubernetes v1.36.5 (kube-proxy, iptables mode).
   assert.equal(DEFAULT_PROPAGATION_LAG_S, 0.1);
-  assert.equal(parseRolloutFlags([]).propagationLagMs, 100);
+  assert.equal(local([]).propagationLagMs, 100);
   assert.equal(
-    parseRolloutFlags(['--propagation-lag', '1']).propagationLagMs,
+    local(['--propagation-lag', '1']).propagationLagMs,
     1000,
     'the worst case stays one flag away',
   );
@@ -33,7 +39,12 @@ test('--target takes auto or a name from the targets registry, and nothing else'
 });
 
 test('--node-port goes with the kube target only', () => {
-  assert.equal(parseRolloutFlags(['--target', 'kube', '--context', 'c', '--node-port', 'on']).nodePort, true);
+  assert.equal(
+    readKubeOptions(
+      parseRolloutFlags(['--target', 'kube', '--context', 'c', '--node-port', 'on']).targetFlags,
+    ).nodePort,
+    true,
+  );
   assert.throws(
     () => parseRolloutFlags(['--target', 'local', '--node-port', 'on']),
     /--node-port goes with --target kube/,
@@ -61,8 +72,8 @@ test("the cool-down defaults to the scenario's, so a mounted ConfigMap's change 
 });
 
 test('the local kubelet syncs each pod every 75 s, as measured on the real cluster, unless --kubelet-sync says otherwise', () => {
-  assert.equal(parseRolloutFlags([]).kubeletSyncMs, 75_000);
-  assert.equal(parseRolloutFlags(['--kubelet-sync', '5']).kubeletSyncMs, 5000);
+  assert.equal(local([]).kubeletSyncMs, 75_000);
+  assert.equal(local(['--kubelet-sync', '5']).kubeletSyncMs, 5000);
   assert.throws(() => parseRolloutFlags(['--kubelet-sync', '0']), /^UsageError: Invalid --kubelet-sync "0"/);
 });
 
@@ -113,13 +124,28 @@ test('--help lists every target and every scenario from their registries', () =>
 });
 
 test('every flag a target owns is in the table, marked with that target, and its help says so', () => {
+  const owned = TARGETS.flatMap((target) =>
+    Object.entries(target.flags)
+      .filter(([, row]) => row.targets)
+      .map(([name]) => ({ target, name })),
+  );
+  assert.ok(owned.length > 0, 'some target owns a flag');
+  for (const { target, name } of owned) {
+    const flag = ROLLOUT_FLAGS[name as keyof typeof ROLLOUT_FLAGS];
+    assert.ok(flag, `--${name} is in the table`);
+    assert.ok(flag.targets?.names.includes(target.name), `--${name} goes with ${target.name}`);
+    assert.match(USAGE, new RegExp(`--${name}\\b.*${target.name} target:`));
+  }
+});
+
+test("every row a target declares in its folder is demo:rollout's, the same row, listed once in --help", () => {
   for (const target of TARGETS)
-    for (const own of target.ownFlags) {
-      const flag = ROLLOUT_FLAGS[own.name as keyof typeof ROLLOUT_FLAGS];
-      assert.ok(flag, `--${own.name} is in the table`);
-      assert.ok(flag.targets?.names.includes(target.name), `--${own.name} goes with ${target.name}`);
-      assert.match(USAGE, new RegExp(`--${own.name}\\b.*${target.name} target:`));
+    for (const [name, row] of Object.entries(target.flags)) {
+      assert.equal(ROLLOUT_FLAGS[name as keyof typeof ROLLOUT_FLAGS], row, `--${name} of ${target.name}`);
+      assert.equal(USAGE.split('\n').filter((line) => line.startsWith(`  --${name} `)).length, 1, name);
     }
+  const image = TARGETS.filter((target) => 'image' in target.flags).map((target) => target.name);
+  assert.deepEqual(image, ['kind', 'kube'], '--image: one row, shared by both cluster targets');
 });
 
 test('a flag for a target --target auto cannot pick is refused; one auto may pick passes', () => {
@@ -127,7 +153,11 @@ test('a flag for a target --target auto cannot pick is refused; one auto may pic
     () => parseRolloutFlags(['--node-port', 'on']),
     /^UsageError: --node-port goes with --target kube/,
   );
-  assert.equal(parseRolloutFlags(['--recreate-cluster']).recreateCluster, true, 'auto may pick kind');
+  assert.equal(
+    readKindOptions(parseRolloutFlags(['--recreate-cluster']).targetFlags).recreateCluster,
+    true,
+    'auto may pick kind',
+  );
   assert.throws(
     () => parseRolloutFlags(['--target', 'local', '--recreate-cluster']),
     /^UsageError: --recreate-cluster goes with --target kind \(the only target that makes its cluster\)\.$/,

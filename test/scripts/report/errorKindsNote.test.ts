@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { KIND_ERROR_KINDS_NOTE } from '../../../scripts/cluster/kind/kindTarget.js';
+import { KIND_ERROR_KINDS_NOTE } from '../../../scripts/targets/kind/kindTarget.js';
 import { renderMarkdown } from '../../../scripts/report/renderMarkdown.js';
 import { summarizeRun } from '../../../scripts/report/summarizeRun.js';
 import { buildRunRecord } from '../../fixtures/buildRunRecord.js';

@@ -1,0 +1,19 @@
+import type { Target } from '../../target.js';
+import { createClusterTarget, type ClusterObserver } from '../../cluster/clusterTarget.js';
+import type { CommandRunner } from '../../cluster/commandRunner.js';
+
+export interface KubeTargetOptions {
+  context: string;
+  image: string;
+  outDir: string;
+  repoRoot: string;
+  serviceUrl: string;
+  run: CommandRunner;
+  observer: ClusterObserver;
+  log: (line: string) => void;
+}
+
+/** kube: a cluster the user already has; no creation, no image loading (`image` says where they are). */
+export function createKubeTarget(options: KubeTargetOptions): Target {
+  return createClusterTarget({ name: 'kube', requiredTools: ['kubectl'], ...options });
+}
