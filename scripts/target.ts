@@ -1,3 +1,4 @@
+import type { AppUnderTest } from './app/appUnderTest.js';
 import type { RolloutEvent, RolloutOutcome } from './model.js';
 import type { Change } from './scenarios/scenarios.js';
 
@@ -77,6 +78,8 @@ export interface OrderRecord {
  * its folder (targets/<name>/), which reads them from the parsed flags; this contract knows none of them.
  */
 export interface TargetOptions {
+  /** What it rolls out: a team's app (npm run prove; kind and kube only); absent: the sample. */
+  app?: AppUnderTest;
   /** A name from scripts/scenarios/scenarios.ts. */
   scenario: string;
   /** What the rollout changes: code (v1 → v2), configuration (a new greeting), or both. */

@@ -1,24 +1,25 @@
+import { formatStatuses } from '../../loadtest/requestShape.js';
 import type { ClusterObserver } from './clusterTarget.js';
-import { NAMESPACE, POD_SELECTOR } from './kubectl.js';
 import { createPodWatch } from './podWatch.js';
-import { waitForVersion } from './waitForVersion.js';
+import { waitForAnswer } from './waitForAnswer.js';
 
 /** The real thing: a client-node pod watch and HTTP polls of the Service. */
 export function createClusterObserver(options: { answerTimeoutMs: number }): ClusterObserver {
   return {
-    watchPods: (context, onEvent, log) => createPodWatch({ context, onEvent, log }),
-    waitForVersion: (url, version) => waitForVersion(url, version, { timeoutMs: options.answerTimeoutMs }),
+    watchPods: (context, app, onEvent, log) => createPodWatch({ context, app, onEvent, log }),
+    waitForAnswer: (url, request, version) =>
+      waitForAnswer(url, request, version, { timeoutMs: options.answerTimeoutMs }),
   };
 }
 
 /** For --dry-run: says what it would watch and wait for, as comment lines of the plan. */
 export function createPlanObserver(print: (line: string) => void): ClusterObserver {
   return {
-    watchPods(context) {
+    watchPods(context, app) {
       return {
         async start() {
           print(
-            `# watch pods ${POD_SELECTOR} in namespace ${NAMESPACE} of context ${context} (Kubernetes API)`,
+            `# watch pods ${app.podSelector} in namespace ${app.namespace} of context ${context} (Kubernetes API)`,
           );
         },
         podCounts: () => ({ ready: 0, terminating: 0 }),
@@ -29,8 +30,12 @@ export function createPlanObserver(print: (line: string) => void): ClusterObserv
         stop() {},
       };
     },
-    async waitForVersion(url, version) {
-      print(`# wait until ${url} answers from version ${version}`);
+    async waitForAnswer(url, request, version) {
+      print(
+        version === null
+          ? `# wait until ${request.method} ${url} answers ${formatStatuses(request.expect)}`
+          : `# wait until ${url} answers from version ${version}`,
+      );
     },
   };
 }

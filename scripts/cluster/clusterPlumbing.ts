@@ -10,7 +10,7 @@ import { k8sDir } from '../manifests/overlays.js';
  * plan), a pod watch and Service polls (or their descriptions), and progress lines (comments in a plan).
  */
 export function clusterPlumbing(
-  options: { dryRun: boolean; image: string },
+  options: { dryRun: boolean; image: string | null },
   outDir: string,
   print: (line: string) => void,
 ) {

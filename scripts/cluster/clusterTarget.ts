@@ -1,6 +1,6 @@
 import path from 'node:path';
-import { deploymentSettings } from '../manifests/deploymentSettings.js';
-import { renderKustomization } from '../manifests/renderKustomization.js';
+import type { RequestShape } from '../../loadtest/requestShape.js';
+import type { AppUnderTest } from '../app/appUnderTest.js';
 import type { RolloutEvent, RolloutOutcome } from '../model.js';
 import type { Target } from '../target.js';
 import type { CommandRunner } from './commandRunner.js';
@@ -21,8 +21,14 @@ export const KUBE_PROXY_LAG_MS = 1000;
 
 /** How the target sees the cluster besides commands: a pod watch and the Service's answers. */
 export interface ClusterObserver {
-  watchPods(context: string, onEvent: (event: RolloutEvent) => void, log: (line: string) => void): PodWatch;
-  waitForVersion(url: string, version: string): Promise<void>;
+  watchPods(
+    context: string,
+    app: AppUnderTest,
+    onEvent: (event: RolloutEvent) => void,
+    log: (line: string) => void,
+  ): PodWatch;
+  /** Until the Service answers `request` as expected, from `version` when given (waitForAnswer.ts). */
+  waitForAnswer(url: string, request: RequestShape, version: string | null): Promise<void>;
 }
 
 export interface ClusterTargetOptions {
@@ -32,8 +38,10 @@ export interface ClusterTargetOptions {
   context: string;
   /** Where k8s/ and the Dockerfile are; commands run from here with relative paths. */
   repoRoot: string;
-  /** Image repository (hello by default; the overlays' tags v1, v2 stay). */
-  image: string;
+  /** What it rolls out: the sample, or a team's app (npm run prove). */
+  app: AppUnderTest;
+  /** The sample's image repository (hello by default; the overlays' tags v1, v2 stay); null: as applied. */
+  image: string | null;
   /** Where the Service answers on this machine. */
   serviceUrl: string;
   /** The report folder: diagnostics go to <outDir>/cluster/. */
@@ -68,6 +76,7 @@ export function createClusterTarget(options: ClusterTargetOptions): Target {
       context: options.context,
       repoRoot: options.repoRoot,
       image: options.image,
+      app: options.app,
     }),
     emit: (event) => {
       podStates.record(event);
@@ -140,7 +149,7 @@ async function bringUp(cluster: ClusterState): Promise<string> {
   await options.prepare?.(facts);
   if (cluster.orders && options.run.dryRun)
     options.log("each pod's log is followed from its first ready (kubectl logs -f POD) to join the orders");
-  cluster.pods = options.observer.watchPods(options.context, cluster.emit, options.log);
+  cluster.pods = options.observer.watchPods(options.context, options.app, cluster.emit, options.log);
   await cluster.pods.start();
   return options.serviceUrl;
 }
@@ -163,7 +172,7 @@ async function apply(
 ): Promise<RolloutOutcome> {
   const { options, kubectl, emit } = cluster;
   if (cluster.tornDown) return 'interrupted';
-  const version = deploymentSettings(renderKustomization(overlay)).container.env.APP_VERSION ?? 'unknown';
+  const version = waitForAnswer ? options.app.deployedVersion(overlay) : null;
   await kubectl.apply(overlay);
   emit({ at: Date.now(), kind: 'rollout-started', detail: path.basename(overlay) });
   const status = await kubectl.rolloutStatus(options.rolloutTimeoutSeconds ?? 300);
@@ -222,16 +231,17 @@ function createPodStates() {
 async function untilFirstVersionAnswers(
   options: ClusterTargetOptions,
   pods: PodWatch | null,
-  version: string,
+  version: string | null,
 ): Promise<void> {
   if (pods && !(await pods.untilNoneTerminating(options.settleTimeoutMs ?? 120_000))) {
     options.log('pods of an earlier deployment are still terminating; going on');
   }
-  await options.observer.waitForVersion(`${options.serviceUrl}/`, version).catch((error: Error) => {
+  const { app } = options;
+  await options.observer.waitForAnswer(options.serviceUrl, app.request, version).catch((error: Error) => {
     // kind maps the NodePort to the host (k8s/kind/cluster.yaml); any other cluster needs a hand.
     if (options.name !== 'kube') throw error;
     throw new Error(
-      `${error.message}: expose Service hello on that port (a NodePort or LoadBalancer reachable from ` +
+      `${error.message}: expose Service ${app.service} on that port (a NodePort or LoadBalancer reachable from ` +
         'here, then --lb-port); not `kubectl port-forward`, which pins one pod and would drop requests',
       { cause: error },
     );

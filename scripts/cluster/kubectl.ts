@@ -2,14 +2,11 @@ import path from 'node:path';
 import { stringify } from 'yaml';
 import { renderKustomization } from '../manifests/renderKustomization.js';
 import { setImages } from '../manifests/setImages.js';
+import type { AppUnderTest } from '../app/appUnderTest.js';
 import type { CommandOptions, CommandRunner } from './commandRunner.js';
 import { interruptedWhile } from './interruptedWhile.js';
 import { firstLine, lastLine } from './textLines.js';
 
-/** The Deployment and namespace the overlays create (k8s/base). */
-export const DEPLOYMENT = 'hello';
-export const NAMESPACE = 'default';
-export const POD_SELECTOR = 'app=hello';
 /** The longest a pod's log is followed: longer than any run, and still a bound. */
 const FOLLOW_MS = 60 * 60_000;
 
@@ -33,6 +30,8 @@ export interface Kubectl {
   deleteDeployment(): Promise<void>;
   /** Where a pod's container runs: its node, and the container's runtime id (without `containerd://`). */
   podContainer(name: string): Promise<{ node: string; containerId: string }>;
+  /** The app whose Deployment, pods and Service these commands name. */
+  readonly app: AppUnderTest;
   /** The names of the Deployment's pods (`pod/hello-...`), as `kubectl get -o name` prints them. */
   podNames(): Promise<string[]>;
   /**
@@ -52,9 +51,16 @@ export interface Kubectl {
  */
 export function createKubectl(
   run: CommandRunner,
-  options: { context: string; repoRoot: string; image: string },
+  options: {
+    context: string;
+    repoRoot: string;
+    /** The sample's image repository (`hello` applies the overlay as it is); null: as it is. */
+    image: string | null;
+    app: AppUnderTest;
+  },
 ): Kubectl {
-  const base = ['--context', options.context, '--namespace', NAMESPACE];
+  const { app } = options;
+  const base = ['--context', options.context, '--namespace', app.namespace];
   /** Runs kubectl; a non-zero exit throws "<what> failed: <its first line of stderr>". */
   const kubectl = async (what: string, args: readonly string[], more?: CommandOptions): Promise<string> => {
     const result = await run.run('kubectl', [...base, ...args], more);
@@ -63,19 +69,20 @@ export function createKubectl(
     return result.stdout;
   };
   return {
+    app,
     async apply(overlay) {
       // Relative to the checkout (readable plans); a generated scenario overlay elsewhere stays absolute.
       const inside = path.relative(options.repoRoot, overlay);
       const relative = inside.startsWith('..') || path.isAbsolute(inside) ? overlay : inside || '.';
-      if (options.image === DEPLOYMENT)
+      if (options.image === null || options.image === app.deployment)
         await kubectl(`kubectl apply of ${relative}`, ['apply', '-k', relative]);
       else
         await kubectl(`kubectl apply of ${relative}`, ['apply', '-f', '-'], {
-          input: renderWithImage(overlay, options.image),
+          input: renderWithImage(overlay, app.deployment, options.image),
           inputLabel: `${relative} rendered with image ${options.image}`,
         });
     },
-    rolloutStatus: (timeoutSeconds) => rolloutStatus(run, base, timeoutSeconds),
+    rolloutStatus: (timeoutSeconds) => rolloutStatus(run, base, app.deployment, timeoutSeconds),
     async deletePodNow(name) {
       await kubectl(`kubectl delete pod ${name}`, [
         'delete',
@@ -87,14 +94,18 @@ export function createKubectl(
       ]);
     },
     async deleteDeployment() {
-      const args = ['delete', 'deployment', DEPLOYMENT, '--ignore-not-found', '--cascade=foreground'];
-      await kubectl(`kubectl delete deployment ${DEPLOYMENT}`, [...args, '--wait=true', '--timeout=120s'], {
-        timeoutMs: 150_000,
-      });
+      const args = ['delete', 'deployment', app.deployment, '--ignore-not-found', '--cascade=foreground'];
+      await kubectl(
+        `kubectl delete deployment ${app.deployment}`,
+        [...args, '--wait=true', '--timeout=120s'],
+        {
+          timeoutMs: 150_000,
+        },
+      );
     },
-    podContainer: (name) => podContainer(run, base, name),
+    podContainer: (name) => podContainer(run, base, app.container, name),
     async podNames() {
-      const stdout = await kubectl('kubectl get pods', ['get', 'pods', '-l', POD_SELECTOR, '-o', 'name'], {
+      const stdout = await kubectl('kubectl get pods', ['get', 'pods', '-l', app.podSelector, '-o', 'name'], {
         timeoutMs: 60_000,
       });
       return stdout
@@ -114,12 +125,13 @@ export function createKubectl(
 async function rolloutStatus(
   run: CommandRunner,
   base: readonly string[],
+  deployment: string,
   timeoutSeconds: number,
 ): ReturnType<Kubectl['rolloutStatus']> {
   const { value: result, interrupted } = await interruptedWhile(() =>
     run.run(
       'kubectl',
-      [...base, 'rollout', 'status', `deployment/${DEPLOYMENT}`, `--timeout=${timeoutSeconds}s`],
+      [...base, 'rollout', 'status', `deployment/${deployment}`, `--timeout=${timeoutSeconds}s`],
       { timeoutMs: (timeoutSeconds + 30) * 1000 },
     ),
   );
@@ -143,9 +155,10 @@ async function followLog(
 async function podContainer(
   run: CommandRunner,
   base: readonly string[],
+  container: string,
   name: string,
 ): ReturnType<Kubectl['podContainer']> {
-  const jsonpath = `{.spec.nodeName} {.status.containerStatuses[?(@.name=="${DEPLOYMENT}")].containerID}`;
+  const jsonpath = `{.spec.nodeName} {.status.containerStatuses[?(@.name=="${container}")].containerID}`;
   const result = await run.run('kubectl', [...base, 'get', 'pod', name, '-o', `jsonpath=${jsonpath}`], {
     timeoutMs: 30_000,
   });
@@ -159,9 +172,9 @@ async function podContainer(
   return { node, containerId };
 }
 
-/** The overlay as kustomize renders it (scripts/manifests), with `hello` images renamed to `image`. */
-function renderWithImage(overlay: string, image: string): string {
+/** The overlay as kustomize renders it (scripts/manifests), with `name` images renamed to `image`. */
+function renderWithImage(overlay: string, name: string, image: string): string {
   const objects = renderKustomization(overlay);
-  setImages(objects, [{ name: DEPLOYMENT, newName: image }]);
+  setImages(objects, [{ name, newName: image }]);
   return objects.map((object) => stringify(object)).join('---\n');
 }

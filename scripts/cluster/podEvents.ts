@@ -1,5 +1,10 @@
 import type { V1Pod } from '@kubernetes/client-node';
 import type { RolloutEvent } from '../model.js';
+import type { AppUnderTest } from '../app/appUnderTest.js';
+import { SAMPLE_APP } from '../app/sampleApp.js';
+
+/** What of the app tells its pods' versions apart. */
+export type PodVersionRule = Pick<AppUnderTest, 'container' | 'imageVersions'>;
 
 /** What the harness tracks of one pod, taken from the API object. */
 export interface PodState {
@@ -15,12 +20,13 @@ export interface PodState {
   lastExit: string | null;
 }
 
-export function podState(pod: V1Pod): PodState {
-  const container = pod.status?.containerStatuses?.[0];
+export function podState(pod: V1Pod, app: PodVersionRule = SAMPLE_APP): PodState {
+  const statuses = pod.status?.containerStatuses;
+  const container = statuses?.find((status) => status.name === app.container) ?? statuses?.[0];
   const ended = container?.state?.terminated ?? container?.lastState?.terminated;
   return {
     name: pod.metadata?.name ?? 'unknown',
-    version: podVersion(pod),
+    version: podVersion(pod, app),
     ready: pod.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false,
     terminating: Boolean(pod.metadata?.deletionTimestamp),
     restarts: container?.restartCount ?? 0,
@@ -29,9 +35,14 @@ export function podState(pod: V1Pod): PodState {
   };
 }
 
-/** APP_VERSION of the first container, else the image tag's number (hello:v2 → "2"). */
-export function podVersion(pod: V1Pod): string {
-  const container = pod.spec?.containers?.[0];
+/**
+ * The release a pod runs: by its container's image where the app names its images (prove: "1" rolled
+ * from, "2" rolled to); for the sample, APP_VERSION, else the image tag's number (hello:v2 → "2").
+ */
+export function podVersion(pod: V1Pod, app: PodVersionRule = SAMPLE_APP): string {
+  const containers = pod.spec?.containers;
+  const container = containers?.find((candidate) => candidate.name === app.container) ?? containers?.[0];
+  if (app.imageVersions) return app.imageVersions[container?.image ?? ''] ?? 'unknown';
   const env = container?.env?.find((variable) => variable.name === 'APP_VERSION')?.value;
   if (env) return env;
   const tag = /:v?(\d+)(?:@.*)?$/.exec(container?.image ?? '');

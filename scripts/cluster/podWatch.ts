@@ -7,7 +7,8 @@ import {
   type V1PodList,
 } from '@kubernetes/client-node';
 import type { RolloutEvent } from '../model.js';
-import { NAMESPACE, POD_SELECTOR } from './kubectl.js';
+import type { AppUnderTest } from '../app/appUnderTest.js';
+import { SAMPLE_APP } from '../app/sampleApp.js';
 import { podChanges, podState, type PodState } from './podEvents.js';
 import { MissingPrerequisite } from '../errors.js';
 
@@ -41,6 +42,8 @@ export interface PodWatchOptions {
   onEvent: (event: RolloutEvent) => void;
   /** Watch trouble that the run survives (a dropped connection, a relist), one line each. */
   log: (line: string) => void;
+  /** Whose pods, and how their versions are told apart; the sample's by default. */
+  app?: AppUnderTest;
   reconnectDelayMs?: number;
 }
 
@@ -60,7 +63,7 @@ export function watchPods(api: PodApi, options: PodWatchOptions): PodWatch {
   const watch: WatchState = {
     api,
     options,
-    pods: createPodBook(options.onEvent),
+    pods: createPodBook(options.onEvent, options.app ?? SAMPLE_APP),
     baseDelay: options.reconnectDelayMs ?? RECONNECT_DELAY_MS,
     resourceVersion: '',
     current: null,
@@ -104,13 +107,14 @@ async function startWatch(watch: WatchState): Promise<void> {
   try {
     await relist(watch);
   } catch (error) {
-    throw new MissingPrerequisite(`cannot list pods in namespace ${NAMESPACE}: ${describe(error)}`, {
+    const { namespace } = watch.options.app ?? SAMPLE_APP;
+    throw new MissingPrerequisite(`cannot list pods in namespace ${namespace}: ${describe(error)}`, {
       cause: error,
     });
   }
   if (!(await watch.api.canWatch().catch(() => false))) {
     throw new MissingPrerequisite(
-      `this kubeconfig's user may not watch pods in namespace ${NAMESPACE} (RBAC): the harness needs list and watch`,
+      `this kubeconfig's user may not watch pods in namespace ${(watch.options.app ?? SAMPLE_APP).namespace} (RBAC): the harness needs list and watch`,
     );
   }
   await connect(watch);
@@ -142,7 +146,7 @@ function onChange(watch: WatchState, type: string, object: unknown): void {
   const pod = object as V1Pod;
   watch.resourceVersion = pod.metadata?.resourceVersion ?? watch.resourceVersion;
   if (type === 'BOOKMARK' || !pod.metadata?.name) return;
-  watch.pods.see(pod.metadata.name, type === 'DELETED' ? null : podState(pod));
+  watch.pods.see(pod.metadata.name, type === 'DELETED' ? null : watch.pods.stateOf(pod));
 }
 
 function onDone(watch: WatchState, error: unknown): void {
@@ -170,8 +174,9 @@ function scheduleReconnect(watch: WatchState, delayMs: number): void {
 }
 
 /** What the watch knows of each pod; every change it learns of becomes the rollout events it implies. */
-function createPodBook(onEvent: (event: RolloutEvent) => void) {
+function createPodBook(onEvent: (event: RolloutEvent) => void, app: AppUnderTest) {
   const pods = new Map<string, PodState>();
+  const stateOf = (pod: V1Pod) => podState(pod, app);
   const see = (name: string, after: PodState | null) => {
     const before = pods.get(name);
     if (after) pods.set(name, after);
@@ -180,13 +185,14 @@ function createPodBook(onEvent: (event: RolloutEvent) => void) {
   };
   return {
     see,
+    stateOf,
     /** A fresh list is the truth: pods deleted while no watch was open are gone. */
     replaceAll(items: readonly V1Pod[]) {
       const listed = new Set<string>();
       for (const pod of items) {
         if (!pod.metadata?.name) continue;
         listed.add(pod.metadata.name);
-        see(pod.metadata.name, podState(pod));
+        see(pod.metadata.name, stateOf(pod));
       }
       for (const name of [...pods.keys()]) if (!listed.has(name)) see(name, null);
     },
@@ -206,7 +212,8 @@ function createPodBook(onEvent: (event: RolloutEvent) => void) {
  * The real API through @kubernetes/client-node. The kubeconfig is the user's (KUBECONFIG or
  * ~/.kube/config), but the context is always the one given, never the current one.
  */
-export function kubernetesPodApi(context: string): PodApi {
+export function kubernetesPodApi(context: string, app: AppUnderTest = SAMPLE_APP): PodApi {
+  const { namespace, podSelector } = app;
   const config = new KubeConfig();
   config.loadFromDefault();
   if (!config.getContextObject(context)) {
@@ -219,18 +226,18 @@ export function kubernetesPodApi(context: string): PodApi {
   const authorization = config.makeApiClient(AuthorizationV1Api);
   const watcher = new Watch(config);
   return {
-    list: () => core.listNamespacedPod({ namespace: NAMESPACE, labelSelector: POD_SELECTOR }),
+    list: () => core.listNamespacedPod({ namespace, labelSelector: podSelector }),
     async canWatch() {
       const review = await authorization.createSelfSubjectAccessReview({
-        body: { spec: { resourceAttributes: { namespace: NAMESPACE, verb: 'watch', resource: 'pods' } } },
+        body: { spec: { resourceAttributes: { namespace, verb: 'watch', resource: 'pods' } } },
       });
       return review.status?.allowed === true;
     },
     watch: (resourceVersion, onEvent, done) =>
       watcher.watch(
-        `/api/v1/namespaces/${NAMESPACE}/pods`,
+        `/api/v1/namespaces/${namespace}/pods`,
         {
-          labelSelector: POD_SELECTOR,
+          labelSelector: podSelector,
           resourceVersion,
           timeoutSeconds: WATCH_TIMEOUT_SECONDS,
           allowWatchBookmarks: true,
@@ -242,7 +249,7 @@ export function kubernetesPodApi(context: string): PodApi {
 }
 
 export function createPodWatch(options: PodWatchOptions & { context: string }): PodWatch {
-  return watchPods(kubernetesPodApi(options.context), options);
+  return watchPods(kubernetesPodApi(options.context, options.app), options);
 }
 
 function statusOf(error: unknown): number | undefined {

@@ -1,6 +1,6 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { POD_SELECTOR, type Kubectl } from './kubectl.js';
+import type { Kubectl } from './kubectl.js';
 
 /**
  * When a rollout stalls, what a person needs to see why, saved beside the report: the namespace's
@@ -17,7 +17,7 @@ export async function saveDiagnostics(kubectl: Kubectl, outDir: string): Promise
   await fs.mkdir(folder, { recursive: true });
   const files: Array<[string, readonly string[]]> = [
     ['events.txt', ['get', 'events', '--sort-by=.lastTimestamp']],
-    ['describe-pods.txt', ['describe', 'pods', '-l', POD_SELECTOR]],
+    ['describe-pods.txt', ['describe', 'pods', '-l', kubectl.app.podSelector]],
   ];
   for (const [file, args] of files) {
     await fs.writeFile(path.join(folder, file), await kubectl.read(args));
@@ -33,7 +33,7 @@ async function podLogs(kubectl: Kubectl): Promise<string> {
   } catch (error) {
     return `${(error as Error).message}\n`;
   }
-  if (pods.length === 0) return `no pods match ${POD_SELECTOR}\n`;
+  if (pods.length === 0) return `no pods match ${kubectl.app.podSelector}\n`;
   const sections: string[] = [];
   for (const pod of pods) {
     for (const [which, extra] of [

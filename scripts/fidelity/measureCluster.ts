@@ -2,7 +2,9 @@ import { CoreV1Api, KubeConfig, type V1Pod } from '@kubernetes/client-node';
 import http from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { CommandRunner } from '../cluster/commandRunner.js';
-import { NAMESPACE, POD_SELECTOR } from '../cluster/kubectl.js';
+import { SAMPLE_APP } from '../app/sampleApp.js';
+
+const { namespace: NAMESPACE, podSelector: POD_SELECTOR } = SAMPLE_APP;
 
 /** The cluster's own timings that decide whether a request drops, beside what the local engine assumes. */
 export interface ClusterTimings {

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { LoadGenerator, LoadProgress } from '../../loadtest/loadGenerator.js';
-import type { RolloutChange, RunRecord } from '../model.js';
+import type { RequestSample, RolloutChange, RunRecord } from '../model.js';
 import { writeReports, type WrittenReports } from '../report/writeReports.js';
 import type { Target } from '../target.js';
 import { createLoadSession } from './loadSession.js';
@@ -36,6 +36,11 @@ export interface RolloutSpec {
   routes?: RouteNeeds;
   outDir: string;
   settings: RunRecord['settings'];
+  /**
+   * Renames the answers' versions to "1" and "2" before the verdict, for an app that spells them its own
+   * way (npm run prove), and returns settings to add that say how; absent: the answers say "1" and "2".
+   */
+  labelVersions?: (samples: RequestSample[]) => Record<string, string>;
   output: ProgressOutput;
   signal: AbortSignal;
 }
@@ -99,6 +104,7 @@ export async function runRollout(spec: RolloutSpec): Promise<RolloutResult> {
     settings: spec.settings,
   });
   if (orders && run.samples.some((s) => s.kind === 'post')) run.processedOrders = await orders.processed();
+  if (spec.labelVersions) run.settings = { ...run.settings, ...spec.labelVersions(run.samples) };
   const reports = await writeReports(spec.outDir, run);
   return { reports, exitCode: exitCodeFor(reports.verdict, interrupted) };
 }

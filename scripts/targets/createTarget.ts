@@ -29,9 +29,23 @@ export async function createTarget(
 ): Promise<TargetSetup> {
   const scenario = findScenario(options.scenario);
   if (!scenario) throw new UsageError(`unknown scenario "${options.scenario}"`);
+  const { target, runner, components } = await createBareTarget(which, options, outDir, print);
+  return { target, runner, ...scenarioOverlays(scenario, options.change, components, outDir) };
+}
+
+/**
+ * The target alone, and the Components it adds to what it applies (k8s/components/<name>), for a caller
+ * that makes its own overlays (npm run prove: a team's manifests).
+ */
+export async function createBareTarget(
+  which: TargetName,
+  options: TargetOptions & { targetFlags: Readonly<Record<string, unknown>> },
+  outDir: string,
+  print: (line: string) => void,
+): Promise<Omit<TargetSetup, 'from' | 'to'> & { components: string[] }> {
   const entry = findTarget(which);
   // The target reads its own options from its own flags; the contract (TargetOptions) knows none of them.
   const own = entry.readOptions(options.targetFlags);
   const { target, runner } = await entry.create(options, own, outDir, print);
-  return { target, runner, ...scenarioOverlays(scenario, options.change, entry.components(own), outDir) };
+  return { target, runner, components: entry.components(own) };
 }

@@ -6,6 +6,8 @@ import { lastLine } from '../../cluster/textLines.js';
 
 export interface ImageOptions {
   image: string;
+  /** A team's images, already in the local Docker, to load as they are; null: build the sample's. */
+  images: readonly string[] | null;
   clusterName: string;
   /** Base image build argument for the Dockerfile (NODE_IMAGE), passed through when set. */
   nodeImage: string | null;
@@ -31,8 +33,8 @@ export interface ImageOptions {
  * that is here; older Dockers have no such flag and no such store.
  */
 export async function buildAndLoadImages(run: CommandRunner, options: ImageOptions): Promise<string[]> {
-  const tags = [1, 2].map((version) => `${options.image}:v${version}`);
-  for (const [index, tag] of tags.entries()) {
+  const tags = options.images ? [...options.images] : [1, 2].map((version) => `${options.image}:v${version}`);
+  for (const [index, tag] of options.images ? [] : tags.entries()) {
     const args = ['build', '--build-arg', `APP_VERSION=${index + 1}`];
     if (options.nodeImage) args.push('--build-arg', `NODE_IMAGE=${options.nodeImage}`);
     args.push('--tag', tag, options.context);

@@ -1,5 +1,6 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import type { AppUnderTest } from '../../app/appUnderTest.js';
 import type { Target } from '../../target.js';
 import { createClusterTarget, type ClusterObserver } from '../../cluster/clusterTarget.js';
 import type { CommandRunner } from '../../cluster/commandRunner.js';
@@ -17,7 +18,9 @@ import { checkKindVersion } from './kindVersion.js';
 import { killContainerInNode } from '../../cluster/podKills.js';
 
 export interface KindTargetOptions {
+  app: AppUnderTest;
   clusterName: string;
+  /** The sample's image repository (`hello`); a team's app loads its own images (app.images). */
   image: string;
   keepCluster: boolean;
   /** Delete an existing cluster of that name first, and create it afresh. */
@@ -69,7 +72,8 @@ export function createKindTarget(options: KindTargetOptions): Target {
     run,
     context: kindContext(name),
     repoRoot: options.repoRoot,
-    image: options.image,
+    app: options.app,
+    image: options.app.images ? null : options.image,
     serviceUrl: `http://127.0.0.1:${options.hostPort}`,
     outDir: options.outDir,
     requiredTools: ['docker', 'kind', 'kubectl'],
@@ -123,6 +127,7 @@ async function loadImages(options: KindTargetOptions, dockerVersion: string | nu
   if (!options.run.dryRun) await fs.mkdir(options.outDir, { recursive: true });
   const tags = await buildAndLoadImages(options.run, {
     image: options.image,
+    images: options.app.images,
     clusterName: options.clusterName,
     nodeImage: options.nodeImage,
     context: '.',
@@ -130,7 +135,7 @@ async function loadImages(options: KindTargetOptions, dockerVersion: string | nu
     archive,
     log: options.log,
   });
-  options.log(`built and loaded ${tags.join(', ')}`);
+  options.log(`${options.app.images ? 'loaded' : 'built and loaded'} ${tags.join(', ')}`);
 }
 
 /** Says, or does, only what this run did with the cluster. */

@@ -31,10 +31,13 @@ export const kindTargetEntry: TargetEntry<KindOwnOptions> = {
     const { readKindClusterConfig } = await import('./kindClusterConfig.js');
     const { createKindTarget } = await import('./kindTarget.js');
     const common = clusterPlumbing({ dryRun: options.dryRun, image: own.image }, outDir, print);
+    const { SAMPLE_APP } = await import('../../app/sampleApp.js');
     const clusterConfig = readKindClusterConfig(common.repoRoot);
     return {
       target: createKindTarget({
         ...common,
+        image: own.image,
+        app: options.app ?? SAMPLE_APP,
         clusterName: KIND_CLUSTER_NAME,
         keepCluster: own.keepCluster,
         recreateCluster: own.recreateCluster,

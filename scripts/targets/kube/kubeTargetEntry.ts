@@ -26,10 +26,15 @@ export const kubeTargetEntry: TargetEntry<KubeOwnOptions> = {
     // Loaded when made, so reading the registry (the lint, --help) loads no cluster client.
     const { clusterPlumbing } = await import('../../cluster/clusterPlumbing.js');
     const { createKubeTarget } = await import('./kubeTarget.js');
-    const common = clusterPlumbing({ dryRun: options.dryRun, image: own.image }, outDir, print);
+    const { SAMPLE_APP } = await import('../../app/sampleApp.js');
+    const app = options.app ?? SAMPLE_APP;
+    // --image renames the sample's image; a team's app is applied with the images its manifests name.
+    const image = app === SAMPLE_APP ? own.image : null;
+    const common = clusterPlumbing({ dryRun: options.dryRun, image }, outDir, print);
     return {
       target: createKubeTarget({
         ...common,
+        app,
         context: own.context,
         // Where the Service answers on this machine: --lb-port, else the NodePort with --node-port on.
         serviceUrl: `http://127.0.0.1:${options.lbPort || (own.nodePort ? NODE_PORT : KUBE_DEFAULT_PORT)}`,

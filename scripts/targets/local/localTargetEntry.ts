@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { UsageError } from '../../errors.js';
 import type { TargetEntry } from '../targetEntry.js';
 import { LOCAL_FLAGS, readLocalOptions, type LocalOwnOptions } from './localFlags.js';
 
@@ -13,6 +14,7 @@ export const localTargetEntry: TargetEntry<LocalOwnOptions> = {
   componentSets: [[]],
   detect: async () => ({ usable: true, reason: 'needs nothing but Node.js' }),
   async create(options, own, outDir, print) {
+    if (options.app) throw new UsageError('the local target runs the sample only: use --target kube or kind');
     // Loaded when made, so reading the registry (the lint, --help) loads no engine.
     const { createLocalTarget, DEFAULT_SERVICE_ENTRY } = await import('./localTarget.js');
     const { createLocalPlanTarget } = await import('./localPlanTarget.js');

@@ -1,3 +1,4 @@
+import { SAMPLE_APP } from '../../../scripts/app/sampleApp.js';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -54,13 +55,14 @@ test(
       run: createCommandRunner({ cwd: repoRoot }),
       context: 'kind-zero-downtime',
       repoRoot,
+      app: SAMPLE_APP,
       image: 'hello',
       serviceUrl: 'http://127.0.0.1:9',
       outDir: work,
       requiredTools: [],
       observer: {
         watchPods: () => assert.fail('the pod watch is not part of this test'),
-        waitForVersion: async () => undefined,
+        waitForAnswer: async () => undefined,
       },
       log: (line) => logged.push(line),
     });
@@ -127,7 +129,7 @@ function fakeObserver() {
   let emit: (event: RolloutEvent) => void = () => assert.fail('the pod watch was not started');
   let stopped = 0;
   const observer: ClusterObserver = {
-    watchPods(_context, onEvent) {
+    watchPods(_context, _app, onEvent) {
       emit = onEvent;
       return {
         start: async () => undefined,
@@ -136,7 +138,8 @@ function fakeObserver() {
         stop: () => void stopped++,
       };
     },
-    waitForVersion: async (url, version) => void waited.push(`${url} v${version}`),
+    waitForAnswer: async (url, request, version) =>
+      void waited.push(`${new URL(request.path, url).href} v${version}`),
   };
   return { observer, waited, emit: (event: RolloutEvent) => emit(event), stops: () => stopped };
 }
@@ -153,6 +156,7 @@ function fakeClusterTarget(
     run: runner,
     context: 'kind-zero-downtime',
     repoRoot,
+    app: SAMPLE_APP,
     image: 'hello',
     serviceUrl: 'http://127.0.0.1:9',
     outDir: tempDir('cluster-target-'),

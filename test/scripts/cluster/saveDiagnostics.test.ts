@@ -1,3 +1,4 @@
+import { SAMPLE_APP } from '../../../scripts/app/sampleApp.js';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -25,6 +26,7 @@ function stalledCluster(): { kubectl: Kubectl; asked: string[][] } {
       'Error from server (BadRequest): previous terminated container "hello" in pod "hello-v1-1" not found\n(exit 1)\n',
   };
   const kubectl: Kubectl = {
+    app: SAMPLE_APP,
     apply: async () => undefined,
     rolloutStatus: async () => ({ ok: false, message: 'timed out', interrupted: false }),
     deletePodNow: async () => undefined,

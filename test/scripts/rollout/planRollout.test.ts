@@ -1,3 +1,4 @@
+import { SAMPLE_APP } from '../../../scripts/app/sampleApp.js';
 import { scenarioOverlays } from '../../../scripts/scenarios/scenarioOverlays.js';
 import { findScenario } from '../../../scripts/scenarios/scenarios.js';
 import assert from 'node:assert/strict';
@@ -45,6 +46,7 @@ async function plan(
 
 function kubeTarget(print: (line: string) => void): Target {
   return createKubeTarget({
+    app: SAMPLE_APP,
     context: 'test',
     image: 'hello',
     outDir: '/tmp/out',

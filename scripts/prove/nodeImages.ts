@@ -1,0 +1,62 @@
+import type { CommandRunner } from '../cluster/commandRunner.js';
+import { firstLine } from '../cluster/textLines.js';
+
+/**
+ * The images among `images` that no node of the cluster has, as the nodes report them (node status lists
+ * the images each kubelet holds: https://kubernetes.io/docs/reference/node/node-status/#images). A pod of
+ * such an image waits for a pull; where nothing can be pulled the rollout would only stall after its
+ * progress deadline, so prove asks first.
+ */
+export async function imagesMissingFromNodes(
+  run: CommandRunner,
+  context: string,
+  images: readonly string[],
+): Promise<string[]> {
+  const jsonpath = '{range .items[*].status.images[*]}{range .names[*]}{@}{"\\n"}{end}{end}';
+  const listed = await run.run(
+    'kubectl',
+    ['--context', context, 'get', 'nodes', '-o', `jsonpath=${jsonpath}`],
+    {
+      timeoutMs: 60_000,
+    },
+  );
+  if (listed.code !== 0)
+    throw new Error(`kubectl get nodes failed: ${firstLine(listed.stderr) || `exit ${listed.code}`}`);
+  if (run.dryRun) return [];
+  const present = new Set(
+    listed.stdout
+      .split('\n')
+      .map((line) => line.trim())
+      .filter(Boolean),
+  );
+  return images.filter((image) => !present.has(fullReference(image)) && !present.has(image));
+}
+
+/** The images among `images` that the local Docker does not have (for kind, which loads them from there). */
+export async function imagesMissingFromDocker(
+  run: CommandRunner,
+  images: readonly string[],
+): Promise<string[]> {
+  const missing: string[] = [];
+  for (const image of images) {
+    const inspected = await run.run('docker', ['image', 'inspect', '--format', '{{.Id}}', image], {
+      timeoutMs: 30_000,
+    });
+    if (inspected.code !== 0 && !run.dryRun) missing.push(image);
+  }
+  return missing;
+}
+
+/**
+ * An image reference as a container runtime names it: `echo:v1` is `docker.io/library/echo:v1`,
+ * `team/echo:v1` is `docker.io/team/echo:v1`; one whose first part names a host (a dot, a port, localhost)
+ * stays as it is. https://github.com/distribution/reference/blob/main/normalize.go
+ */
+export function fullReference(image: string): string {
+  const [first, ...rest] = image.split('/');
+  const namesHost =
+    rest.length > 0 && (first!.includes('.') || first!.includes(':') || first === 'localhost');
+  if (namesHost) return image;
+  const named = rest.length === 0 ? `library/${image}` : image;
+  return `docker.io/${named}${/[:@]/.test(image.split('/').pop()!) ? '' : ':latest'}`;
+}
