@@ -3,10 +3,15 @@ import type { IncomingHttpHeaders } from 'node:http';
 import type { ClientPool } from './clientPool.js';
 import { errorCode, LoadAbort } from './errorCode.js';
 import { headerValue } from './headerValue.js';
+import { matchesStatus, VERSION_BODY_LIMIT, versionInBody, type StatusSet } from './requestShape.js';
 
 /** What a request in flight reports to: the generator that sent it. */
 export interface InFlightOwner {
   readonly clients: ClientPool;
+  /** The header the version is read from (lowercase); null when it is not in a header. */
+  readonly versionHeader: string | null;
+  /** The regex the version is read from the body with; null when the body is not read. */
+  readonly versionPattern: RegExp | null;
   /** Records the request's outcome once: null for success, else why it failed. */
   settle(req: InFlightRequest, error: string | null): void;
 }
@@ -23,6 +28,9 @@ export class InFlightRequest implements Dispatcher.DispatchHandler {
   configHash: string | null = null;
   settled = false;
   private released = false;
+  /** The body's first VERSION_BODY_LIMIT bytes; kept only when the version is read from it. */
+  private body: Buffer[] | null = null;
+  private bodyBytes = 0;
 
   constructor(
     readonly owner: InFlightOwner,
@@ -31,8 +39,8 @@ export class InFlightRequest implements Dispatcher.DispatchHandler {
     readonly scheduledAt: number,
     readonly startedAt: number,
     readonly deadline: number,
-    /** The status it succeeds with (201 for an order); any other is `http_<status>`. */
-    readonly expectedStatus: number,
+    /** The statuses it succeeds with (201 for an order); any other is `http_<status>`. */
+    readonly expect: StatusSet,
     /** The POST's order id; null for a GET. */
     readonly orderId: string | null,
   ) {}
@@ -45,18 +53,31 @@ export class InFlightRequest implements Dispatcher.DispatchHandler {
 
   onResponseStart(_c: Dispatcher.DispatchController, status: number, headers: IncomingHttpHeaders): void {
     this.status = status;
-    this.version = headerValue(headers['x-app-version']);
+    const { versionHeader, versionPattern } = this.owner;
+    if (versionHeader !== null) this.version = headerValue(headers[versionHeader]);
+    if (versionPattern !== null) this.body = [];
     this.pod = headerValue(headers['x-pod-name']);
     this.configHash = headerValue(headers['x-config-hash']);
   }
 
-  onResponseData(): void {
-    // The body is read (and discarded) chunk by chunk: nothing is left unconsumed on the socket.
+  onResponseData(_c: Dispatcher.DispatchController, chunk: Buffer): void {
+    // The body is read chunk by chunk, and discarded unless the version is in it: nothing is left unconsumed
+    // on the socket, and a request that reads headers only holds no body.
+    if (this.body === null || this.bodyBytes >= VERSION_BODY_LIMIT) return;
+    this.body.push(chunk);
+    this.bodyBytes += chunk.length;
   }
 
   onResponseEnd(): void {
     this.release();
-    this.owner.settle(this, this.status === this.expectedStatus ? null : `http_${this.status}`);
+    const pattern = this.owner.versionPattern;
+    if (pattern !== null && this.body !== null) {
+      const text = Buffer.concat(this.body).toString('utf8', 0, VERSION_BODY_LIMIT);
+      this.body = null;
+      this.version = versionInBody(pattern, text);
+    }
+    const ok = this.status !== null && matchesStatus(this.expect, this.status);
+    this.owner.settle(this, ok ? null : `http_${this.status}`);
   }
 
   onResponseError(_c: Dispatcher.DispatchController, err: Error): void {

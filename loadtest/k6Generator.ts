@@ -7,6 +7,7 @@ import type { LoadGenerator, LoadProgress, LoadResult } from './loadGenerator.js
 import { deferred, startLoadProcess, type LoadProcess, type LoadProcessExit } from './loadProcess.js';
 import { NdjsonTail } from './ndjsonTail.js';
 import type { RequestMix } from './requestMix.js';
+import { checkRequestShape, formatStatuses, formatVersionFrom, type RequestShape } from './requestShape.js';
 
 export interface K6Options {
   /** Where k6 sends GET / (http://127.0.0.1:PORT). */
@@ -20,6 +21,11 @@ export interface K6Options {
   maxDurationMs: number;
   /** The share of POST /orders among the requests (the script's POST_PERCENT); default GETs only. */
   mix?: RequestMix;
+  /**
+   * How to ask and how to tell versions apart (default SAMPLE_REQUEST): the script's METHOD, REQUEST_PATH,
+   * EXPECT and VERSION_FROM. With the version from nowhere, the script requires no answer from any version.
+   */
+  request?: RequestShape;
   /** The versions whose answers the script's thresholds require (default 1 and 2; a configuration-only change: 1). */
   versions?: readonly string[];
   /** Folder for k6's JSON output, summary, dashboard export and log. */
@@ -78,6 +84,7 @@ export function k6Invocation(o: K6Options): {
     KEEP_ALIVE: o.keepAlive ? 'on' : 'off',
     VERSIONS: (o.versions ?? ['1', '2']).join(','),
     ...(o.mix && o.mix.post > 0 ? { POST_PERCENT: String(o.mix.post) } : {}),
+    ...(o.request === undefined ? {} : requestEnv(o.request)),
     SUMMARY_PATH: files.summary,
   };
   return {
@@ -96,6 +103,16 @@ export function k6Invocation(o: K6Options): {
     // the end of the run; port -1 opens no port, so k6 never waits for a browser to leave.
     env: { K6_WEB_DASHBOARD: 'true', K6_WEB_DASHBOARD_EXPORT: files.dashboard, K6_WEB_DASHBOARD_PORT: '-1' },
     files,
+  };
+}
+
+/** The script's settings for a RequestShape, in the same forms as `npm run load`'s flags. */
+function requestEnv(request: RequestShape): Record<string, string> {
+  return {
+    METHOD: request.method,
+    REQUEST_PATH: request.path,
+    EXPECT: formatStatuses(request.expect),
+    VERSION_FROM: formatVersionFrom(request.versionFrom),
   };
 }
 
@@ -123,7 +140,7 @@ export function createK6Generator(options: K6Options): LoadGenerator {
 class K6Generator implements LoadGenerator {
   private readonly invocation: ReturnType<typeof k6Invocation>;
   private readonly files: K6Files;
-  private readonly collector = new K6SampleCollector();
+  private readonly collector: K6SampleCollector;
   private readonly tail: NdjsonTail;
   private process: LoadProcess | null = null;
   private stopRequestedAt: number | null = null;
@@ -137,6 +154,8 @@ class K6Generator implements LoadGenerator {
     if (!(o.timeoutMs > 0)) throw new RangeError(`timeoutMs must be > 0, got ${o.timeoutMs}`);
     if (!(o.maxDurationMs >= 1000))
       throw new RangeError(`maxDurationMs must be >= 1000, got ${o.maxDurationMs}`);
+    if (o.request !== undefined) checkRequestShape(o.request, o.mix);
+    this.collector = new K6SampleCollector(o.request);
     this.invocation = k6Invocation(o);
     this.files = this.invocation.files;
     this.tail = new NdjsonTail(this.files.output, (line) => {

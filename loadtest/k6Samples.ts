@@ -1,6 +1,13 @@
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
-import { expectedStatus, isFailed, type RequestSample } from './requestSample.js';
+import { isFailed, type RequestSample } from './requestSample.js';
+import {
+  matchesStatus,
+  ORDER_EXPECT,
+  SAMPLE_REQUEST,
+  type RequestShape,
+  type StatusSet,
+} from './requestShape.js';
 
 /**
  * Turns k6's JSON output (`k6 run --out json=FILE`, one JSON object a line, documented at
@@ -40,18 +47,18 @@ export const k6ErrorCodeMeaning: Readonly<Record<string, string>> = {
   dropped: 'k6 had no free VU at the scheduled start and never sent the request (dropped_iterations)',
 };
 
-/** Our error code for a k6 request, or null when it came back with the status its kind expects. */
+/** Our error code for a k6 request, or null when it came back with a status it expects. */
 export function k6ErrorCode(
   status: number,
   code: number | null,
   message: string | null,
-  expected = 200,
+  expected: StatusSet = SAMPLE_REQUEST.expect,
 ): string | null {
   // k6 sets error_code = 1000 + status for 4xx/5xx answers: then the status says it better. Any
   // other code is a network error, even after a status arrived (a body cut short).
   const networkError = code !== null && !(status >= 400 && code === 1000 + status);
   if (!networkError) {
-    if (status > 0) return status === expected ? null : `http_${status}`;
+    if (status > 0) return matchesStatus(expected, status) ? null : `http_${status}`;
     return 'error';
   }
   const mapped = k6Codes[code];
@@ -79,7 +86,10 @@ interface PointData {
   time?: unknown;
   value?: unknown;
   tags?: Record<string, unknown> | null;
-  /** k6 writes a sample's metadata here (output/json/wrapper.go): the script puts each order's id in it. */
+  /**
+   * k6 writes a sample's metadata here (output/json/wrapper.go): the script puts each order's id in it, and
+   * the version read from a body (one a regex found there: maybe not as few as a tag's values should be).
+   */
   metadata?: Record<string, unknown> | null;
 }
 
@@ -88,8 +98,15 @@ function tag(tags: Record<string, unknown> | null | undefined, name: string): st
   return typeof value === 'string' && value !== '' ? value : null;
 }
 
+/** Where the script put the version: a header's is a tag, a body's is metadata (rollout.k6.js). */
+function pointVersion(data: PointData, shape: RequestShape): string | null {
+  if (shape.versionFrom.from === 'none') return null;
+  if (shape.versionFrom.from === 'body') return tag(data.metadata, 'version');
+  return tag(data.tags, 'version');
+}
+
 /** The sample for one `rollout_request` point, or null when the point is malformed. */
-export function sampleFromPoint(data: PointData): RequestSample | null {
+export function sampleFromPoint(data: PointData, shape: RequestShape = SAMPLE_REQUEST): RequestSample | null {
   const endedAt = typeof data.time === 'string' ? parseK6Time(data.time) : Number.NaN;
   const latencyMs = typeof data.value === 'number' ? data.value : Number.NaN;
   if (!Number.isFinite(endedAt) || !Number.isFinite(latencyMs)) return null;
@@ -109,9 +126,9 @@ export function sampleFromPoint(data: PointData): RequestSample | null {
       status,
       code !== null && Number.isFinite(code) ? code : null,
       tag(data.tags, 'error'),
-      expectedStatus(post ? { kind: 'post' } : {}),
+      post ? ORDER_EXPECT : shape.expect,
     ),
-    version: tag(data.tags, 'version'),
+    version: pointVersion(data, shape),
     pod: tag(data.tags, 'pod'),
     configHash: tag(data.tags, 'config'),
     ...(post ? { kind: 'post' as const } : {}),
@@ -150,6 +167,9 @@ export class K6SampleCollector {
   unreadable = 0;
   readonly byVersion: Record<string, number> = {};
 
+  /** The shape the script was run with: what its answers expect and where their version is. */
+  constructor(private readonly shape: RequestShape = SAMPLE_REQUEST) {}
+
   push(line: string): void {
     const isRequest = line.includes('"rollout_request"');
     if (!isRequest && !line.includes('"dropped_iterations"')) return;
@@ -166,7 +186,7 @@ export class K6SampleCollector {
   }
 
   private addRequest(data: PointData): void {
-    const sample = sampleFromPoint(data);
+    const sample = sampleFromPoint(data, this.shape);
     if (sample === null) {
       this.unreadable++;
       return;
@@ -200,8 +220,8 @@ export class K6SampleCollector {
 }
 
 /** Streams a whole k6 JSON output file (it can hold a million lines) into a collector. */
-export async function readK6Samples(path: string): Promise<K6SampleCollector> {
-  const collector = new K6SampleCollector();
+export async function readK6Samples(path: string, shape?: RequestShape): Promise<K6SampleCollector> {
+  const collector = new K6SampleCollector(shape);
   const lines = createInterface({ input: createReadStream(path, { encoding: 'utf8' }), crlfDelay: Infinity });
   for await (const line of lines) collector.push(line);
   return collector;

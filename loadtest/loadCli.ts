@@ -17,7 +17,7 @@ async function main(argv: string[]): Promise<number> {
   const out = createWriteStream(flags.out);
   const generator = createOpenModelGenerator({
     baseUrl: flags.url,
-    path: new URL(flags.url).pathname,
+    request: flags.request,
     rate: flags.rate,
     keepAlive: flags.keepAlive,
     timeoutMs: flags.timeoutMs,

@@ -7,6 +7,7 @@ import type { LoadGenerator, LoadProgress, LoadResult } from './loadGenerator.js
 import { checkOpenModelOptions } from './openModelOptions.js';
 import type { OpenModelOptions } from './openModelOptions.js';
 import { GET_ONLY, isPost, ORDERS_PATH, orderBody, type RequestMix } from './requestMix.js';
+import { ORDER_EXPECT, SAMPLE_REQUEST, type StatusSet } from './requestShape.js';
 import { summarizeSchedule } from './scheduleFigures.js';
 
 export type { OpenModelOptions };
@@ -31,6 +32,9 @@ const { timeOrigin } = performance;
 
 class OpenModelGenerator implements LoadGenerator, InFlightOwner {
   readonly clients: ClientPool;
+  readonly versionHeader: string | null;
+  readonly versionPattern: RegExp | null;
+  private readonly expect: StatusSet;
   private readonly intervalMs: number;
   private readonly dispatchOptions: Dispatcher.DispatchOptions;
   private readonly mix: RequestMix;
@@ -68,7 +72,12 @@ class OpenModelGenerator implements LoadGenerator, InFlightOwner {
       bodyTimeout: o.timeoutMs * 2,
     });
     // reset: true makes undici send `connection: close` and drop the socket after the answer.
-    this.dispatchOptions = { method: 'GET', path: o.path ?? '/', reset: o.keepAlive ? undefined : true };
+    const shape = o.request ?? SAMPLE_REQUEST;
+    this.dispatchOptions = { method: shape.method, path: shape.path, reset: o.keepAlive ? undefined : true };
+    this.expect = shape.expect;
+    const from = shape.versionFrom;
+    this.versionHeader = from.from === 'header' ? from.name : null;
+    this.versionPattern = from.from === 'body' ? new RegExp(from.pattern) : null;
     this.mix = o.mix ?? GET_ONLY;
     this.orderIdPrefix = o.orderIdPrefix ?? `o${Date.now().toString(36)}`;
     this.finishedPromise = new Promise((resolve) => (this.resolveFinished = resolve));
@@ -149,7 +158,7 @@ class OpenModelGenerator implements LoadGenerator, InFlightOwner {
         at,
         now,
         now + timeoutMs,
-        orderId ? 201 : 200,
+        orderId ? ORDER_EXPECT : this.expect,
         orderId,
       );
       this.queue.push(req);

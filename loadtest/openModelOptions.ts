@@ -1,4 +1,5 @@
 import type { RequestMix } from './requestMix.js';
+import { checkRequestShape, type RequestShape } from './requestShape.js';
 import type { RequestSample } from './requestSample.js';
 
 export interface OpenModelOptions {
@@ -14,7 +15,8 @@ export interface OpenModelOptions {
   maxDurationMs: number;
   /** ...or after this many requests, whichever comes first. */
   maxRequests: number;
-  path?: string;
+  /** How to ask and how to tell versions apart (default SAMPLE_REQUEST: GET /, 200, X-App-Version). */
+  request?: RequestShape;
   /** The share of `POST /orders` among the requests (default: GETs only). */
   mix?: RequestMix;
   /** Order ids are `<prefix>-<request index>` (default: one made from the start time). */
@@ -40,5 +42,6 @@ export function checkOpenModelOptions(o: OpenModelOptions): URL {
   if (!Number.isInteger(o.maxRequests) || o.maxRequests < 1) {
     throw new RangeError(`maxRequests must be a whole number >= 1, got ${o.maxRequests}`);
   }
+  if (o.request !== undefined) checkRequestShape(o.request, o.mix);
   return url;
 }

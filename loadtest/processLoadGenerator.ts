@@ -8,6 +8,7 @@ import { deferred, startLoadProcess, within, type LoadProcess, type LoadProcessE
 import { NdjsonTail } from './ndjsonTail.js';
 import { formatMix, type RequestMix } from './requestMix.js';
 import { isFailed, type RequestSample } from './requestSample.js';
+import { formatStatuses, formatVersionFrom, type RequestShape } from './requestShape.js';
 import type { StreamSample } from './streamSample.js';
 
 export interface ProcessLoadOptions {
@@ -20,6 +21,8 @@ export interface ProcessLoadOptions {
   outDir: string;
   /** The share of POST /orders (default: GETs only). */
   mix?: RequestMix;
+  /** How to ask and how to tell versions apart (default SAMPLE_REQUEST); its path goes after baseUrl's origin. */
+  request?: RequestShape;
   /** Long-lived streams held open beside the requests (default 0). */
   streams?: number;
   pollIntervalMs?: number;
@@ -98,10 +101,11 @@ function startLoadTool(options: ProcessLoadOptions, files: ToolFiles, tail: Ndjs
   writeFileSync(files.log, '');
   const args = [
     LOAD_CLI,
-    ...['--url', options.baseUrl, '--rate', String(options.rate)],
+    ...['--url', loadUrl(options), '--rate', String(options.rate)],
     ...['--duration', String(options.maxDurationMs / 1000), '--keep-alive', options.keepAlive ? 'on' : 'off'],
     ...['--timeout', String(options.timeoutMs / 1000), '--out', files.samples, '--summary', files.summary],
     ...(options.mix === undefined ? [] : ['--mix', formatMix(options.mix)]),
+    ...(options.request === undefined ? [] : requestArgs(options.request)),
     ...(options.streams ? ['--streams', String(options.streams), '--streams-out', files.streams] : []),
   ];
   const proc = startLoadProcess({
@@ -119,6 +123,19 @@ function startLoadTool(options: ProcessLoadOptions, files: ToolFiles, tail: Ndjs
   });
   proc.child.stdout?.on('end', () => logStream.end());
   return proc;
+}
+
+/** The tool takes the path from --url: the request's, after the base URL's origin. */
+function loadUrl(options: ProcessLoadOptions): string {
+  if (options.request === undefined) return options.baseUrl;
+  return `${new URL(options.baseUrl).origin}${options.request.path}`;
+}
+
+function requestArgs(request: RequestShape): string[] {
+  return [
+    ...['--method', request.method, '--expect', formatStatuses(request.expect)],
+    ...['--version-from', formatVersionFrom(request.versionFrom)],
+  ];
 }
 
 function collect(files: ToolFiles, samples: RequestSample[], exit: LoadProcessExit | null): LoadResult {

@@ -7,7 +7,13 @@
 // --no-thresholds proves nothing.
 //
 // Environment (k6 -e NAME=value):
-//   BASE_URL           where to send GET /          (default http://127.0.0.1:8080)
+//   BASE_URL           where to send                (default http://127.0.0.1:8080)
+//   METHOD             GET or HEAD                  (default GET)
+//   REQUEST_PATH       what each request asks for, after BASE_URL (default /)
+//   EXPECT             statuses that succeed, e.g. 2xx,3xx or 200,204; only 2xx and 3xx (default 200)
+//   VERSION_FROM       where the answering version is: header:NAME, body:REGEX (its first group, else the
+//                      match, in the first 64 KiB of the body) or none (default header:X-App-Version); with
+//                      none, no version must answer and VERSIONS is not used
 //   RATE               requests per second          (default 50)
 //   DURATION           how long, k6 duration syntax (default 60s); the harness passes a generous
 //                      upper bound and stops k6 with one SIGINT when its cool-down ends
@@ -39,8 +45,18 @@ const keepAlive = (__ENV.KEEP_ALIVE || 'on') !== 'off';
 const versions = (__ENV.VERSIONS || '1,2').split(',').filter((v) => v !== '');
 const postPercent = percent('POST_PERCENT', 0);
 const orderIdPrefix = __ENV.ORDER_ID_PREFIX || `k6${Date.now().toString(36)}`;
+const method = oneOf('METHOD', ['GET', 'HEAD'], 'GET');
+const requestPath = __ENV.REQUEST_PATH || '/';
+if (!requestPath.startsWith('/')) throw new Error(`REQUEST_PATH must start with /, got "${requestPath}"`);
+const expectText = __ENV.EXPECT || '200';
+const expected = statuses('EXPECT', expectText);
+const versionFrom = source('VERSION_FROM', __ENV.VERSION_FROM || 'header:X-App-Version');
+if (method === 'HEAD' && versionFrom.body) throw new Error('VERSION_FROM=body does not go with METHOD=HEAD');
+if (method === 'HEAD' && postPercent > 0) throw new Error('POST_PERCENT does not go with METHOD=HEAD');
+/** As loadtest/requestShape.ts VERSION_BODY_LIMIT. */
+const bodyLimit = 64 * 1024;
 
-/** Answers counted by the X-App-Version that gave them: thresholds below need every version in VERSIONS. */
+/** Answers counted by the version that gave them: thresholds below need every version in VERSIONS. */
 const responses = new Counter('responses');
 
 /**
@@ -70,7 +86,10 @@ export const options = {
     },
   },
   noConnectionReuse: !keepAlive,
-  // Only the headers matter; bodies would cost memory per VU.
+  // k6 follows up to 10 redirects by default and reports the last answer; the built-in generator does not
+  // follow any. The first answer is the one judged, so an EXPECT of 3xx means what it says.
+  maxRedirects: 0,
+  // Only the headers matter, unless the version is in the body (read per request then): bodies cost memory.
   discardResponseBodies: true,
   thresholds: {
     http_req_failed: ['rate==0'],
@@ -81,7 +100,7 @@ export const options = {
     // has count 0, so this passes when nothing was dropped and the ones for each version fail when
     // that version never answered. abortOnFail stays off: the run must cover the whole rollout.
     dropped_iterations: ['count==0'],
-    ...versionThresholds(versions),
+    ...(versionFrom.none ? {} : versionThresholds(versions)),
   },
 };
 
@@ -99,7 +118,7 @@ export default function () {
   const started = Date.now();
   const res =
     orderId === null
-      ? http.get(`${baseUrl}/`, { timeout })
+      ? ask()
       : http.post(`${baseUrl}/orders`, JSON.stringify({ id: orderId }), {
           timeout,
           headers: { 'Content-Type': 'application/json' },
@@ -108,20 +127,21 @@ export default function () {
         });
   const elapsed = Date.now() - started;
 
-  // Header names arrive in Go's canonical form ("X-App-Version"), see the Response docs:
-  // https://grafana.com/docs/k6/latest/javascript-api/k6-http/response/
-  const version = header(res, 'X-App-Version');
+  const version = answeredVersion(res);
   const pod = header(res, 'X-Pod-Name');
   const config = header(res, 'X-Config-Hash');
 
-  check(res, {
-    'status is 200 (201 for an order)': (r) => r.status === (orderId === null ? 200 : 201),
-    'X-App-Version present': () => version !== null,
-  });
+  const checks = {
+    [`status is ${expectText} (201 for an order)`]: (r) =>
+      orderId === null ? matches(r.status) : r.status === 201,
+  };
+  if (!versionFrom.none) checks[versionFrom.check] = () => version !== null;
+  check(res, checks);
 
   const tags = { status: String(res.status) };
   if (orderId !== null) tags.kind = 'post';
-  if (version !== null) tags.version = version;
+  // A header's versions are few, a tag; what a body regex finds may not be: metadata (see below).
+  if (version !== null && versionFrom.header) tags.version = version;
   if (pod !== null) tags.pod = pod;
   if (config !== null) tags.config = config;
   // error_code: https://grafana.com/docs/k6/latest/javascript-api/error-codes/ (1212 refused,
@@ -131,9 +151,35 @@ export default function () {
   // An id per request would make a time series per request as a tag; metadata is made for that
   // (https://grafana.com/docs/k6/latest/javascript-api/k6-execution/#vu, metrics.metadata).
   if (orderId !== null) exec.vu.metrics.metadata.orderId = orderId;
+  if (version !== null && versionFrom.body) exec.vu.metrics.metadata.version = version;
   requestTime.add(elapsed, tags);
   delete exec.vu.metrics.metadata.orderId;
+  delete exec.vu.metrics.metadata.version;
   if (version !== null) responses.add(1, { version });
+}
+
+/** The request of the load: METHOD REQUEST_PATH, its body kept only when the version is read from it. */
+function ask() {
+  const url = `${baseUrl}${requestPath}`;
+  if (method === 'HEAD') return http.head(url, { timeout });
+  // responseType 'text' keeps this request's body despite discardResponseBodies.
+  return http.get(url, versionFrom.body ? { timeout, responseType: 'text' } : { timeout });
+}
+
+/** The version that answered, read where VERSION_FROM says; null when it is not there. */
+function answeredVersion(res) {
+  // Header names arrive in Go's canonical form ("X-App-Version"), see the Response docs:
+  // https://grafana.com/docs/k6/latest/javascript-api/k6-http/response/; header() ignores case.
+  if (versionFrom.header) return header(res, versionFrom.header);
+  if (!versionFrom.body) return null;
+  const match = versionFrom.body.exec(String(res.body || '').slice(0, bodyLimit));
+  if (match === null) return null;
+  const found = match.length > 1 ? match[1] : match[0];
+  return found === undefined ? null : found;
+}
+
+function matches(status) {
+  return expected.codes.includes(status) || expected.classes.includes(Math.floor(status / 100));
 }
 
 /** Whether iteration `index` is a POST: integer arithmetic, as loadtest/requestMix.ts isPost. */
@@ -175,6 +221,37 @@ function header(res, name) {
     if (key.toLowerCase() === wanted) return String(headers[key]);
   }
   return null;
+}
+
+function oneOf(name, choices, fallback) {
+  const raw = __ENV[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (!choices.includes(raw)) throw new Error(`${name} must be one of ${choices.join(', ')}, got "${raw}"`);
+  return raw;
+}
+
+/** `2xx,3xx`, `200,204`: as loadtest/requestShape.ts parseExpectedStatuses, only 2xx and 3xx. */
+function statuses(name, text) {
+  const set = { classes: [], codes: [] };
+  for (const part of String(text).split(',')) {
+    const item = part.trim();
+    if (/^[23]xx$/i.test(item)) set.classes.push(Number(item[0]));
+    else if (/^[23]\d\d$/.test(item)) set.codes.push(Number(item));
+    else throw new Error(`${name} must be 2xx or 3xx statuses such as 2xx,3xx or 200,204, got "${text}"`);
+  }
+  return set;
+}
+
+/** `header:NAME`, `body:REGEX` or `none`, as loadtest/requestShape.ts parseVersionFrom. */
+function source(name, text) {
+  if (text === 'none') return { none: true };
+  const colon = text.indexOf(':');
+  const kind = colon < 0 ? '' : text.slice(0, colon);
+  const rest = text.slice(colon + 1);
+  if (kind === 'header' && /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(rest))
+    return { header: rest, check: `${rest} present` };
+  if (kind === 'body' && rest !== '') return { body: new RegExp(rest), check: 'version in body' };
+  throw new Error(`${name} must be header:NAME, body:REGEX or none, got "${text}"`);
 }
 
 function positiveInt(name, fallback) {

@@ -16,7 +16,7 @@ import type { RequestSample } from '../loadtest/requestSample.js';
 import type { StreamSample } from '../loadtest/streamSample.js';
 
 // A request sample is the load generators' output; they live below the harness (loadtest/), so the type is theirs.
-export { ERROR_MEANINGS, expectedStatus, isFailed, type RequestSample } from '../loadtest/requestSample.js';
+export { ERROR_MEANINGS, isFailed, type RequestSample } from '../loadtest/requestSample.js';
 export { isCut, type StreamSample } from '../loadtest/streamSample.js';
 
 export type PodEventKind = 'created' | 'ready' | 'not-ready' | 'terminating' | 'exited' | 'restarted';

@@ -2,6 +2,7 @@ import path from 'node:path';
 import { createK6Generator } from '../../loadtest/k6Generator.js';
 import type { LoadGenerator } from '../../loadtest/loadGenerator.js';
 import { createProcessLoadGenerator } from '../../loadtest/processLoadGenerator.js';
+import { checkRequestShape, type RequestShape } from '../../loadtest/requestShape.js';
 import { UsageError } from '../errors.js';
 import { findOnPath } from '../tools.js';
 import type { RolloutOptions } from './rolloutFlags.js';
@@ -27,12 +28,24 @@ export function pickLoad(
   return requested;
 }
 
+/** What the load is made from: the rollout's settings it reads, and how to ask the service. */
+export interface LoadOptions extends Pick<
+  RolloutOptions,
+  'rate' | 'keepAlive' | 'requestTimeoutMs' | 'warmupMs' | 'cooldownMs' | 'change' | 'mix' | 'streams'
+> {
+  /** How each request asks and how its version is read (default SAMPLE_REQUEST: GET /, 200, X-App-Version). */
+  request?: RequestShape;
+}
+
 /** Makes the chosen generator for the Service's URL; null for --load none. */
 export function createLoad(
   name: LoadName,
-  options: RolloutOptions,
+  options: LoadOptions,
   outDir: string,
 ): (baseUrl: string) => LoadGenerator | null {
+  // Now, not at the first request: a contradiction is bad usage before anything runs.
+  if (options.request !== undefined) checkRequestShape(options.request, options.mix);
+  const request = options.request === undefined ? {} : { request: options.request };
   // Bounded in time and count whatever happens: the rollout's own deadline is far shorter.
   const maxDurationMs = options.warmupMs + options.cooldownMs + 15 * 60_000;
   const common = {
@@ -45,10 +58,12 @@ export function createLoad(
     if (name === 'none') return null;
     // k6's thresholds require an answer from each version: a configuration-only change keeps version 1.
     const versions = options.change === 'config' ? ['1'] : ['1', '2'];
-    if (name === 'k6') return createK6Generator({ ...common, baseUrl, outDir, versions, mix: options.mix });
+    if (name === 'k6')
+      return createK6Generator({ ...common, ...request, baseUrl, outDir, versions, mix: options.mix });
     // The built-in generator runs as a process of its own (npm run load), read through its NDJSON like k6.
     return createProcessLoadGenerator({
       ...common,
+      ...request,
       baseUrl,
       outDir: path.join(outDir, 'load'),
       mix: options.mix,

@@ -4,6 +4,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createOpenModelGenerator } from '../../loadtest/openModelGenerator.js';
 import type { OpenModelOptions } from '../../loadtest/openModelGenerator.js';
+import { parseExpectedStatuses, SAMPLE_REQUEST, type RequestShape } from '../../loadtest/requestShape.js';
 import { until, within } from '../support/until.js';
 
 /** A bound on each wait for the generator to finish: far below the durations a broken stop would run to. */
@@ -349,3 +350,123 @@ test(
     assert.equal(received.filter((r) => r.method === 'GET' && r.url === '/').length, 16);
   },
 );
+
+/** A service that is not the sample one: its answer depends on the path, its version in X-Build or the body. */
+const otherService: http.RequestListener = (req, res) => {
+  const answers: Record<string, [number, string]> = {
+    '/empty': [204, ''],
+    '/moved': [302, '{"build":{"version":"3.1"}}'],
+    '/broken': [500, '{"build":{"version":"3.1"}}'],
+  };
+  const [status, body] = answers[req.url ?? ''] ?? [404, ''];
+  res.writeHead(status, { 'x-build': 'b7', 'x-pod-name': 'svc-1', location: '/elsewhere' });
+  res.end(body);
+};
+
+const shape = (o: Partial<RequestShape>): RequestShape => ({
+  ...SAMPLE_REQUEST,
+  expect: parseExpectedStatuses('2xx,3xx'),
+  ...o,
+});
+
+test(
+  "asks for the shape's path and accepts what it expects, a 204 and a 302, with the version from its header",
+  BOUND,
+  async (t) => {
+    const server = await serve(otherService);
+    t.after(server.close);
+    for (const path of ['/empty', '/moved']) {
+      const request = shape({ path, versionFrom: { from: 'header', name: 'x-build' } });
+      const result = await runToEnd(options(server.url, { maxRequests: 3, request }));
+      assert.deepEqual(
+        result.samples.map((s) => [s.status, s.error, s.version, s.pod]),
+        Array(3).fill([path === '/empty' ? 204 : 302, null, 'b7', 'svc-1']),
+      );
+    }
+  },
+);
+
+test(
+  "reads the version from the body with the regex's first group, and fails a status it does not expect",
+  BOUND,
+  async (t) => {
+    const server = await serve(otherService);
+    t.after(server.close);
+    const versionFrom = { from: 'body' as const, pattern: '"version":"([^"]+)"' };
+    const moved = await runToEnd(
+      options(server.url, { maxRequests: 2, request: shape({ path: '/moved', versionFrom }) }),
+    );
+    assert.deepEqual(
+      moved.samples.map((s) => [s.status, s.error, s.version]),
+      Array(2).fill([302, null, '3.1']),
+    );
+    const gen = createOpenModelGenerator(
+      options(server.url, { maxRequests: 2, request: shape({ path: '/broken', versionFrom }) }),
+    );
+    gen.start();
+    await within('the schedule ending by itself', gen.finished(), FINISH_MS);
+    assert.deepEqual(gen.progress(), { sent: 2, completed: 2, failed: 2, byVersion: { '3.1': 2 } });
+    const broken = await gen.stop();
+    assert.deepEqual(
+      broken.samples.map((s) => [s.status, s.error, s.version]),
+      Array(2).fill([500, 'http_500', '3.1']),
+    );
+    // A 204 is not what the sample service's default (exactly 200) expects.
+    const strict = await runToEnd(
+      options(server.url, { maxRequests: 1, request: { ...SAMPLE_REQUEST, path: '/empty' } }),
+    );
+    assert.deepEqual([strict.samples[0]!.status, strict.samples[0]!.error], [204, 'http_204']);
+  },
+);
+
+test(
+  'with the version from nowhere every answer is of no version, even one with X-App-Version',
+  BOUND,
+  async (t) => {
+    const server = await serve(ok);
+    t.after(server.close);
+    const result = await runToEnd(
+      options(server.url, { maxRequests: 2, request: shape({ versionFrom: { from: 'none' } }) }),
+    );
+    assert.deepEqual(
+      result.samples.map((s) => [s.status, s.error, s.version, s.pod]),
+      Array(2).fill([200, null, null, 'hello-abc']),
+    );
+  },
+);
+
+test('a HEAD sends no body and reads no body, and its answer succeeds by status', BOUND, async (t) => {
+  const seen: { method: string | undefined; length: string | undefined; bytes: number }[] = [];
+  const server = await serve((req, res) => {
+    let bytes = 0;
+    req.on('data', (chunk: Buffer) => (bytes += chunk.length));
+    req.on('end', () => {
+      seen.push({ method: req.method, length: req.headers['content-length'], bytes });
+      res.setHeader('x-app-version', '2');
+      // Node leaves a HEAD answer's body off the wire whatever is written.
+      res.end('{"message":"not sent"}');
+    });
+  });
+  t.after(server.close);
+  const result = await runToEnd(
+    options(server.url, { maxRequests: 3, request: { ...SAMPLE_REQUEST, method: 'HEAD' } }),
+  );
+  assert.deepEqual(
+    result.samples.map((s) => [s.status, s.error, s.version]),
+    Array(3).fill([200, null, '2']),
+  );
+  assert.deepEqual(seen, Array(3).fill({ method: 'HEAD', length: undefined, bytes: 0 }));
+});
+
+test('refuses a HEAD with the POSTs of a mix, in one line', () => {
+  assert.throws(
+    () =>
+      createOpenModelGenerator(
+        options('http://127.0.0.1:9', {
+          mix: { get: 80, post: 20 },
+          request: { ...SAMPLE_REQUEST, method: 'HEAD' },
+        }),
+      ),
+    /^UsageError: --mix .* does not go with --method HEAD$/,
+  );
+});
