@@ -1,5 +1,7 @@
 // `npm run prove`: wiring only. flags → the app's manifests → lint → run (and controls) → report → exit code.
 import path from 'node:path';
+import { GET_ONLY } from '../loadtest/requestMix.js';
+import { createLoad, pickLoad } from './cli/createLoad.js';
 import { interruptOnSignals } from './cli/interruptOnSignals.js';
 import { createProgressOutput } from './cli/progressOutput.js';
 import { parseProveFlags, PROVE_USAGE } from './cli/proveFlags.js';
@@ -19,7 +21,15 @@ async function main(argv: string[]): Promise<number> {
   const signal = options.dryRun
     ? new AbortController().signal
     : interruptOnSignals((line) => output.note(`\n${line}`));
-  return runProve(options, { outDir, output, signal, print });
+  const load = pickLoad(options.load);
+  const spec = {
+    ...options,
+    load,
+    // A team's app spells its versions its own way: k6 requires none, the harness judges them (versions: []).
+    createLoad: (runDir: string) =>
+      createLoad(load, { ...options, change: 'code', mix: GET_ONLY, streams: 0, versions: [] }, runDir),
+  };
+  return runProve(spec, { outDir, output, signal, print });
 }
 
 main(process.argv.slice(2)).then(

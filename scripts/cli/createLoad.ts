@@ -35,6 +35,11 @@ export interface LoadOptions extends Pick<
 > {
   /** How each request asks and how its version is read (default SAMPLE_REQUEST: GET /, 200, X-App-Version). */
   request?: RequestShape;
+  /**
+   * The versions k6's thresholds require answers from; absent: the sample's 1 and 2 (1 for a configuration-only
+   * change). A team's app spells its versions its own way: none, and the harness judges them (npm run prove).
+   */
+  versions?: readonly string[];
 }
 
 /** Makes the chosen generator for the Service's URL; null for --load none. */
@@ -57,7 +62,7 @@ export function createLoad(
   return (baseUrl) => {
     if (name === 'none') return null;
     // k6's thresholds require an answer from each version: a configuration-only change keeps version 1.
-    const versions = options.change === 'config' ? ['1'] : ['1', '2'];
+    const versions = options.versions ?? (options.change === 'config' ? ['1'] : ['1', '2']);
     if (name === 'k6')
       return createK6Generator({ ...common, ...request, baseUrl, outDir, versions, mix: options.mix });
     // The built-in generator runs as a process of its own (npm run load), read through its NDJSON like k6.

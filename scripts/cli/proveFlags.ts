@@ -8,6 +8,7 @@ import {
   parseVersionFrom,
   type RequestShape,
 } from '../../loadtest/requestShape.js';
+import type { ProveSpec } from '../prove/runProve.js';
 import { KIND_FLAGS } from '../targets/kind/kindFlags.js';
 import { KUBE_FLAGS } from '../targets/kube/kubeFlags.js';
 import { ROLLOUT_FLAGS } from './rolloutFlagTable.js';
@@ -99,29 +100,11 @@ export const PROVE_FLAGS = {
   'dry-run': switchFlag({ help: 'print every command it would run, and run nothing' }),
 };
 
-/** What `npm run prove -- ...` was asked to do, validated. */
-export interface ProveOptions {
-  appDir: string;
-  toImage: string;
-  fromImage: string | null;
-  choice: { deployment: string | null; service: string | null; port: string | null };
-  /** How to ask, and tell versions apart (path, method, expected statuses, version source). */
-  request: RequestShape;
-  target: (typeof PROVE_TARGETS)[number];
-  /** The parsed values of every flag; the chosen target reads its own rows from them. */
-  targetFlags: Readonly<Record<string, unknown>>;
-  controls: boolean;
-  strict: boolean;
-  pull: boolean;
-  rate: number;
-  keepAlive: boolean;
+/** What `npm run prove -- ...` was asked to do, validated; the entry point adds the load. */
+export interface ProveOptions extends Omit<ProveSpec, 'load' | 'createLoad'> {
   load: 'auto' | 'builtin' | 'k6' | 'none';
-  lbPort: number;
-  warmupMs: number;
-  cooldownMs: number;
-  requestTimeoutMs: number;
+  /** Where the reports go; null: reports/prove-<timestamp>/. */
   out: string | null;
-  dryRun: boolean;
 }
 
 export const PROVE_USAGE = `Usage: npm run prove -- --app DIR --to-image IMAGE --target kube|kind [options]

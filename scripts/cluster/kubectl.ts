@@ -70,18 +70,7 @@ export function createKubectl(
   };
   return {
     app,
-    async apply(overlay) {
-      // Relative to the checkout (readable plans); a generated scenario overlay elsewhere stays absolute.
-      const inside = path.relative(options.repoRoot, overlay);
-      const relative = inside.startsWith('..') || path.isAbsolute(inside) ? overlay : inside || '.';
-      if (options.image === null || options.image === app.deployment)
-        await kubectl(`kubectl apply of ${relative}`, ['apply', '-k', relative]);
-      else
-        await kubectl(`kubectl apply of ${relative}`, ['apply', '-f', '-'], {
-          input: renderWithImage(overlay, app.deployment, options.image),
-          inputLabel: `${relative} rendered with image ${options.image}`,
-        });
-    },
+    apply: (overlay) => applyOverlay(kubectl, options, overlay),
     rolloutStatus: (timeoutSeconds) => rolloutStatus(run, base, app.deployment, timeoutSeconds),
     async deletePodNow(name) {
       await kubectl(`kubectl delete pod ${name}`, [
@@ -120,6 +109,26 @@ export function createKubectl(
       return result.code === 0 ? result.stdout : `${result.stdout}${result.stderr}(exit ${result.code})\n`;
     },
   };
+}
+
+type KubectlCall = (what: string, args: readonly string[], more?: CommandOptions) => Promise<string>;
+
+async function applyOverlay(
+  kubectl: KubectlCall,
+  options: { repoRoot: string; image: string | null; app: AppUnderTest },
+  overlay: string,
+): Promise<void> {
+  // Relative to the checkout (readable plans); a generated scenario overlay elsewhere stays absolute.
+  const inside = path.relative(options.repoRoot, overlay);
+  const relative = inside.startsWith('..') || path.isAbsolute(inside) ? overlay : inside || '.';
+  const { image, app } = options;
+  if (image === null || image === app.deployment)
+    await kubectl(`kubectl apply of ${relative}`, ['apply', '-k', relative]);
+  else
+    await kubectl(`kubectl apply of ${relative}`, ['apply', '-f', '-'], {
+      input: renderWithImage(overlay, app.deployment, image),
+      inputLabel: `${relative} rendered with image ${image}`,
+    });
 }
 
 async function rolloutStatus(

@@ -16,8 +16,16 @@ export interface Workload {
   object: KubeObject;
   /** Null when the Deployment cannot be read (reported once as a `manifest` finding). */
   settings: DeploymentSettings | null;
-  /** Null when there are no settings, or the container's environment is invalid (an `app-env` finding). */
+  /**
+   * Null when there are no settings, or the container's environment is invalid (an `app-env` finding), or the
+   * container runs a team's app (`foreign`).
+   */
   app: Config | null;
+  /**
+   * The container runs a team's app (npm run prove), not this repository's service: its environment is not
+   * the service's configuration, and how long it keeps serving after SIGTERM is not for the lint to know.
+   */
+  foreign: boolean;
   /** `spec.template.spec.containers[hello]`: the container the settings describe. */
   main: string;
   /** Every container of the pod template (init containers too), for the per-container rules. */
@@ -37,6 +45,7 @@ export interface ContainerRef {
 export function readWorkload(
   object: KubeObject,
   all: readonly KubeObject[],
+  foreign = false,
 ): { workload: Workload; problems: Finding[] } {
   const id = objectId(object);
   const finding = (field: string, rule: string, message: string): Finding => ({
@@ -64,7 +73,7 @@ export function readWorkload(
   const main = `spec.template.spec.containers[${settings?.container.name ?? '?'}]`;
 
   let app: Config | null = null;
-  if (settings) {
+  if (settings && !foreign) {
     try {
       app = loadConfig(settings.container.env);
     } catch (error) {
@@ -79,6 +88,7 @@ export function readWorkload(
       object,
       settings,
       app,
+      foreign,
       main,
       containers,
       podSecurityContext: record(podSpec.securityContext),

@@ -1,13 +1,11 @@
 import path from 'node:path';
-import { GET_ONLY } from '../../loadtest/requestMix.js';
-import { formatStatuses, formatVersionFrom } from '../../loadtest/requestShape.js';
+import type { LoadGenerator } from '../../loadtest/loadGenerator.js';
+import { formatStatuses, formatVersionFrom, type RequestShape } from '../../loadtest/requestShape.js';
 import type { AppUnderTest } from '../app/appUnderTest.js';
-import { createLoad, pickLoad } from '../cli/createLoad.js';
-import type { ProveOptions } from '../cli/proveFlags.js';
 import { UsageError } from '../errors.js';
 import { formatFinding, type Finding } from '../k8sLint/finding.js';
 import { lintObjects } from '../k8sLint/lintObjects.js';
-import type { RolloutChange, RunSettings } from '../model.js';
+import type { RequestSample, RolloutChange, RunRecord, RunSettings } from '../model.js';
 import { planRollout } from '../rollout/planRollout.js';
 import type { ProgressOutput } from '../rollout/rolloutProgress.js';
 import { runRollout } from '../rollout/runRollout.js';
@@ -16,8 +14,38 @@ import { labelAnswerVersions } from './answerVersions.js';
 import { imagesMissingFromDocker, imagesMissingFromNodes } from './nodeImages.js';
 import { protectionsOf, type Protection } from './protections.js';
 import { proveOverlays } from './proveOverlays.js';
-import { pickApp, renderAppDir, type AppManifests } from './readApp.js';
+import { pickApp, renderAppDir, type AppChoice, type AppManifests } from './readApp.js';
 import { writeProveReport, type ControlResult, type ProveResult } from './proveReport.js';
+
+/** What `npm run prove` was asked to do (scripts/cli/proveFlags.ts reads it from the flags). */
+export interface ProveSpec {
+  appDir: string;
+  toImage: string;
+  /** The image deployed first; null: the Deployment's own. */
+  fromImage: string | null;
+  /** Which Deployment, Service and port of DIR (null: the only one, the one selecting its pods, the first). */
+  choice: AppChoice;
+  /** How to ask, and tell versions apart (path, method, expected statuses, version source). */
+  request: RequestShape;
+  target: 'kube' | 'kind';
+  /** The parsed values of every flag; the chosen target reads its own rows from them. */
+  targetFlags: Readonly<Record<string, unknown>>;
+  controls: boolean;
+  /** The lint's findings on the app's manifests are fatal. */
+  strict: boolean;
+  /** kube: let the kubelet pull images no node has. */
+  pull: boolean;
+  rate: number;
+  keepAlive: boolean;
+  lbPort: number;
+  warmupMs: number;
+  cooldownMs: number;
+  requestTimeoutMs: number;
+  dryRun: boolean;
+  load: RunRecord['load']['generator'];
+  /** Makes the load for one run, writing into that run's folder. */
+  createLoad(outDir: string): (baseUrl: string) => LoadGenerator | null;
+}
 
 export interface ProveIo {
   outDir: string;
@@ -33,14 +61,14 @@ export interface ProveIo {
  * kube target). Its manifests are read and linted first; then one run as they are, and with --controls one
  * run per protection they have, with only that one removed. Resolves with the exit code.
  */
-export async function runProve(options: ProveOptions, io: ProveIo): Promise<number> {
+export async function runProve(options: ProveSpec, io: ProveIo): Promise<number> {
   const manifests = pickApp(renderAppDir(options.appDir), options.choice, options.appDir);
   const fromImage = options.fromImage ?? manifests.container.image;
   if (fromImage === options.toImage)
     throw new UsageError(
       `--to-image ${options.toImage} is the image the rollout starts from: give the new one (or --from-image)`,
     );
-  const findings = lintObjects(manifests.objects);
+  const findings = lintObjects(manifests.objects, { foreign: true });
   sayFindings(findings, manifests, io);
   if (options.strict && findings.length > 0)
     throw new UsageError(
@@ -49,7 +77,7 @@ export async function runProve(options: ProveOptions, io: ProveIo): Promise<numb
 
   const app = appUnderTest(manifests, options, fromImage);
   const protections = options.controls ? protectionsOf(manifests.deployment) : [];
-  const load = pickLoad(options.load);
+  const { load } = options;
   const say = options.dryRun
     ? (line: string) => io.print(`# ${line}`)
     : (line: string) => io.output.step(line);
@@ -65,7 +93,7 @@ export async function runProve(options: ProveOptions, io: ProveIo): Promise<numb
     );
 
   const once = (control: Protection | null, outDir: string, checkImages: boolean) =>
-    proveOnce({ options, io, manifests, app, fromImage, load, control, outDir, checkImages });
+    proveOnce({ options, io, manifests, app, fromImage, control, outDir, checkImages });
   const main = await once(null, io.outDir, true);
   const controls: ControlResult[] = [];
   for (const protection of protections) {
@@ -92,12 +120,11 @@ export async function runProve(options: ProveOptions, io: ProveIo): Promise<numb
 }
 
 interface OnceSpec {
-  options: ProveOptions;
+  options: ProveSpec;
   io: ProveIo;
   manifests: AppManifests;
   app: AppUnderTest;
   fromImage: string;
-  load: ReturnType<typeof pickLoad>;
   control: Protection | null;
   outDir: string;
   checkImages: boolean;
@@ -107,19 +134,10 @@ interface OnceSpec {
 async function proveOnce(spec: OnceSpec): Promise<ProveResult['run']> {
   const { options, io } = spec;
   const say = options.dryRun ? io.print : (line: string) => io.output.step(line);
-  const { target, runner, components } = await createBareTarget(
-    options.target,
-    {
-      app: spec.app,
-      scenario: 'prove',
-      change: 'code',
-      lbPort: options.lbPort,
-      dryRun: options.dryRun,
-      targetFlags: options.targetFlags,
-    },
-    spec.outDir,
-    say,
-  );
+  const { app } = spec;
+  const { lbPort, dryRun, targetFlags } = options;
+  const made = { app, scenario: 'prove', change: 'code' as const, lbPort, dryRun, targetFlags };
+  const { target, runner, components } = await createBareTarget(options.target, made, spec.outDir, say);
   if (spec.checkImages && runner) await requireImages(spec, runner);
   const { from, to } = proveOverlays({
     app: spec.manifests,
@@ -133,7 +151,7 @@ async function proveOnce(spec: OnceSpec): Promise<ProveResult['run']> {
     target,
     from,
     to,
-    loadName: spec.load,
+    loadName: options.load,
     rate: options.rate,
     keepAlive: options.keepAlive,
     warmupMs: options.warmupMs,
@@ -150,29 +168,9 @@ async function proveOnce(spec: OnceSpec): Promise<ProveResult['run']> {
     ...steps,
     scenario: spec.control ? `prove, ${spec.control.without}` : 'prove',
     change: codeChange(spec.manifests),
-    createLoad: createLoad(
-      spec.load,
-      {
-        rate: options.rate,
-        keepAlive: options.keepAlive,
-        requestTimeoutMs: options.requestTimeoutMs,
-        warmupMs: options.warmupMs,
-        cooldownMs: options.cooldownMs,
-        change: 'code',
-        mix: GET_ONLY,
-        streams: 0,
-        request: options.request,
-      },
-      spec.outDir,
-    ),
+    createLoad: options.createLoad(spec.outDir),
     settings: settingsOf(spec, target.settings, from, to),
-    labelVersions: (samples) => {
-      const seen = labelAnswerVersions(samples);
-      return {
-        answeredAsV1: seen.from ?? 'nothing',
-        answeredAsV2: seen.others.length > 0 ? seen.others.join(', ') : 'nothing',
-      };
-    },
+    labelVersions,
     output: io.output,
     signal: io.signal,
   });
@@ -184,6 +182,15 @@ async function proveOnce(spec: OnceSpec): Promise<ProveResult['run']> {
     requests: requests.total,
     byError: requests.byError,
     report: reports.md,
+  };
+}
+
+/** The answers' versions as "1" and "2", and the settings that say how the app spelled them. */
+function labelVersions(samples: RequestSample[]): Record<string, string> {
+  const seen = labelAnswerVersions(samples);
+  return {
+    answeredAsV1: seen.from ?? 'nothing',
+    answeredAsV2: seen.others.length > 0 ? seen.others.join(', ') : 'nothing',
   };
 }
 
@@ -213,7 +220,7 @@ async function requireImages(
     );
 }
 
-function appUnderTest(manifests: AppManifests, options: ProveOptions, fromImage: string): AppUnderTest {
+function appUnderTest(manifests: AppManifests, options: ProveSpec, fromImage: string): AppUnderTest {
   return {
     title: `Deployment ${manifests.deployment.metadata.name}`,
     namespace: manifests.deployment.metadata.namespace ?? 'default',

@@ -11,7 +11,18 @@ export const GRACE_MARGIN_SECONDS = 1;
 
 export const drain: Rule = {
   id: 'drain',
-  check({ settings, app, main, finding }) {
+  check({ settings, app, foreign, main, finding }) {
+    // A team's app may keep serving after SIGTERM by itself; only its preStop is for the lint to see.
+    if (settings && foreign && settings.container.preStop.type === 'none')
+      return [
+        finding(
+          `${main}.lifecycle.preStop`,
+          'drain',
+          'no preStop hook: SIGTERM races the removal of the pod from the endpoints, so connections sent ' +
+            'before every kube-proxy catches up reach a pod that is stopping (unless the app keeps serving ' +
+            'for a while after SIGTERM, which the lint cannot see)',
+        ),
+      ];
     if (!settings || !app) return [];
     if (settings.container.preStop.type !== 'none' || app.shutdownDelayMs > 0) return [];
     return [
@@ -27,11 +38,26 @@ export const drain: Rule = {
 
 export const terminationGracePeriod: Rule = {
   id: 'termination-grace-period',
-  check({ settings, app, finding }) {
-    if (!settings || !app) return [];
+  check({ settings, app, foreign, finding }) {
+    if (!settings) return [];
     const { preStop } = settings.container;
     // An exec hook's duration is unknown here; only the sleep action has a number to add.
     const preStopSeconds = preStop.type === 'sleep' ? preStop.seconds : 0;
+    const grace = settings.terminationGracePeriodSeconds;
+    if (foreign) {
+      const needed = preStopSeconds + GRACE_MARGIN_SECONDS;
+      if (grace >= needed) return [];
+      return [
+        finding(
+          'spec.template.spec.terminationGracePeriodSeconds',
+          'termination-grace-period',
+          `${grace} s is less than preStop ${preStopSeconds} s + ${GRACE_MARGIN_SECONDS} s margin, before the ` +
+            'app has had any time of its own to finish after SIGTERM: the kubelet SIGKILLs the pod while ' +
+            'requests are still in flight',
+        ),
+      ];
+    }
+    if (!app) return [];
     const parts = [
       preStopSeconds,
       app.shutdownDelayMs / 1000,
@@ -39,7 +65,6 @@ export const terminationGracePeriod: Rule = {
       GRACE_MARGIN_SECONDS,
     ];
     const needed = parts.reduce((sum, part) => sum + part, 0);
-    const grace = settings.terminationGracePeriodSeconds;
     if (grace >= needed) return [];
     return [
       finding(

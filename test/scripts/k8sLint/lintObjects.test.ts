@@ -11,6 +11,7 @@ import { renderKustomization } from '../../../scripts/manifests/renderKustomizat
 import { type KubeObject } from '../../../scripts/manifests/kubeObject.js';
 import { scenarioOverlays } from '../../../scripts/scenarios/scenarioOverlays.js';
 import { SCENARIOS } from '../../../scripts/scenarios/scenarios.js';
+import { deployment, HARDENED_CONTAINER, HARDENED_POD, HARDENED_SPEC } from '../../support/appManifests.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- mutations reach into rendered YAML by path */
 
@@ -307,5 +308,35 @@ describe('lint rules on what the runs apply', () => {
 
   test('every scenario is composed with every set of target Components, both versions', () => {
     assert.equal(compositions.length, SCENARIOS.length * distinctComponentSets().length * 2);
+  });
+});
+
+describe("a team's app (npm run prove): the lint does not read its environment as the sample's", () => {
+  const team = (container: object, podSpec: object = {}) =>
+    [
+      deployment('echo', { ...HARDENED_CONTAINER, ...container }, HARDENED_SPEC, {
+        ...HARDENED_POD,
+        ...podSpec,
+      }),
+    ] as KubeObject[];
+  const rules = (objects: KubeObject[]) =>
+    lintObjects(objects, { foreign: true })
+      .map((f) => f.rule)
+      .filter((rule) =>
+        ['drain', 'termination-grace-period', 'demo-fault', 'readiness-probe'].includes(rule),
+      );
+
+  test('no preStop is a finding, though no SHUTDOWN_DELAY_MS says the app drains', () => {
+    assert.deepEqual(rules(team({ lifecycle: {} })), ['drain']);
+    assert.deepEqual(rules(team({})), []);
+  });
+
+  test("a grace period shorter than preStop and its margin is a finding; the app's own time is unknown", () => {
+    assert.deepEqual(rules(team({}, { terminationGracePeriodSeconds: 5 })), ['termination-grace-period']);
+    assert.deepEqual(rules(team({}, { terminationGracePeriodSeconds: 6 })), []);
+  });
+
+  test('its FAULT variable is its own business', () => {
+    assert.deepEqual(rules(team({ env: [{ name: 'FAULT', value: 'x' }] })), []);
   });
 });

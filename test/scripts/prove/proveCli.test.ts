@@ -89,7 +89,7 @@ test('a manifest with no readiness probe and no preStop: the lint names both bef
   assert.equal(result.code, 0, result.stderr);
   const lint = result.stdout.slice(0, result.stdout.indexOf('# plan'));
   assert.match(lint, /readinessProbe \[[a-z-]+\]/);
-  assert.match(lint, /preStop|lifecycle/);
+  assert.match(lint, /lifecycle\.preStop \[drain\] no preStop hook/);
 });
 
 test('--strict makes the findings fatal: exit 2 before anything is applied', async () => {
