@@ -33,7 +33,7 @@ export function createPlanObserver(print: (line: string) => void): ClusterObserv
     async waitForAnswer(url, request, version) {
       print(
         version === null
-          ? `# wait until ${request.method} ${url} answers ${formatStatuses(request.expect)}`
+          ? `# wait until ${request.method} ${new URL(request.path, url).href} answers ${formatStatuses(request.expect)}`
           : `# wait until ${url} answers from version ${version}`,
       );
     },

@@ -124,6 +124,6 @@ test('a dry run with --controls plans the run as given and one control per prote
     'without-min-ready-seconds',
   ])
     assert.match(result.stdout, new RegExp(`apply -k \\S*manifests/${label}-from`), label);
-  assert.match(result.stdout, /wait until GET http:\/\/127\.0\.0\.1:30080 answers 2xx,3xx/);
+  assert.match(result.stdout, /wait until GET http:\/\/127\.0\.0\.1:30080\/ answers 2xx,3xx/);
   assert.deepEqual(result.applied, [], 'a dry run applies nothing');
 });
