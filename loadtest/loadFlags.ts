@@ -93,9 +93,9 @@ pod that answered (--version-from, X-Pod-Name). SIGINT or SIGTERM stops the sche
 finish (bounded by --timeout) and are written. Then a one-screen summary.
 
 --mix get:80,post:20 makes one request in five a POST /orders with an id of its own (in its line, orderId),
-expected to answer 201 (not with --method HEAD). --version-from body:REGEX reads the first 64 KiB of each
-body; a header or none reads no body at all. --streams N holds N Server-Sent Event streams (GET /stream) open beside the requests,
-each reconnecting as EventSource does when its stream ends; one NDJSON line per stream to --streams-out.
+expected to answer 201 (not with --method HEAD). --streams N holds N Server-Sent Event streams (GET /stream) open
+beside the requests, each reconnecting as EventSource does when its stream ends; one NDJSON line per stream to
+--streams-out. --version-from body:REGEX reads the first 64 KiB of each body; header:NAME and none read no body.
 
 ${flagHelp(LOAD_FLAGS)}
 

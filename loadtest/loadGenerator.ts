@@ -27,7 +27,7 @@ export interface LoadProgress {
   sent: number;
   completed: number;
   failed: number;
-  /** Answers per X-App-Version ('unknown' when the header was absent). */
+  /** Answers per version, read where the load's RequestShape says ('unknown' when none was found). */
   byVersion: Record<string, number>;
 }
 

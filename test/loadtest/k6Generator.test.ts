@@ -467,3 +467,89 @@ test('describes the k6 command for a dry run without starting anything', () => {
   ]);
   assert.equal(inv.env.K6_WEB_DASHBOARD_EXPORT, '/tmp/report/k6-dashboard.html');
 });
+
+test(
+  'with a request shape, k6 asks for its path, accepts a 302 and reads the version from the body; none drops the version thresholds',
+  BOUND,
+  async (t) => {
+    const asked = new Set<string>();
+    const server = http.createServer((req, res) => {
+      asked.add(`${req.method} ${req.url}`);
+      res.writeHead(302, { location: '/', 'X-Pod-Name': 'svc-1' });
+      res.end('{"build":"v7"}');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    t.after(() => new Promise<void>((resolve) => server.close(() => resolve())));
+    const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const request = {
+      method: 'GET' as const,
+      path: '/status',
+      expect: { classes: [3], codes: [] },
+      versionFrom: { from: 'body' as const, pattern: '"build":"(v\\d+)"' },
+    };
+    const body = setup(t, {}, { baseUrl, request, versions: ['v7'] });
+    body.gen.start();
+    const result = await stopWhenSent(body.gen, 5);
+    assert.deepEqual([...asked], ['GET /status']);
+    assert.ok(
+      result.samples.every(
+        (s) => s.status === 302 && s.error === null && s.version === 'v7' && s.pod === 'svc-1',
+      ),
+      JSON.stringify(result.samples[0]),
+    );
+    assert.equal(result.thresholdsPassed, true, `failed: ${result.failedThresholds?.join(', ')}`);
+
+    // The version from nowhere: version 1 and 2 never answer, and no threshold asks them to.
+    const none = setup(t, {}, { baseUrl, request: { ...request, versionFrom: { from: 'none' } } });
+    none.gen.start();
+    const anonymous = await stopWhenSent(none.gen, 5);
+    assert.ok(anonymous.samples.every((s) => s.error === null && s.version === null));
+    assert.equal(anonymous.thresholdsPassed, true, `failed: ${anonymous.failedThresholds?.join(', ')}`);
+  },
+);
+
+test('a 2xx the shape does not expect fails the check and the sample, as http_<status>', BOUND, async (t) => {
+  const server = http.createServer((_req, res) => {
+    res.writeHead(204, { 'X-Build': 'b1' });
+    res.end();
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  t.after(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  const request = {
+    method: 'HEAD' as const,
+    path: '/',
+    expect: { classes: [], codes: [200] },
+    versionFrom: { from: 'header' as const, name: 'x-build' },
+  };
+  const { gen } = setup(
+    t,
+    {},
+    { baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, request },
+  );
+  gen.start();
+  const result = await stopWhenSent(gen, 3);
+  assert.ok(result.samples.every((s) => s.status === 204 && s.error === 'http_204' && s.version === 'b1'));
+  assert.ok(result.failedThresholds?.includes('checks: rate==1'), result.failedThresholds?.join(', '));
+});
+
+test("passes a request shape to the script in the forms of the load tool's flags", () => {
+  const inv = k6Invocation({
+    baseUrl: 'http://127.0.0.1:8080',
+    rate: 10,
+    keepAlive: true,
+    timeoutMs: 1000,
+    maxDurationMs: 60_000,
+    outDir: '/tmp/report',
+    request: {
+      method: 'HEAD',
+      path: '/health?deep=1',
+      expect: { classes: [2, 3], codes: [] },
+      versionFrom: { from: 'header', name: 'x-build' },
+    },
+  });
+  const env = inv.args.filter((_, i) => inv.args[i - 1] === '-e');
+  assert.deepEqual(
+    env.filter((e) => /^(METHOD|REQUEST_PATH|EXPECT|VERSION_FROM)=/.test(e)),
+    ['METHOD=HEAD', 'REQUEST_PATH=/health?deep=1', 'EXPECT=2xx,3xx', 'VERSION_FROM=header:x-build'],
+  );
+});

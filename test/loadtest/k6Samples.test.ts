@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { K6SampleCollector, k6ErrorCode, parseK6Time, readK6Samples } from '../../loadtest/k6Samples.js';
 import { readK6Thresholds } from '../../loadtest/k6Summary.js';
 import { NdjsonTail } from '../../loadtest/ndjsonTail.js';
+import { parseExpectedStatuses, SAMPLE_REQUEST } from '../../loadtest/requestShape.js';
 
 /** Lines as `k6 run --out json=FILE` writes them (docs: results-output/real-time/json). */
 const metricLine = (name: string, type: string, contains = 'default') =>
@@ -231,4 +232,36 @@ test('reads the threshold outcome from the handleSummary data', async (t) => {
     failed: ['checks: rate==1', 'responses{version:2}: count>0'],
   });
   assert.deepEqual(await readK6Thresholds(join(dir, 'missing.json')), { passed: null, failed: [] });
+});
+
+test('reads a request the shape expects as a success, and the version where its source put it', () => {
+  const expect = parseExpectedStatuses('2xx,3xx');
+  const line = (status: string, version: Record<string, string>) =>
+    JSON.stringify({
+      type: 'Point',
+      data: {
+        time: '2026-05-09T12:00:01Z',
+        value: 5,
+        tags: { scenario: 'rollout', status, ...version },
+        metadata: { version: 'from-body' },
+      },
+      metric: 'rollout_request',
+    });
+  const read = (shape: typeof SAMPLE_REQUEST, ...lines: string[]) => {
+    const c = new K6SampleCollector(shape);
+    for (const l of lines) c.push(l);
+    return c.samples.map((s) => [s.status, s.error, s.version]);
+  };
+  const tagged = line('302', { version: 'from-tag' });
+  const broken = line('404', { error_code: '1404', version: 'from-tag' });
+  assert.deepEqual(read({ ...SAMPLE_REQUEST, expect }, tagged, broken), [
+    [302, null, 'from-tag'],
+    [404, 'http_404', 'from-tag'],
+  ]);
+  assert.deepEqual(read({ ...SAMPLE_REQUEST, expect, versionFrom: { from: 'body', pattern: 'v' } }, tagged), [
+    [302, null, 'from-body'],
+  ]);
+  assert.deepEqual(read({ ...SAMPLE_REQUEST, versionFrom: { from: 'none' } }, tagged), [
+    [302, 'http_302', null],
+  ]);
 });

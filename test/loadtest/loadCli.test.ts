@@ -224,3 +224,76 @@ test(
     assert.ok(result.samples.every((s) => s.status === 200));
   },
 );
+
+test(
+  'a bad --version-from is one plain line and exit 2, with no stack trace',
+  { timeout: TEST_TIMEOUT_MS },
+  () => {
+    const needed = ['--url', 'http://127.0.0.1:1/', '--rate', '1', '--duration', '1', '--out', '/tmp/x'];
+    for (const [args, line] of [
+      [
+        ['--version-from', 'body:('],
+        /^load: --version-from body:\( is not a valid regular expression: .+\n$/,
+      ],
+      [['--method', 'HEAD', '--mix', 'get:80,post:20'], /^load: --mix .* does not go with --method HEAD\n$/],
+    ] as const) {
+      const result = spawnSync(process.execPath, [LOAD_CLI, ...needed, ...args], {
+        encoding: 'utf8',
+        timeout: EVENT_MS,
+      });
+      assert.equal(result.status, 2, result.stderr);
+      assert.match(result.stderr, line);
+      assert.doesNotMatch(result.stderr, /\bat \S+:\d+/, 'no stack trace');
+    }
+  },
+);
+
+test(
+  'the harness passes a request shape to the tool: path, expected statuses and a version read from the body',
+  { timeout: TEST_TIMEOUT_MS },
+  async (t) => {
+    const asked: string[] = [];
+    const server = http.createServer((req, res) => {
+      asked.push(`${req.method} ${req.url}`);
+      res.writeHead(302, { location: '/', 'x-pod-name': 'svc-1' });
+      res.end('build v7 running');
+    });
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    t.after(() => {
+      server.closeAllConnections();
+      server.close();
+    });
+    const generator = createProcessLoadGenerator({
+      baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+      rate: 20,
+      keepAlive: true,
+      timeoutMs: 5000,
+      maxDurationMs: 60_000,
+      outDir: tempDir('load-shape-'),
+      pollIntervalMs: 50,
+      request: {
+        method: 'GET',
+        path: '/status',
+        expect: { classes: [3], codes: [] },
+        versionFrom: { from: 'body', pattern: 'build (v\\d+)' },
+      },
+    });
+    generator.start();
+    t.after(() => generator.stop().catch(() => undefined));
+    await until('a few answers', () => generator.progress().completed >= 5, EVENT_MS);
+    const result = await within('the generator stopping', generator.stop(), EVENT_MS);
+    assert.ok(result.samples.length >= 5);
+    assert.ok(
+      asked.every((line) => line === 'GET /status'),
+      asked.join(', '),
+    );
+    assert.ok(
+      result.samples.every(
+        (s) => s.status === 302 && s.error === null && s.version === 'v7' && s.pod === 'svc-1',
+      ),
+      JSON.stringify(result.samples[0]),
+    );
+    assert.equal(generator.progress().failed, 0);
+  },
+);

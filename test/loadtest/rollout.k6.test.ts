@@ -18,12 +18,14 @@ const source = readFileSync(
 interface FakeResponse {
   status: number;
   headers: Record<string, string>;
+  body?: string;
   error?: string;
   error_code?: number;
 }
 
 interface Calls {
   gets: { url: string; params: Record<string, unknown> }[];
+  heads: { url: string; params: Record<string, unknown> }[];
   posts: { url: string; body: string; params: Record<string, unknown> }[];
   checks: Record<string, boolean>[];
   metrics: { name: string; value: number; tags: Record<string, string>; metadata: Record<string, string> }[];
@@ -35,6 +37,7 @@ interface ScriptModule {
     thresholds: Record<string, string[]>;
     noConnectionReuse: boolean;
     discardResponseBodies: boolean;
+    maxRedirects: number;
   };
   default: () => void;
   handleSummary: (data: unknown) => Record<string, string>;
@@ -43,6 +46,7 @@ interface ScriptModule {
 const stubs = {
   'k6-http.mjs': `export default {
   get(url, params) { globalThis.k6calls.gets.push({ url, params }); return globalThis.k6next(); },
+  head(url, params) { globalThis.k6calls.heads.push({ url, params }); return globalThis.k6next(); },
   post(url, body, params) { globalThis.k6calls.posts.push({ url, body, params }); return globalThis.k6next(); },
 };`,
   // k6/execution: each call of the default function is the next iteration of the test.
@@ -67,7 +71,7 @@ async function load(t: { after: (fn: () => void) => void }, env: Record<string, 
     .replace(`from 'k6'`, `from './k6.mjs'`);
   const file = join(dir, `rollout${loads++}.mjs`);
   writeFileSync(file, rewritten);
-  const calls: Calls = { gets: [], posts: [], checks: [], metrics: [] };
+  const calls: Calls = { gets: [], heads: [], posts: [], checks: [], metrics: [] };
   const g = globalThis as Record<string, unknown>;
   g.__ENV = env;
   g.k6calls = calls;
@@ -217,5 +221,86 @@ test('writes the summary data to SUMMARY_PATH and the threshold outcome to stdou
   assert.equal(
     out.stdout,
     '\nk6 thresholds:\n  ok   http_req_failed: rate==0\n  FAIL responses{version:2}: count>0\nrequests recorded: 12\n',
+  );
+});
+
+test('follows no redirect, as the built-in generator: the first answer is the one judged', async (t) => {
+  const { mod } = await load(t, {});
+  assert.equal(mod.options.maxRedirects, 0);
+});
+
+test('with METHOD=HEAD and REQUEST_PATH it asks HEAD for that path, and EXPECT=2xx,3xx accepts a 302', async (t) => {
+  const { mod, calls, answer } = await load(t, {
+    BASE_URL: 'http://127.0.0.1:8080/',
+    METHOD: 'HEAD',
+    REQUEST_PATH: '/health?deep=1',
+    EXPECT: '2xx,3xx',
+    VERSION_FROM: 'header:X-Build',
+  });
+  answer({ status: 302, headers: { 'X-Build': 'b7', 'X-Pod-Name': 'svc-1' } });
+  answer({ status: 404, headers: {} });
+  assert.deepEqual(calls.gets, []);
+  assert.deepEqual(
+    calls.heads.map((h) => [h.url, h.params]),
+    Array(2).fill(['http://127.0.0.1:8080/health?deep=1', { timeout: '10s' }]),
+  );
+  assert.deepEqual(calls.checks, [
+    { 'status is 2xx,3xx (201 for an order)': true, 'X-Build present': true },
+    { 'status is 2xx,3xx (201 for an order)': false, 'X-Build present': false },
+  ]);
+  assert.deepEqual(calls.metrics[0]!.tags, { status: '302', version: 'b7', pod: 'svc-1' });
+  assert.deepEqual(calls.metrics[1], { name: 'responses', value: 1, tags: { version: 'b7' }, metadata: {} });
+  assert.deepEqual(mod.options.thresholds['responses{version:2}'], ['count>0']);
+});
+
+test("with VERSION_FROM=body it keeps this request's body and puts the version found in metadata, not a tag", async (t) => {
+  const { calls, answer } = await load(t, { VERSION_FROM: 'body:"version":"([^"]+)"', TIMEOUT: '3s' });
+  answer({ status: 200, headers: { 'X-App-Version': '9' }, body: '{"version":"2.1.0"}' });
+  answer({ status: 200, headers: {}, body: 'no version' });
+  assert.deepEqual(calls.gets[0]!.params, { timeout: '3s', responseType: 'text' });
+  assert.deepEqual(
+    calls.checks.map((c) => c['version in body']),
+    [true, false],
+  );
+  const requests = calls.metrics.filter((m) => m.name === 'rollout_request');
+  assert.deepEqual(
+    requests.map((m) => [m.tags.version, m.metadata]),
+    [
+      [undefined, { version: '2.1.0' }],
+      [undefined, {}],
+    ],
+  );
+  assert.deepEqual(
+    calls.metrics.filter((m) => m.name === 'responses').map((m) => m.tags),
+    [{ version: '2.1.0' }],
+  );
+});
+
+test('with VERSION_FROM=none no version must answer: no version check, no threshold per version', async (t) => {
+  const { mod, calls, answer } = await load(t, { VERSION_FROM: 'none', VERSIONS: '1,2' });
+  answer({ status: 200, headers: { 'X-App-Version': '2' } });
+  assert.deepEqual(calls.checks, [{ 'status is 200 (201 for an order)': true }]);
+  assert.deepEqual(mod.options.thresholds, {
+    http_req_failed: ['rate==0'],
+    checks: ['rate==1'],
+    dropped_iterations: ['count==0'],
+  });
+  assert.deepEqual(
+    calls.metrics.map((m) => [m.name, m.tags.version]),
+    [['rollout_request', undefined]],
+  );
+});
+
+test('rejects a METHOD, REQUEST_PATH, EXPECT or VERSION_FROM that is not one, or a HEAD with a body version', async (t) => {
+  await assert.rejects(load(t, { METHOD: 'POST' }), /METHOD must be one of GET, HEAD, got "POST"/);
+  await assert.rejects(load(t, { REQUEST_PATH: 'health' }), /REQUEST_PATH must start with \//);
+  await assert.rejects(load(t, { EXPECT: '2xx,404' }), /EXPECT must be 2xx or 3xx statuses/);
+  await assert.rejects(
+    load(t, { VERSION_FROM: 'cookie:v' }),
+    /VERSION_FROM must be header:NAME, body:REGEX or none/,
+  );
+  await assert.rejects(
+    load(t, { METHOD: 'HEAD', VERSION_FROM: 'body:v' }),
+    /VERSION_FROM=body does not go with METHOD=HEAD/,
   );
 });
