@@ -1,35 +1,36 @@
 import type { CommandRunner } from '../cluster/commandRunner.js';
 import { firstLine } from '../cluster/textLines.js';
 
+/** The kubelet's default nodeStatusMaxImages: a node status that lists this many may leave images out. */
+export const NODE_STATUS_MAX_IMAGES = 50;
+
 /**
  * The images among `images` that no node of the cluster has, as the nodes report them (node status lists
  * the images each kubelet holds: https://kubernetes.io/docs/reference/node/node-status/#images). A pod of
  * such an image waits for a pull; where nothing can be pulled the rollout would only stall after its
- * progress deadline, so prove asks first.
+ * progress deadline, so prove asks first. `undetermined`: a node lists as many images as a status holds, so
+ * one missing from it may be there all the same.
  */
 export async function imagesMissingFromNodes(
   run: CommandRunner,
   context: string,
   images: readonly string[],
-): Promise<string[]> {
-  const jsonpath = '{range .items[*].status.images[*]}{range .names[*]}{@}{"\\n"}{end}{end}';
-  const listed = await run.run(
-    'kubectl',
-    ['--context', context, 'get', 'nodes', '-o', `jsonpath=${jsonpath}`],
-    {
-      timeoutMs: 60_000,
-    },
-  );
+): Promise<{ missing: string[]; undetermined: boolean }> {
+  const listed = await run.run('kubectl', ['--context', context, 'get', 'nodes', '-o', 'json'], {
+    timeoutMs: 60_000,
+  });
   if (listed.code !== 0)
     throw new Error(`kubectl get nodes failed: ${firstLine(listed.stderr) || `exit ${listed.code}`}`);
-  if (run.dryRun) return [];
-  const present = new Set(
-    listed.stdout
-      .split('\n')
-      .map((line) => line.trim())
-      .filter(Boolean),
-  );
-  return images.filter((image) => !present.has(fullReference(image)) && !present.has(image));
+  if (run.dryRun) return { missing: [], undetermined: false };
+  const nodes = (JSON.parse(listed.stdout) as NodeList).items ?? [];
+  const lists = nodes.map((node) => node.status?.images ?? []);
+  const present = new Set(lists.flat().flatMap((image) => image.names ?? []));
+  const missing = images.filter((image) => !present.has(fullReference(image)) && !present.has(image));
+  return { missing, undetermined: lists.some((list) => list.length >= NODE_STATUS_MAX_IMAGES) };
+}
+
+interface NodeList {
+  items?: Array<{ status?: { images?: Array<{ names?: string[] }> } }>;
 }
 
 /** The images among `images` that the local Docker does not have (for kind, which loads them from there). */

@@ -6,6 +6,8 @@ import path from 'node:path';
 
 /** The compiled CLI entry, as `npm run demo:rollout` runs it. */
 export const DEMO_ROLLOUT = path.resolve(import.meta.dirname, '../../scripts/demoRollout.js');
+/** `npm run prove`'s entry. */
+export const PROVE = path.resolve(import.meta.dirname, '../../scripts/prove.js');
 
 export interface CliRun {
   child: ChildProcess;

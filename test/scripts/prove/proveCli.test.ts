@@ -11,9 +11,8 @@ import {
   HARDENED_SPEC,
   service,
 } from '../../support/appManifests.js';
-import { startCli, tempDir } from '../../support/runCli.js';
+import { PROVE, startCli, tempDir } from '../../support/runCli.js';
 
-const PROVE = fileURLToPath(new URL('../../../scripts/prove.js', import.meta.url));
 const standins = fileURLToPath(new URL('../../../../test/support/standins', import.meta.url));
 
 function appDir(objects: object[]): string {
