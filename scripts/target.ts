@@ -49,6 +49,11 @@ export interface Target {
    * pods' logs.
    */
   recordOrders?(): OrderRecord;
+  /**
+   * Deletes what an overlay applied and waits until it is gone (npm run prove leaves a team's cluster as it
+   * found it). Callable after teardown. Absent where teardown removes everything (local).
+   */
+  removeApplied?(overlay: string): Promise<void>;
   /** Subscribes to rollout events as they happen. */
   onEvent(listener: (event: RolloutEvent) => void): void;
   /** Stops everything it started. Safe to call twice, and at any point. */

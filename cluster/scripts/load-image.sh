@@ -44,6 +44,7 @@ for attempt in 1 2 3; do
 done
 # What the kubelet will look for: Docker's short names stand for docker.io/..., and a name without a tag for :latest.
 listed=$(ctr --address "$containerd_socket" --namespace k8s.io images list --quiet)
+refs=()
 for image in "$@"; do
   case "$image" in *@*) continue ;; esac # by digest: listed under its repository's name, not this one
   ref=$image first=${image%%/*}
@@ -54,5 +55,24 @@ for image in "$@"; do
     ref="docker.io/$ref"
   fi
   grep -qxF "$ref" <<<"$listed" || die "$image was imported but the cluster's containerd does not list $ref"
+  refs+=("$ref")
 done
 step_done "$# image(s), for pods in any namespace of context $ZDR_CONTEXT"
+
+# The kubelet reports a node's images in its status from a list it refreshes every 30 s, so an image just
+# imported is missing there for up to 40 s; `npm run prove` reads that list to stop before a pod would wait
+# for a pull. Wait until the node shows them all.
+# https://github.com/kubernetes/kubernetes/blob/v1.36.5/pkg/kubelet/images/image_gc_manager.go
+step "the node's status lists them (the kubelet refreshes its image list every 30 s)"
+node_lists_all() {
+  local names ref
+  names=$(kubectl_admin get node "$ZDR_NODE_NAME" \
+    -o jsonpath='{range .status.images[*]}{range .names[*]}{@}{"\n"}{end}{end}' 2>/dev/null) || return 1
+  for ref in "${refs[@]}"; do grep -qxF "$ref" <<<"$names" || return 1; done
+}
+deadline=$(($(date +%s) + 90))
+until node_lists_all; do
+  [ "$(date +%s)" -lt "$deadline" ] || die "the node's status did not list ${refs[*]} within 90 s (kubectl get node $ZDR_NODE_NAME -o yaml shows what it lists)"
+  sleep 2
+done
+step_done

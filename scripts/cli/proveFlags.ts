@@ -79,6 +79,9 @@ export const PROVE_FLAGS = {
     help: 'after the run, one control run per protection the app has, with only that one removed',
   }),
   strict: switchFlag({ help: "the zero-downtime lint's findings on the app's manifests are fatal" }),
+  'keep-app': switchFlag({
+    help: 'leave the app as the last run left it (by default what prove applied is deleted when it is done)',
+  }),
   pull: switchFlag({
     targets: { names: ['kube'], why: 'kind loads the images from the local Docker' },
     help: 'kube: let the kubelet pull images no node has (by default prove stops: nothing may be pullable)',
@@ -139,6 +142,7 @@ export function parseProveFlags(argv: readonly string[]): ProveOptions | null {
     controls: flags.controls,
     strict: flags.strict,
     pull: flags.pull,
+    keepApp: flags['keep-app'],
     rate: flags.rate,
     keepAlive: flags['keep-alive'],
     load: flags.load,

@@ -114,6 +114,7 @@ export function createClusterTarget(options: ClusterTargetOptions): Target {
       return { pod, ...(await kill(pod, cluster.kubectl)) };
     },
     settle: () => settle(cluster),
+    removeApplied: (overlay) => cluster.kubectl.deleteApplied(overlay),
     podCounts: () => cluster.pods?.podCounts() ?? { ready: 0, terminating: 0 },
     onEvent(listener) {
       listeners.push(listener);

@@ -13,6 +13,8 @@ const FOLLOW_MS = 60 * 60_000;
 export interface Kubectl {
   /** `kubectl apply -k overlay`; with another image repository, the overlay rendered with it. */
   apply(overlay: string): Promise<void>;
+  /** `kubectl delete -k overlay --wait`: what the overlay applied, gone (nothing when it is already). */
+  deleteApplied(overlay: string): Promise<void>;
   /**
    * `kubectl rollout status`: ok once rolled out, not ok when it stalled or timed out, or when a
    * Ctrl-C ended it (then `interrupted`: the rollout's outcome is unknown, not a stall).
@@ -71,6 +73,10 @@ export function createKubectl(
   return {
     app,
     apply: (overlay) => applyOverlay(kubectl, options, overlay),
+    async deleteApplied(overlay) {
+      const args = ['delete', '-k', overlay, '--ignore-not-found', '--wait=true', '--timeout=120s'];
+      await kubectl(`kubectl delete of what ${overlay} applied`, args, { timeoutMs: 150_000 });
+    },
     rolloutStatus: (timeoutSeconds) => rolloutStatus(run, base, app.deployment, timeoutSeconds),
     async deletePodNow(name) {
       await kubectl(`kubectl delete pod ${name}`, [
@@ -93,15 +99,7 @@ export function createKubectl(
       );
     },
     podContainer: (name) => podContainer(run, base, app.container, name),
-    async podNames() {
-      const stdout = await kubectl('kubectl get pods', ['get', 'pods', '-l', app.podSelector, '-o', 'name'], {
-        timeoutMs: 60_000,
-      });
-      return stdout
-        .split('\n')
-        .map((line) => line.trim())
-        .filter(Boolean);
-    },
+    podNames: () => podNames(kubectl, app.podSelector),
     followLog: (pod, signal) => followLog(run, base, pod, signal),
     podLog: (pod) => kubectl(`kubectl logs ${pod}`, ['logs', pod], { timeoutMs: 60_000 }),
     async read(args) {
@@ -109,6 +107,16 @@ export function createKubectl(
       return result.code === 0 ? result.stdout : `${result.stdout}${result.stderr}(exit ${result.code})\n`;
     },
   };
+}
+
+async function podNames(kubectl: KubectlCall, selector: string): Promise<string[]> {
+  const stdout = await kubectl('kubectl get pods', ['get', 'pods', '-l', selector, '-o', 'name'], {
+    timeoutMs: 60_000,
+  });
+  return stdout
+    .split('\n')
+    .map((line) => line.trim())
+    .filter(Boolean);
 }
 
 type KubectlCall = (what: string, args: readonly string[], more?: CommandOptions) => Promise<string>;

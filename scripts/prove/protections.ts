@@ -39,8 +39,17 @@ interface DeploymentShape {
 }
 
 const CONTAINER = '/spec/template/spec/containers/0';
-/** The grace period of the grace-period control: shorter than any drain, as a too-short one is. */
-export const CUT_GRACE_SECONDS = 1;
+/**
+ * The grace period of the grace-period control: what is left after a preStop sleep is 1 s, too short for
+ * any drain, as a grace period set without the arithmetic is. No shorter: the API server refuses a sleep
+ * action that is not less than the grace period.
+ * https://kubernetes.io/docs/concepts/containers/container-lifecycle-hooks/#hook-handler-implementations
+ */
+export function cutGraceSeconds(deployment: KubeObject): number {
+  const sleep = (container(deployment)?.lifecycle?.preStop as { sleep?: { seconds?: number } } | undefined)
+    ?.sleep;
+  return (sleep?.seconds ?? 0) + 1;
+}
 
 const spec = (d: KubeObject) => (d as DeploymentShape).spec;
 const container = (d: KubeObject) => spec(d)?.template?.spec?.containers?.[0];
@@ -66,10 +75,10 @@ export const PROTECTIONS: readonly Protection[] = [
   },
   {
     id: 'grace-period',
-    without: `with the grace period cut to ${CUT_GRACE_SECONDS} s`,
-    has: (d) => (spec(d)?.template?.spec?.terminationGracePeriodSeconds ?? 30) > CUT_GRACE_SECONDS,
-    removal: () => [
-      { op: 'add', path: '/spec/template/spec/terminationGracePeriodSeconds', value: CUT_GRACE_SECONDS },
+    without: 'with the grace period cut to 1 s after preStop',
+    has: (d) => (spec(d)?.template?.spec?.terminationGracePeriodSeconds ?? 30) > cutGraceSeconds(d),
+    removal: (d) => [
+      { op: 'add', path: '/spec/template/spec/terminationGracePeriodSeconds', value: cutGraceSeconds(d) },
     ],
   },
   {

@@ -18,6 +18,8 @@ export interface ProveRunResult {
 export interface ControlResult extends ProveRunResult {
   protection: Protection['id'];
   without: string;
+  /** Why the control did not run, when it could not (the rest is then empty). */
+  error?: string;
 }
 
 /** prove.json: the app, the lint's findings, the run as given and what each protection is worth. */
@@ -88,6 +90,7 @@ function describeRun(run: ProveRunResult): string {
 
 /** A removal that drops nothing is said plainly, with the two reasons it may have. */
 function describeControl(control: ControlResult): string {
+  if (control.error !== undefined) return `could not run: ${control.error}`;
   if (control.failed > 0) return describeRun(control);
   if (control.verdict === 'incomplete') return `incomplete: ${describeRun(control)}`;
   return (

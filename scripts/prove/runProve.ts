@@ -1,60 +1,20 @@
 import path from 'node:path';
-import type { LoadGenerator } from '../../loadtest/loadGenerator.js';
-import { formatStatuses, formatVersionFrom, type RequestShape } from '../../loadtest/requestShape.js';
 import type { AppUnderTest } from '../app/appUnderTest.js';
 import { UsageError } from '../errors.js';
 import { formatFinding, type Finding } from '../k8sLint/finding.js';
 import { lintObjects } from '../k8sLint/lintObjects.js';
-import type { RequestSample, RolloutChange, RunRecord, RunSettings } from '../model.js';
-import { planRollout } from '../rollout/planRollout.js';
-import type { ProgressOutput } from '../rollout/rolloutProgress.js';
-import { runRollout } from '../rollout/runRollout.js';
-import { createBareTarget } from '../targets/createTarget.js';
-import { labelAnswerVersions } from './answerVersions.js';
-import { imagesMissingFromDocker, imagesMissingFromNodes, NODE_STATUS_MAX_IMAGES } from './nodeImages.js';
+import { NOT_RUN, proveOnce } from './proveOnce.js';
 import { protectionsOf, type Protection } from './protections.js';
-import { proveOverlays } from './proveOverlays.js';
-import { pickApp, renderAppDir, type AppChoice, type AppManifests } from './readApp.js';
-import { writeProveReport, type ControlResult, type ProveResult } from './proveReport.js';
+import {
+  writeProveReport,
+  type ControlResult,
+  type ProveResult,
+  type ProveRunResult,
+} from './proveReport.js';
+import type { Applied, ProveIo, ProveSpec } from './proveSpec.js';
+import { pickApp, renderAppDir, type AppManifests } from './readApp.js';
 
-/** What `npm run prove` was asked to do (scripts/cli/proveFlags.ts reads it from the flags). */
-export interface ProveSpec {
-  appDir: string;
-  toImage: string;
-  /** The image deployed first; null: the Deployment's own. */
-  fromImage: string | null;
-  /** Which Deployment, Service and port of DIR (null: the only one, the one selecting its pods, the first). */
-  choice: AppChoice;
-  /** How to ask, and tell versions apart (path, method, expected statuses, version source). */
-  request: RequestShape;
-  target: 'kube' | 'kind';
-  /** The parsed values of every flag; the chosen target reads its own rows from them. */
-  targetFlags: Readonly<Record<string, unknown>>;
-  controls: boolean;
-  /** The lint's findings on the app's manifests are fatal. */
-  strict: boolean;
-  /** kube: let the kubelet pull images no node has. */
-  pull: boolean;
-  rate: number;
-  keepAlive: boolean;
-  lbPort: number;
-  warmupMs: number;
-  cooldownMs: number;
-  requestTimeoutMs: number;
-  dryRun: boolean;
-  load: RunRecord['load']['generator'];
-  /** Makes the load for one run, writing into that run's folder. */
-  createLoad(outDir: string): (baseUrl: string) => LoadGenerator | null;
-}
-
-export interface ProveIo {
-  outDir: string;
-  output: ProgressOutput;
-  /** Ctrl-C: the run in progress stops, writes its partial report, and no control runs after it. */
-  signal: AbortSignal;
-  /** --dry-run: each step's command, printed instead of run. */
-  print: (line: string) => void;
-}
+export type { ProveIo, ProveSpec } from './proveSpec.js';
 
 /**
  * `npm run prove`: a team's Deployment through the same machinery as the sample's (runRollout on the kind or
@@ -62,28 +22,13 @@ export interface ProveIo {
  * run per protection they have, with only that one removed. Resolves with the exit code.
  */
 export async function runProve(options: ProveSpec, io: ProveIo): Promise<number> {
-  const manifests = pickApp(renderAppDir(options.appDir), options.choice, options.appDir);
-  const fromImage = options.fromImage ?? manifests.container.image;
-  if (fromImage === options.toImage)
-    throw new UsageError(
-      `--to-image ${options.toImage} is the image the rollout starts from: give the new one (or --from-image)`,
-    );
-  const findings = lintObjects(manifests.objects, { foreign: true });
-  sayFindings(findings, manifests, io);
-  if (options.strict && findings.length > 0)
-    throw new UsageError(
-      `--strict: the zero-downtime lint found ${findings.length} problem(s), listed above`,
-    );
-
+  const { manifests, fromImage, findings } = readAndLint(options, io);
   const app = appUnderTest(manifests, options, fromImage);
   const protections = options.controls ? protectionsOf(manifests.deployment) : [];
-  const { load } = options;
-  const say = options.dryRun
-    ? (line: string) => io.print(`# ${line}`)
-    : (line: string) => io.output.step(line);
+  const say = sayer(options, io);
   say(
     `app: Deployment ${manifests.deployment.metadata.name}, Service ${manifests.service.metadata.name}; ` +
-      `${fromImage} → ${options.toImage} on ${options.target}; load: ${load}`,
+      `${fromImage} → ${options.toImage} on ${options.target}; load: ${options.load}`,
   );
   if (options.controls)
     say(
@@ -92,16 +37,13 @@ export async function runProve(options: ProveSpec, io: ProveIo): Promise<number>
         : 'controls: none to run (the Deployment has none of the protections prove can remove)',
     );
 
-  const once = (control: Protection | null, outDir: string, checkImages: boolean) =>
-    proveOnce({ options, io, manifests, app, fromImage, control, outDir, checkImages });
-  const main = await once(null, io.outDir, true);
-  const controls: ControlResult[] = [];
-  for (const protection of protections) {
-    if (io.signal.aborted) break;
-    say(`control: ${protection.without}`);
-    const result = await once(protection, path.join(io.outDir, 'controls', protection.id), false);
-    controls.push({ protection: protection.id, without: protection.without, ...result });
-  }
+  let lastApplied: Applied | null = null;
+  const remember = (applied: Applied) => (lastApplied = applied);
+  const once = (control: Protection | null, outDir: string) =>
+    proveOnce({ options, io, manifests, app, fromImage, control, outDir, checkImages: !control, remember });
+  const main = await once(null, io.outDir);
+  const controls = await runControls(protections, once, options, io);
+  await removeWhatRan(options, io, lastApplied);
   if (options.dryRun) return 0;
   const result: ProveResult = {
     app: manifests.deployment.metadata.name,
@@ -119,112 +61,63 @@ export async function runProve(options: ProveSpec, io: ProveIo): Promise<number>
   return io.signal.aborted ? 130 : main.exitCode;
 }
 
-interface OnceSpec {
-  options: ProveSpec;
-  io: ProveIo;
-  manifests: AppManifests;
-  app: AppUnderTest;
-  fromImage: string;
-  control: Protection | null;
-  outDir: string;
-  checkImages: boolean;
-}
-
-/** One rollout of the app (as given, or with a control's removal): the same steps demo:rollout walks. */
-async function proveOnce(spec: OnceSpec): Promise<ProveResult['run']> {
-  const { options, io } = spec;
-  const say = options.dryRun ? io.print : (line: string) => io.output.step(line);
-  const { app } = spec;
-  const { lbPort, dryRun, targetFlags } = options;
-  const made = { app, scenario: 'prove', change: 'code' as const, lbPort, dryRun, targetFlags };
-  const { target, runner, components } = await createBareTarget(options.target, made, spec.outDir, say);
-  if (spec.checkImages && runner) await requireImages(spec, runner);
-  const { from, to } = proveOverlays({
-    app: spec.manifests,
-    fromImage: spec.fromImage,
-    toImage: options.toImage,
-    components,
-    control: spec.control,
-    workDir: spec.outDir,
-  });
-  const steps = {
-    target,
-    from,
-    to,
-    loadName: options.load,
-    rate: options.rate,
-    keepAlive: options.keepAlive,
-    warmupMs: options.warmupMs,
-    cooldownMs: options.cooldownMs,
-    onFail: 'stop' as const,
-    chaos: 'none' as const,
-    outDir: spec.outDir,
-  };
-  if (options.dryRun) {
-    await planRollout({ ...steps, print: io.print });
-    return { exitCode: 0, verdict: 'planned', failed: 0, requests: 0, byError: {}, report: '' };
-  }
-  const { reports, exitCode } = await runRollout({
-    ...steps,
-    scenario: spec.control ? `prove, ${spec.control.without}` : 'prove',
-    change: codeChange(spec.manifests),
-    createLoad: options.createLoad(spec.outDir),
-    settings: settingsOf(spec, target.settings, from, to),
-    labelVersions,
-    output: io.output,
-    signal: io.signal,
-  });
-  const { requests } = reports.report;
-  return {
-    exitCode,
-    verdict: reports.verdict,
-    failed: requests.failed,
-    requests: requests.total,
-    byError: requests.byError,
-    report: reports.md,
-  };
-}
-
-/** The answers' versions as "1" and "2", and the settings that say how the app spelled them. */
-function labelVersions(samples: RequestSample[]): Record<string, string> {
-  const seen = labelAnswerVersions(samples);
-  return {
-    answeredAsV1: seen.from ?? 'nothing',
-    answeredAsV2: seen.others.length > 0 ? seen.others.join(', ') : 'nothing',
-  };
-}
-
-/** Stops before any load when an image is not where the target takes it from (one line, exit 2). */
-async function requireImages(
-  spec: OnceSpec,
-  runner: NonNullable<Awaited<ReturnType<typeof createBareTarget>>['runner']>,
-): Promise<void> {
-  const { options } = spec;
-  const images = [spec.fromImage, options.toImage];
-  if (options.target === 'kind') {
-    const missing = await imagesMissingFromDocker(runner, images);
-    if (missing.length > 0)
-      throw new UsageError(
-        `not in the local Docker, so kind cannot load it: ${missing.join(', ')} (docker build or docker pull it first)`,
-      );
-    return;
-  }
-  if (options.pull) return;
-  const context = String(options.targetFlags.context);
-  const { missing, undetermined } = await imagesMissingFromNodes(runner, context, images);
-  if (missing.length === 0) return;
-  if (undetermined) {
-    spec.io.output.step(
-      `cannot tell whether the nodes have ${missing.join(', ')}: a node status lists only its largest ` +
-        `${NODE_STATUS_MAX_IMAGES} images; going on`,
+/** DIR's Deployment and Service, the image it starts from, and the lint's findings, said before anything runs. */
+function readAndLint(options: ProveSpec, io: ProveIo) {
+  const manifests = pickApp(renderAppDir(options.appDir), options.choice, options.appDir);
+  const fromImage = options.fromImage ?? manifests.container.image;
+  if (fromImage === options.toImage)
+    throw new UsageError(
+      `--to-image ${options.toImage} is the image the rollout starts from: give the new one (or --from-image)`,
     );
+  const findings = lintObjects(manifests.objects, { foreign: true });
+  sayFindings(findings, manifests, io);
+  if (options.strict && findings.length > 0)
+    throw new UsageError(
+      `--strict: the zero-downtime lint found ${findings.length} problem(s), listed above`,
+    );
+  return { manifests, fromImage, findings };
+}
+
+/** One run per protection, only that one removed; Ctrl-C ends the list, a control that cannot run its row. */
+async function runControls(
+  protections: readonly Protection[],
+  once: (control: Protection, outDir: string) => Promise<ProveRunResult>,
+  options: ProveSpec,
+  io: ProveIo,
+): Promise<ControlResult[]> {
+  const say = sayer(options, io);
+  const controls: ControlResult[] = [];
+  for (const protection of protections) {
+    if (io.signal.aborted) break;
+    say(`control: ${protection.without}`);
+    const row = { protection: protection.id, without: protection.without };
+    try {
+      controls.push({ ...row, ...(await once(protection, path.join(io.outDir, 'controls', protection.id))) });
+    } catch (error) {
+      // One control that cannot run (the API server refuses its manifests, say) leaves the others to run.
+      const message = error instanceof Error ? error.message : String(error);
+      say(`control ${protection.without} could not run: ${message}`);
+      controls.push({ ...row, ...NOT_RUN, error: message });
+    }
+  }
+  return controls;
+}
+
+/** Progress lines: step lines in a run, comments in a plan. */
+function sayer(options: ProveSpec, io: ProveIo): (line: string) => void {
+  return options.dryRun ? (line) => io.print(`# ${line}`) : (line) => io.output.step(line);
+}
+
+/** Leaves the cluster as prove found it: the app's objects it applied, deleted (unless --keep-app). */
+async function removeWhatRan(options: ProveSpec, io: ProveIo, applied: Applied | null): Promise<void> {
+  if (!applied?.target.removeApplied) return;
+  const say = sayer(options, io);
+  if (options.keepApp) {
+    say(`kept the app as the last run left it (--keep-app): ${applied.overlay}`);
     return;
   }
-  throw new UsageError(
-    `no node of context ${context} has ${missing.join(', ')}: load it with ` +
-      `\`npm run cluster:load-image -- ${missing.join(' ')}\` (the real cluster here), or push it where the ` +
-      'cluster pulls from and pass --pull',
-  );
+  await applied.target.removeApplied(applied.overlay);
+  say('removed what the runs applied (--keep-app keeps it)');
 }
 
 function appUnderTest(manifests: AppManifests, options: ProveSpec, fromImage: string): AppUnderTest {
@@ -239,46 +132,6 @@ function appUnderTest(manifests: AppManifests, options: ProveSpec, fromImage: st
     imageVersions: { [fromImage]: '1', [options.toImage]: '2' },
     deployedVersion: () => null,
     images: [fromImage, options.toImage],
-  };
-}
-
-/** A code change, as far as prove can tell: the image; the app's configuration is not read. */
-function codeChange(manifests: AppManifests): RolloutChange {
-  const unread = { hash: '', greeting: '', source: "not read: a team's app" };
-  const grace =
-    (manifests.deployment as { spec?: { template?: { spec?: { terminationGracePeriodSeconds?: number } } } })
-      .spec?.template?.spec?.terminationGracePeriodSeconds ?? 30;
-  return {
-    kind: 'code',
-    configFrom: unread,
-    configTo: unread,
-    templateChanges: true,
-    settleMs: grace * 1000,
-  };
-}
-
-function settingsOf(
-  spec: OnceSpec,
-  own: RunSettings | { propagationLagMs: number },
-  from: string,
-  to: string,
-): RunSettings {
-  const { options } = spec;
-  return {
-    ...own,
-    rate: options.rate,
-    keepAlive: options.keepAlive,
-    change: 'code',
-    warmupMs: options.warmupMs,
-    cooldownMs: options.cooldownMs,
-    requestTimeoutMs: options.requestTimeoutMs,
-    app: spec.manifests.deployment.metadata.name,
-    request: `${options.request.method} ${options.request.path}`,
-    expect: formatStatuses(options.request.expect),
-    versionFrom: formatVersionFrom(options.request.versionFrom),
-    from: path.relative(process.cwd(), from),
-    to: path.relative(process.cwd(), to),
-    ...(spec.control ? { control: spec.control.without } : {}),
   };
 }
 

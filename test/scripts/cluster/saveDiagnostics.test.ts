@@ -28,6 +28,7 @@ function stalledCluster(): { kubectl: Kubectl; asked: string[][] } {
   const kubectl: Kubectl = {
     app: SAMPLE_APP,
     apply: async () => undefined,
+    deleteApplied: async () => assert.fail('diagnostics delete nothing'),
     rolloutStatus: async () => ({ ok: false, message: 'timed out', interrupted: false }),
     deletePodNow: async () => undefined,
     deleteDeployment: async () => undefined,
