@@ -1,4 +1,4 @@
-import { choiceFlag, numberFlag, switchFlag, textFlag } from '../../loadtest/flags/flag.js';
+import { choiceFlag, listFlag, numberFlag, oneOf, switchFlag, textFlag } from '../../loadtest/flags/flag.js';
 import { flagHelp } from '../../loadtest/flags/flagHelp.js';
 import { parseFlags, refuseFlagsOfOtherTargets } from '../../loadtest/flags/parseFlags.js';
 import { SECONDS_OF_LOAD } from '../../loadtest/flags/sharedFlags.js';
@@ -8,6 +8,7 @@ import {
   parseVersionFrom,
   type RequestShape,
 } from '../../loadtest/requestShape.js';
+import { PROTECTIONS, type Protection } from '../prove/protections.js';
 import type { ProveSpec } from '../prove/runProve.js';
 import { KIND_FLAGS } from '../targets/kind/kindFlags.js';
 import { KUBE_FLAGS } from '../targets/kube/kubeFlags.js';
@@ -78,6 +79,11 @@ export const PROVE_FLAGS = {
   controls: switchFlag({
     help: 'after the run, one control run per protection the app has, with only that one removed',
   }),
+  control: listFlag({
+    value: 'ID,ID',
+    item: oneOf(PROTECTIONS.map((p) => p.id)),
+    help: `only these controls (implies --controls): ${PROTECTIONS.map((p) => p.id).join(', ')}`,
+  }),
   strict: switchFlag({ help: "the zero-downtime lint's findings on the app's manifests are fatal" }),
   'keep-app': switchFlag({
     help: 'leave the app as the last run left it (by default what prove applied is deleted when it is done)',
@@ -139,7 +145,7 @@ export function parseProveFlags(argv: readonly string[]): ProveOptions | null {
     request,
     target: flags.target,
     targetFlags: flags,
-    controls: flags.controls,
+    controls: flags.control ? (flags.control as Protection['id'][]) : flags.controls ? 'all' : 'none',
     strict: flags.strict,
     pull: flags.pull,
     keepApp: flags['keep-app'],

@@ -3,6 +3,7 @@ import type { RequestShape } from '../../loadtest/requestShape.js';
 import type { RunRecord } from '../model.js';
 import type { ProgressOutput } from '../rollout/rolloutProgress.js';
 import type { Target } from '../target.js';
+import type { Protection } from './protections.js';
 import type { AppChoice } from './readApp.js';
 
 /** What `npm run prove` was asked to do (scripts/cli/proveFlags.ts reads it from the flags). */
@@ -18,7 +19,8 @@ export interface ProveSpec {
   target: 'kube' | 'kind';
   /** The parsed values of every flag; the chosen target reads its own rows from them. */
   targetFlags: Readonly<Record<string, unknown>>;
-  controls: boolean;
+  /** The control runs after the run as given: every protection the app has, only the ones named, or none. */
+  controls: 'all' | 'none' | readonly Protection['id'][];
   /** The lint's findings on the app's manifests are fatal. */
   strict: boolean;
   /** kube: let the kubelet pull images no node has. */

@@ -24,13 +24,13 @@ export type { ProveIo, ProveSpec } from './proveSpec.js';
 export async function runProve(options: ProveSpec, io: ProveIo): Promise<number> {
   const { manifests, fromImage, findings } = readAndLint(options, io);
   const app = appUnderTest(manifests, options, fromImage);
-  const protections = options.controls ? protectionsOf(manifests.deployment) : [];
+  const protections = controlsToRun(options, manifests);
   const say = sayer(options, io);
   say(
     `app: Deployment ${manifests.deployment.metadata.name}, Service ${manifests.service.metadata.name}; ` +
       `${fromImage} → ${options.toImage} on ${options.target}; load: ${options.load}`,
   );
-  if (options.controls)
+  if (options.controls !== 'none')
     say(
       protections.length > 0
         ? `controls after it: ${protections.map((p) => p.without).join('; ')}`
@@ -53,7 +53,7 @@ export async function runProve(options: ProveSpec, io: ProveIo): Promise<number>
     findings: findings.map(formatFinding),
     run: main,
     controls,
-    controlsAsked: options.controls,
+    controlsAsked: options.controls !== 'none',
   };
   const written = writeProveReport(io.outDir, result);
   io.output.note(`\n${written.text}`);
@@ -76,6 +76,20 @@ function readAndLint(options: ProveSpec, io: ProveIo) {
       `--strict: the zero-downtime lint found ${findings.length} problem(s), listed above`,
     );
   return { manifests, fromImage, findings };
+}
+
+/** The protections --controls (every one the app has) or --control (the ones named, each it must have) take away. */
+function controlsToRun(options: ProveSpec, manifests: AppManifests): Protection[] {
+  const has = protectionsOf(manifests.deployment);
+  if (options.controls === 'none') return [];
+  if (options.controls === 'all') return has;
+  const name = manifests.deployment.metadata.name;
+  return options.controls.map((id) => {
+    const protection = has.find((p) => p.id === id);
+    if (!protection)
+      throw new UsageError(`--control ${id}: Deployment ${name} has no such protection to remove`);
+    return protection;
+  });
 }
 
 /** One run per protection, only that one removed; Ctrl-C ends the list, a control that cannot run its row. */

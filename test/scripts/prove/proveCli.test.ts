@@ -126,3 +126,34 @@ test('a dry run with --controls plans the run as given and one control per prote
   assert.match(result.stdout, /wait until GET http:\/\/127\.0\.0\.1:30080\/ answers 2xx,3xx/);
   assert.deepEqual(result.applied, [], 'a dry run applies nothing');
 });
+
+test('--control names the controls to run; one the Deployment lacks is one line, exit 2', async () => {
+  const planned = await prove([
+    '--app',
+    hardened(),
+    '--to-image',
+    'zdr-apps/echo:v2',
+    '--control',
+    'prestop',
+    '--dry-run',
+  ]);
+  assert.equal(planned.code, 0, planned.stderr);
+  assert.match(planned.stdout, /manifests\/without-prestop-from/);
+  assert.doesNotMatch(planned.stdout, /without-readiness-probe/);
+  const bare = appDir([deployment('echo'), service('echo')]);
+  const refused = await prove([
+    '--app',
+    bare,
+    '--to-image',
+    'zdr-apps/echo:v2',
+    '--control',
+    'prestop',
+    '--dry-run',
+  ]);
+  assert.equal(refused.code, 2);
+  assert.match(
+    refused.stderr,
+    /^prove: --control prestop: Deployment echo has no such protection to remove\n$/,
+  );
+  assert.deepEqual(refused.applied, []);
+});
