@@ -33,6 +33,8 @@ export interface OnceSpec {
   control: Protection | null;
   outDir: string;
   checkImages: boolean;
+  /** The last of prove's runs: what the target keeps after it is the user's to say. */
+  last: boolean;
   remember(applied: Applied): void;
 }
 
@@ -41,7 +43,9 @@ export async function proveOnce(spec: OnceSpec): Promise<ProveRunResult> {
   const { options, io } = spec;
   const say = options.dryRun ? io.print : (line: string) => io.output.step(line);
   const { app } = spec;
-  const { lbPort, dryRun, targetFlags } = options;
+  const { lbPort, dryRun } = options;
+  // kind: one cluster for all of prove's runs; --keep-cluster off deletes it after the last one only.
+  const targetFlags = spec.last ? options.targetFlags : { ...options.targetFlags, 'keep-cluster': true };
   const made = { app, scenario: 'prove', change: 'code' as const, lbPort, dryRun, targetFlags };
   const { target, runner, components } = await createBareTarget(options.target, made, spec.outDir, say);
   if (spec.checkImages && runner) await requireImages(spec, runner);

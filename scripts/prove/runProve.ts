@@ -39,8 +39,13 @@ export async function runProve(options: ProveSpec, io: ProveIo): Promise<number>
 
   let lastApplied: Applied | null = null;
   const remember = (applied: Applied) => (lastApplied = applied);
+  const last = protections.at(-1) ?? null;
   const once = (control: Protection | null, outDir: string) =>
-    proveOnce({ options, io, manifests, app, fromImage, control, outDir, checkImages: !control, remember });
+    proveOnce({
+      ...{ options, io, manifests, app, fromImage, control, outDir, remember },
+      checkImages: !control,
+      last: control === last,
+    });
   const main = await once(null, io.outDir);
   const controls = await runControls(protections, once, options, io);
   await removeWhatRan(options, io, lastApplied);

@@ -51,7 +51,7 @@ export const KIND_ERROR_KINDS_NOTE =
   'the client as a closed (socket_closed) or reset (ECONNRESET) connection, never as ECONNREFUSED.';
 
 /** What this run did with the cluster, so teardown says only that. */
-type ClusterState = 'untouched' | 'creating' | 'created' | 'reused';
+type ClusterState = 'untouched' | 'creating' | 'created' | 'reused' | 'deleted';
 
 /** kind: create (or reuse) the cluster, build and load both images, then the shared cluster path. */
 export function createKindTarget(options: KindTargetOptions): Target {
@@ -67,7 +67,7 @@ export function createKindTarget(options: KindTargetOptions): Target {
     offlineImage: offlineNodeImage(options.repoRoot),
     log: options.log,
   };
-  return createClusterTarget({
+  const target = createClusterTarget({
     name: 'kind',
     run,
     context: kindContext(name),
@@ -86,8 +86,17 @@ export function createKindTarget(options: KindTargetOptions): Target {
       await createOrReuseCluster(options, spec, cluster);
       await loadImages(options, facts.dockerVersion);
     },
-    finish: () => finishCluster(options, cluster.state),
+    async finish() {
+      if (await finishCluster(options, cluster.state)) cluster.state = 'deleted';
+    },
   });
+  return {
+    ...target,
+    // A cluster teardown deleted took what the run applied with it.
+    removeApplied: async (overlay) => {
+      if (cluster.state !== 'deleted') await target.removeApplied?.(overlay);
+    },
+  };
 }
 
 /** Reuses the cluster of that name if it passes the reuse checks (unless --recreate-cluster), else creates it. */
@@ -138,11 +147,11 @@ async function loadImages(options: KindTargetOptions, dockerVersion: string | nu
   options.log(`${options.app.images ? 'loaded' : 'built and loaded'} ${tags.join(', ')}`);
 }
 
-/** Says, or does, only what this run did with the cluster. */
-async function finishCluster(options: KindTargetOptions, state: ClusterState): Promise<void> {
+/** Says, or does, only what this run did with the cluster; true when it deleted it. */
+async function finishCluster(options: KindTargetOptions, state: ClusterState): Promise<boolean> {
   const { run, clusterName: name } = options;
   const remove = `\`kind delete cluster --name ${name}\``;
-  if (state === 'untouched') return;
+  if (state === 'untouched' || state === 'deleted') return false;
   if (state === 'creating') {
     options.log(
       `stopped while kind was creating cluster ${name}: it may be half-made; delete it with ${remove}`,
@@ -152,5 +161,7 @@ async function finishCluster(options: KindTargetOptions, state: ClusterState): P
   } else {
     await deleteKindCluster(run, name);
     options.log(`deleted kind cluster ${name}`);
+    return true;
   }
+  return false;
 }
