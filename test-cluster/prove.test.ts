@@ -181,3 +181,54 @@ test('an image no node has: one line, exit 2, and nothing applied', async () => 
   assert.match(output, /^prove: no node of context \S+ has zdr-apps\/echo:never-built: load it with/m);
   assert.equal(leftOf('echo'), '', 'nothing was applied');
 });
+
+/** A folder of plain YAML written for one bad-input case. */
+function writeApp(files: Record<string, string>): string {
+  const dir = tempDir('prove-bad-');
+  for (const [name, text] of Object.entries(files)) fs.writeFileSync(path.join(dir, name), text);
+  return dir;
+}
+
+const hardenedEcho = fs
+  .readdirSync(path.join(APPS, 'echo/hardened'))
+  .filter((file) => file !== 'kustomization.yaml')
+  .map((file) => fs.readFileSync(path.join(APPS, 'echo/hardened', file), 'utf8'))
+  .join('\n---\n');
+const echoService = fs.readFileSync(path.join(APPS, 'echo/hardened/service.yaml'), 'utf8');
+
+for (const [what, dir, extra, message] of [
+  ['a folder with no Deployment', () => writeApp({ 'service.yaml': echoService }), [], /holds no Deployment/],
+  [
+    'two Deployments and no --deployment',
+    () =>
+      writeApp({ 'a.yaml': hardenedEcho, 'b.yaml': hardenedEcho.replace(/name: echo$/m, 'name: echo-b') }),
+    [],
+    /holds 2 Deployments \(echo, echo-b\): pick one with --deployment NAME/,
+  ],
+  [
+    'a Service that selects no pod of the Deployment',
+    () =>
+      writeApp({
+        'app.yaml': hardenedEcho.replace(
+          /(selector:\n\s+)app\.kubernetes\.io\/name: echo/,
+          '$1app.kubernetes.io/name: ehco',
+        ),
+      }),
+    [],
+    /Service echo selects no pod of Deployment echo/,
+  ],
+  [
+    '--version-from body:(',
+    () => path.join(APPS, 'echo/hardened'),
+    ['--version-from', 'body:('],
+    /--version-from body:\( is not a valid regular expression/,
+  ],
+] as const) {
+  test(`on the real cluster, prove refuses ${what} in one line, exit 2, with nothing applied`, async () => {
+    const { code, output } = await prove('bad', ['--app', dir(), '--to-image', 'zdr-apps/echo:v2', ...extra]);
+    assert.equal(code, 2, output);
+    assert.match(output, message);
+    assert.equal(output.trim().split('\n').length, 1, output);
+    assert.equal(leftOf('echo'), '', 'nothing was applied');
+  });
+}
