@@ -49,7 +49,7 @@ function leftOf(name: string): string {
 }
 
 test(
-  "a Go service's hardened manifests drop nothing of 2,000 requests; each control shows what its protection is worth",
+  "a Go service's hardened manifests drop nothing of 2,000 requests; without preStop it drops",
   { timeout: RUN_TIMEOUT_MS },
   async () => {
     const { code, output, read } = await prove('echo', [
@@ -59,7 +59,14 @@ test(
       'zdr-apps/echo:v2',
       '--version-from',
       'header:X-App-Version',
-      '--controls',
+      // A connection per request: http-echo closes idle keep-alive connections the moment it shuts down, and a
+      // request sent on one just then is cut (1 of 5,379 in one CI run): the app's gap, no manifest closes it.
+      '--keep-alive',
+      'off',
+      // The three whose removal can cost requests here; surge-only and minReadySeconds drop nothing for it
+      // (measured: 0 of 4,452 and 0 of 4,031), and CI's time is short.
+      '--control',
+      'readiness-probe,prestop,grace-period',
       ...LOAD,
     ]);
     assert.equal(code, 0, output);
@@ -71,13 +78,7 @@ test(
     const result = read('prove.json');
     assert.deepEqual(result.findings, [], 'the lint finds nothing in the hardened manifests');
     const controls = byProtection(result.controls);
-    assert.deepEqual(Object.keys(controls), [
-      'readiness-probe',
-      'prestop',
-      'grace-period',
-      'surge-only',
-      'min-ready-seconds',
-    ]);
+    assert.deepEqual(Object.keys(controls), ['readiness-probe', 'prestop', 'grace-period']);
     // SIGTERM at once: http-echo stops accepting while kube-proxy still sends it new connections.
     assert.ok(controls.prestop!.failed > 0, `without preStop: ${JSON.stringify(controls.prestop)}`);
     for (const control of result.controls as Control[])
